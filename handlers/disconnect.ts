@@ -1,0 +1,51 @@
+/**
+ * Bandwidth Voice Disconnect callback → one record in DynamoDB → 204.
+ * The pipeline, top to bottom: auth → body limit → parse → validate → record → store → 204.
+ */
+import middy from '@middy/core';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import { readConfig } from '../lib/config.ts';
+import { type ApiGatewayEvent, type ApiGatewayResult, httpMethod } from '../lib/http/api-gateway.ts';
+import { callbackLog, OUTCOME_HEADER } from '../lib/http/callback-log.ts';
+import { errorResponses } from '../lib/http/error-responses.ts';
+import { basicAuth } from '../lib/http/basic-auth.ts';
+import { callbackCredentials } from '../lib/http/callback-credentials.ts';
+import { bodyLimit } from '../lib/http/body-limit.ts';
+import { queryForm } from '../lib/http/query-form.ts';
+import { keepRejected } from '../lib/http/keep-rejected.ts';
+import { receivedAt } from '../lib/http/received-at.ts';
+import { validateCallback } from '../lib/callback/validate.ts';
+import { toDisconnectRecord } from '../lib/record/disconnect-record.ts';
+import { DisconnectsTable } from '../lib/store/disconnects-table.ts';
+import { ParkedCallbacks } from '../lib/store/parked-callbacks.ts';
+import { recordKeeper } from '../lib/store/keep-record.ts';
+
+// Built once per container.
+const config = readConfig();
+const table = new DisconnectsTable({
+  tableName: config.tableName,
+  region: config.region,
+  endpoint: config.dynamoEndpoint,
+  requestTimeoutMs: config.answerBudgetMs / 5,
+});
+const parked =
+  config.parkedBucket === undefined
+    ? undefined
+    : new ParkedCallbacks({ bucket: config.parkedBucket, region: config.region, endpoint: config.s3Endpoint });
+const keepRecord = recordKeeper({ table, parked, budgetMs: config.answerBudgetMs });
+
+export const handler = middy<ApiGatewayEvent, ApiGatewayResult>()
+  .use(callbackLog())
+  .use(errorResponses())
+  .use(config.auth === undefined ? [] : basicAuth({ credentials: callbackCredentials(config.auth) }))
+  .use(bodyLimit(config.maxBodyBytes))
+  .use(queryForm())
+  .use(keepRejected(parked, config.answerBudgetMs))
+  .use(httpJsonBodyParser({ disableContentTypeCheck: true }))
+  .handler(async (event) => {
+    const form = httpMethod(event) === 'GET' ? 'query' : 'json';
+    const callback = validateCallback(event.body, form);
+    const record = toDisconnectRecord(callback, receivedAt(event), config.retentionDays);
+    const outcome = await keepRecord(record, { form, body: JSON.stringify(callback) });
+    return { statusCode: 204, headers: { [OUTCOME_HEADER]: outcome } };
+  });

@@ -1,0 +1,66 @@
+/** The recorder's configuration, read once per container from the environment (see README, "Configuration"). */
+export interface RecorderConfig {
+  tableName: string;
+  region: string | undefined;
+  dynamoEndpoint: string | undefined;
+  parkedBucket: string | undefined;
+  s3Endpoint: string | undefined;
+  /** Whole-answer time budget: the store, then the fallback, must finish within it. */
+  answerBudgetMs: number;
+  /** Bodies larger than this are answered 413 before they are parsed. */
+  maxBodyBytes: number;
+  /** When set, records get an `expiresAt` (epoch seconds) this many days after they end, for DynamoDB TTL. */
+  retentionDays: number | undefined;
+  auth: CallbackAuthConfig | undefined;
+}
+
+export type CallbackAuthConfig =
+  | { username: string; password: string }
+  /** The password lives in SSM Parameter Store (SecureString) and is fetched at run time, cached. */
+  | { username: string; passwordParameter: string };
+
+export const DEFAULT_ANSWER_BUDGET_MS = 5_000;
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+type Env = Record<string, string | undefined>;
+
+function positiveInteger(env: Env, name: string, fallback: number | undefined): number | undefined {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function authConfig(env: Env): CallbackAuthConfig | undefined {
+  const username = nonEmpty(env, 'BANDWIDTH_CALLBACK_USERNAME');
+  if (username === undefined) return undefined;
+  const password = nonEmpty(env, 'BANDWIDTH_CALLBACK_PASSWORD');
+  if (password !== undefined) return { username, password };
+  const passwordParameter = nonEmpty(env, 'BANDWIDTH_CALLBACK_PASSWORD_PARAMETER');
+  if (passwordParameter !== undefined) return { username, passwordParameter };
+  return undefined;
+}
+
+export function readConfig(env: Env = process.env): RecorderConfig {
+  const tableName = nonEmpty(env, 'DISCONNECTS_TABLE');
+  if (tableName === undefined) throw new Error('DISCONNECTS_TABLE must name the DynamoDB table');
+  return {
+    tableName,
+    region: nonEmpty(env, 'AWS_REGION'),
+    dynamoEndpoint: nonEmpty(env, 'DYNAMODB_ENDPOINT'),
+    parkedBucket: nonEmpty(env, 'PARKED_CALLBACKS_BUCKET'),
+    s3Endpoint: nonEmpty(env, 'S3_ENDPOINT'),
+    answerBudgetMs: positiveInteger(env, 'ANSWER_BUDGET_MS', DEFAULT_ANSWER_BUDGET_MS) ?? DEFAULT_ANSWER_BUDGET_MS,
+    maxBodyBytes: positiveInteger(env, 'MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES) ?? DEFAULT_MAX_BODY_BYTES,
+    retentionDays: positiveInteger(env, 'RETENTION_DAYS', undefined),
+    auth: authConfig(env),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * What DynamoDB refuses that the schema cannot express: nesting deeper than 32 levels, empty attribute names,
+ * numbers it cannot hold exactly. Found here, they are a 422 naming the field instead of a failed write.
+ */
+export const MAX_NESTING = 32;
+const MAX_MAGNITUDE = 9.9999999999999999999999999999999999999e125;
+const MIN_MAGNITUDE = 1e-130;
+
+function pathOf(parent: string, key: string | number): string {
+  if (typeof key === 'number') return `${parent}[${key}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? (parent === '' ? key : `${parent}.${key}`) : `${parent}[${JSON.stringify(key)}]`;
+}
+
+export function storabilityProblems(value: unknown): string[] {
+  const problems: string[] = [];
+  const visit = (node: unknown, path: string, depth: number): void => {
+    if (typeof node === 'number') {
+      const magnitude = Math.abs(node);
+      if (Number.isInteger(node) ? !Number.isSafeInteger(node) : magnitude > MAX_MAGNITUDE || magnitude < MIN_MAGNITUDE) {
+        problems.push(`${path} is a number DynamoDB cannot store exactly`);
+      }
+      return;
+    }
+    if (typeof node !== 'object' || node === null) return;
+    if (depth > MAX_NESTING) {
+      problems.push(`${path} is nested more than ${MAX_NESTING} levels deep`);
+      return;
+    }
+    if (Array.isArray(node)) {
+      node.forEach((item, index) => visit(item, pathOf(path, index), depth + 1));
+      return;
+    }
+    for (const [key, item] of Object.entries(node)) {
+      if (key === '') problems.push(`${path === '' ? 'the body' : path} has an empty field name`);
+      else visit(item, pathOf(path, key), depth + 1);
+    }
+  };
+  visit(value, '', 0);
+  return problems;
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { awsClientConfig } from './aws-client-config.ts';
+
+/**
+ * - `parked`: valid callbacks the table could not take in time; replay stores them.
+ * - `quarantined`: authenticated callbacks that failed parsing or validation; replay retries them after a fix.
+ */
+export type ParkedKind = 'parked' | 'quarantined';
+
+/** How a callback arrived: the JSON body as text (the GET form's parameters are turned into one, see query-form.ts). */
+export interface CallbackInput {
+  form: 'json' | 'query';
+  body: string;
+}
+
+export interface ParkedCallback {
+  version: 1;
+  kind: ParkedKind;
+  reason: string;
+  details: readonly string[];
+  /** When the recorder received the callback; replay records this time, not its own. */
+  receivedAt: string;
+  callId?: string | undefined;
+  input: CallbackInput;
+}
+
+export const PREFIXES: Readonly<Record<ParkedKind, string>> = { parked: 'parked/', quarantined: 'quarantine/' };
+
+export interface ParkedCallbacksOptions {
+  bucket: string;
+  region?: string | undefined;
+  endpoint?: string | undefined;
+  requestTimeoutMs?: number;
+}
+
+/** An object key that sorts by time and shows the call, safe for any callId. */
+export function parkedKey(parked: ParkedCallback): string {
+  const callId = encodeURIComponent(parked.callId ?? 'unknown').slice(0, 200);
+  return `${PREFIXES[parked.kind]}${parked.receivedAt.slice(0, 10)}/${parked.receivedAt}_${callId}_${randomUUID()}.json`;
+}
+
+/**
+ * The fallback store: an S3 bucket independent of the table. It is the rare path, so the S3 client is loaded and
+ * built on first use, not at cold start.
+ */
+export class ParkedCallbacks {
+  readonly bucket: string;
+  private client: Promise<{ s3: S3Client; sdk: typeof import('@aws-sdk/client-s3') }> | undefined;
+
+  constructor(private readonly options: ParkedCallbacksOptions) {
+    this.bucket = options.bucket;
+  }
+
+  private s3() {
+    this.client ??= import('@aws-sdk/client-s3').then((sdk) => {
+      const requestTimeout = this.options.requestTimeoutMs ?? 1_000;
+      const s3 = new sdk.S3Client({
+        ...awsClientConfig(this.options.region, this.options.endpoint),
+        forcePathStyle: this.options.endpoint !== undefined,
+        maxAttempts: 2,
+        requestHandler: { connectionTimeout: Math.min(requestTimeout, 500), requestTimeout },
+      });
+      return { s3, sdk };
+    });
+    return this.client;
+  }
+
+  async park(parked: ParkedCallback, signal?: AbortSignal): Promise<string> {
+    const { s3, sdk } = await this.s3();
+    const key = parkedKey(parked);
+    await s3.send(
+      new sdk.PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: JSON.stringify(parked),
+        ContentType: 'application/json',
+      }),
+      signal === undefined ? {} : { abortSignal: signal },
+    );
+    return key;
+  }
+
+  /** Every key waiting under a kind's prefix, oldest first. */
+  async *keys(kind: ParkedKind): AsyncGenerator<string> {
+    const { s3, sdk } = await this.s3();
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await s3.send(
+        new sdk.ListObjectsV2Command({ Bucket: this.bucket, Prefix: PREFIXES[kind], ContinuationToken }),
+      );
+      for (const object of page.Contents ?? []) if (object.Key !== undefined) yield object.Key;
+      ContinuationToken = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken !== undefined);
+  }
+
+  async read(key: string): Promise<ParkedCallback> {
+    const { s3, sdk } = await this.s3();
+    const object = await s3.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    const text = await object.Body?.transformToString('utf8');
+    if (text === undefined) throw new Error(`parked callback ${key} has no body`);
+    return JSON.parse(text) as ParkedCallback;
+  }
+
+  async remove(key: string): Promise<void> {
+    const { s3, sdk } = await this.s3();
+    await s3.send(new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+}
