@@ -1,6 +1,6 @@
 /**
  * Settings shared by the recorder's AWS clients. An endpoint override means a local DynamoDB- or S3-protocol
- * server (dynalite, s3rver, DynamoDB Local, LocalStack): those take any credentials, so a developer without
+ * server (dynalite, s3rver, DynamoDB Local, LocalStack): those take s3rver's well-known local key, so a developer without
  * an AWS account needs none.
  */
 export function awsClientConfig(region: string | undefined, endpoint: string | undefined) {
@@ -9,6 +9,6 @@ export function awsClientConfig(region: string | undefined, endpoint: string | u
   return {
     region: region ?? (local ? 'us-east-1' : undefined),
     ...(local ? { endpoint } : {}),
-    ...(local && !hasCredentials ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(local && !hasCredentials ? { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } } : {}),
   };
 }
