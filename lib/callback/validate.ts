@@ -14,6 +14,36 @@ export const DOCUMENTED_CAUSES: ReadonlySet<string> = new Set([
   'application-error', 'account-limit', 'node-capacity-exceeded', 'error', 'unknown',
 ]);
 
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'a JSON object',
+  array: 'an array',
+  null: 'null',
+};
+
+/** Ajv's `params.type` ("string,null") in words: "a string or null". */
+function typeWords(type: unknown): string {
+  return String(type)
+    .split(',')
+    .map((name) => TYPE_WORDS[name] ?? name)
+    .join(' or ');
+}
+
+/** What a JSON value is, in words, for a body that is not an object. */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string': return 'a string';
+    case 'number': return 'a number';
+    case 'boolean': return 'true or false';
+    default: return 'nothing';
+  }
+}
+
 function field(error: ErrorObject): string {
   const path = error.instancePath.slice(1).replaceAll('/', '.');
   if (error.keyword === 'required') {
@@ -23,7 +53,7 @@ function field(error: ErrorObject): string {
   return path === '' ? 'the body' : path;
 }
 
-/** Ajv's errors in plain words, one per failing field: "answerTime must be an ISO 8601 date-time, null or empty". */
+/** Ajv's errors in plain words, one per failing field: "answerTime must be an ISO 8601 date-time ...". */
 export function describeErrors(errors: readonly ErrorObject[]): string[] {
   const described = new Map<string, string>();
   for (const error of errors) {
@@ -33,16 +63,16 @@ export function describeErrors(errors: readonly ErrorObject[]): string[] {
     let words: string;
     switch (error.keyword) {
       case 'required': words = 'is required'; break;
-      case 'type':
-        words = name === 'the body' ? 'must be a JSON object' : `must be ${String(params['type']).replace(',', ' or ')}`;
-        break;
+      case 'type': words = `must be ${typeWords(params['type'])}`; break;
       case 'const': words = `must be ${JSON.stringify(params['allowedValue'])}`; break;
       case 'maxLength': words = `must be at most ${String(params['limit'])} characters`; break;
       case 'minLength': words = 'must not be empty'; break;
-      case 'minimum':
-      case 'maximum': words = `must be ${String(params['comparison'])} ${String(params['limit'])}`; break;
+      case 'minimum': words = `must be at least ${String(params['limit'])}`; break;
+      case 'maximum': words = `must be at most ${String(params['limit'])}`; break;
       case 'format':
-      case 'anyOf': words = 'must be an ISO 8601 date-time (or null or empty)'; break;
+      case 'anyOf':
+        words = 'must be an ISO 8601 date-time with a time zone, such as 2026-11-20T15:58:04.911Z (or null or empty)';
+        break;
       case 'not': words = 'is reserved for the recorder and cannot be sent'; break;
       default: words = error.message ?? 'is invalid';
     }
@@ -56,6 +86,9 @@ export function describeErrors(errors: readonly ErrorObject[]): string[] {
  * The GET form's values are strings; its validator coerces them to the schema's types in place.
  */
 export function validateCallback(value: unknown, form: CallbackForm): DisconnectCallback {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new RequestRejected(422, 'the body is not a JSON object', [`the body must be a JSON object, not ${kindOf(value)}`]);
+  }
   const validate = form === 'query' ? validateQueryForm : validateJsonBody;
   if (!validate(value)) {
     throw new RequestRejected(422, 'the callback does not match the Disconnect schema', describeErrors(validate.errors ?? []));

@@ -27,11 +27,13 @@ export function parseBasicAuthorization(value: string | undefined): BasicCredent
   const match = /^basic +(\S+) *$/i.exec(value);
   const encoded = match?.[1];
   if (encoded === undefined || encoded.length % 4 !== 0 || !BASE64.test(encoded)) return undefined;
+  const bytes = Buffer.from(encoded, 'base64');
   let decoded: string;
   try {
-    decoded = utf8.decode(Buffer.from(encoded, 'base64'));
+    decoded = utf8.decode(bytes);
   } catch {
-    return undefined;
+    // Not UTF-8: a client following RFC 7617's historical default sends ISO-8859-1, where every byte is a character.
+    decoded = bytes.toString('latin1');
   }
   const colon = decoded.indexOf(':');
   if (colon < 0) return undefined;

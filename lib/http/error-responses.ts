@@ -16,13 +16,21 @@ function isExposed(error: unknown): error is ExposedError {
   return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 600 && expose === true;
 }
 
-/** middy's body parser puts what it rejected (a parse error, a forbidden key) in `cause`. */
-function causeDetails(cause: unknown): string[] {
+const BODY_PARSER = '@middy/http-json-body-parser';
+
+/**
+ * middy's body parser says what it rejected in `cause` (its package, the raw body or the forbidden key, the
+ * JSON.parse message). Turned into plain words here; never the raw body or JSON.parse's message, which quotes it.
+ */
+function causeDetails(message: string, cause: unknown): string[] {
   if (typeof cause !== 'object' || cause === null) return [];
-  const { message, data } = cause as { message?: unknown; data?: unknown };
-  if (typeof message === 'string') return [message];
-  if (typeof data === 'string' && data.length <= 64) return [`forbidden key: ${data}`];
-  return [];
+  const { package: from, data } = cause as { package?: unknown; data?: unknown };
+  if (from !== BODY_PARSER) return [];
+  if (message === 'Forbidden key in JSON body') {
+    return [`the field name ${JSON.stringify(String(data)).slice(0, 64)} is not allowed`];
+  }
+  if (data === undefined || data === null || (typeof data === 'string' && data.trim() === '')) return ['the body is empty'];
+  return ['the body is not valid JSON'];
 }
 
 /**
@@ -38,7 +46,7 @@ export function errorResponses(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResul
       let headers: Readonly<Record<string, string>> = {};
       if (isExposed(error)) {
         statusCode = error.statusCode;
-        body = { error: error.message, details: error.details ?? causeDetails(error.cause) };
+        body = { error: error.message, details: error.details ?? causeDetails(error.message, error.cause) };
         headers = error.headers ?? {};
       } else {
         logger.error('unexpected error', { error: error instanceof Error ? error : String(error) });
