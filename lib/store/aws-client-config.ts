@@ -12,3 +12,32 @@ export function awsClientConfig(region: string | undefined, endpoint: string | u
     ...(local && !hasCredentials ? { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } } : {}),
   };
 }
+
+/** How long one call to a store may take: per attempt, to connect, and how many attempts. */
+export interface CallLimits {
+  /** One attempt, from sending the request to the end of the response. */
+  attemptTimeoutMs: number;
+  /** Opening the TCP (and TLS) connection of one attempt. */
+  connectTimeoutMs: number;
+  /** The first attempt included. */
+  maxAttempts: number;
+}
+
+/**
+ * The SDK settings that make `CallLimits` hold. Without `throwOnRequestTimeout` the SDK only logs a warning when
+ * `requestTimeout` passes and keeps waiting; the retry mode is fixed to `standard` because `adaptive` (which
+ * `AWS_RETRY_MODE` could select) may sleep before a first attempt, and that sleep ignores the abort signal.
+ * Standard retries back off with jitter (~50 ms doubling; ~1 s doubling after throttling) and draw from a
+ * per-client retry quota, so a container facing a long outage soon stops retrying and falls back at once.
+ */
+export function boundedCalls(limits: CallLimits) {
+  return {
+    maxAttempts: limits.maxAttempts,
+    retryMode: 'standard',
+    requestHandler: {
+      connectionTimeout: limits.connectTimeoutMs,
+      requestTimeout: limits.attemptTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DisconnectRecord } from '../record/disconnect-record.ts';
-import { awsClientConfig } from './aws-client-config.ts';
+import { awsClientConfig, boundedCalls } from './aws-client-config.ts';
 
 export type PutOutcome = 'recorded' | 'duplicate';
 
@@ -9,8 +9,10 @@ export interface DisconnectsTableOptions {
   tableName: string;
   region?: string | undefined;
   endpoint?: string | undefined;
-  /** Per-attempt limits; the caller's abort signal bounds the whole put, retries included. */
+  /** Per-attempt limit; the caller's abort signal bounds the whole put, retries included. */
   requestTimeoutMs?: number;
+  /** Per-attempt connection limit; defaults to the request limit, at most 500 ms. */
+  connectTimeoutMs?: number;
   maxAttempts?: number;
 }
 
@@ -18,21 +20,27 @@ export interface DisconnectsTableOptions {
 export class DisconnectsTable {
   readonly tableName: string;
   readonly client: DynamoDBDocumentClient;
+  private readonly base: DynamoDBClient;
 
   constructor(options: DisconnectsTableOptions) {
     this.tableName = options.tableName;
-    const requestTimeout = options.requestTimeoutMs ?? 1_000;
-    this.client = DynamoDBDocumentClient.from(
-      new DynamoDBClient({
-        ...awsClientConfig(options.region, options.endpoint),
+    const attemptTimeoutMs = options.requestTimeoutMs ?? 1_000;
+    this.base = new DynamoDBClient({
+      ...awsClientConfig(options.region, options.endpoint),
+      ...boundedCalls({
+        attemptTimeoutMs,
+        connectTimeoutMs: options.connectTimeoutMs ?? Math.min(attemptTimeoutMs, 500),
         maxAttempts: options.maxAttempts ?? 3,
-        requestHandler: { connectionTimeout: Math.min(requestTimeout, 500), requestTimeout },
       }),
-      { marshallOptions: { removeUndefinedValues: true } },
-    );
+    });
+    this.client = DynamoDBDocumentClient.from(this.base, { marshallOptions: { removeUndefinedValues: true } });
   }
 
-  /** Writes the record unless one exists for its callId: the first accepted delivery wins. */
+  /**
+   * Writes the record unless one exists for its callId: the first accepted delivery wins, atomically, so any
+   * number of simultaneous copies leave one item. `duplicate` also covers a retry whose first attempt was
+   * written but whose answer was lost: either way the table holds the call.
+   */
   async putFirst(record: DisconnectRecord, signal?: AbortSignal): Promise<PutOutcome> {
     try {
       await this.client.send(
@@ -48,5 +56,10 @@ export class DisconnectsTable {
       if ((error as { name?: unknown }).name === 'ConditionalCheckFailedException') return 'duplicate';
       throw error;
     }
+  }
+
+  /** Closes the connections (the document client's own destroy leaves them open). */
+  destroy(): void {
+    this.base.destroy();
   }
 }

@@ -1,6 +1,7 @@
 import type { DisconnectRecord } from '../record/disconnect-record.ts';
 import { RequestRejected } from '../http/request-rejected.ts';
 import { logger } from '../log/logger.ts';
+import { withinDeadline } from './deadline.ts';
 import type { DisconnectsTable, PutOutcome } from './disconnects-table.ts';
 import type { CallbackInput, ParkedCallbacks } from './parked-callbacks.ts';
 
@@ -10,12 +11,38 @@ export interface KeepOptions {
   table: DisconnectsTable;
   /** The fallback store; without it a failed write is a 503. */
   parked: ParkedCallbacks | undefined;
-  /** The whole answer must come within this; the table gets half, the fallback what is left. */
+  /** The whole answer, from API Gateway's receipt, must come within this (ANSWER_BUDGET_MS). */
   budgetMs: number;
 }
 
-/** Time kept back for answering after the fallback gives up. */
+/** Time kept back for answering (and logging) after the fallback gives up. */
 const ANSWER_MARGIN_MS = 250;
+/**
+ * Time already gone when the record is ready (a cold start, an auth secret fetched) is taken from the budget,
+ * but never more than this share of it: a skewed clock or an old `timeEpoch` must not starve the stores.
+ */
+const MAX_SPENT_SHARE = 0.4;
+/** The fallback always gets this long, even late: a slightly late answer beats a record certainly lost. */
+const MIN_FALLBACK_MS = 100;
+
+export interface StoreWindows {
+  /** How long the table put may take, retries included. */
+  tableMs: number;
+  /** How long the table and then the fallback may take together. */
+  storesMs: number;
+}
+
+/**
+ * How a budget is shared: what was spent before the stores (bounded), then a margin for the answer, and the
+ * rest half to the table, half to the fallback — the fallback is a different service, its own time is not
+ * given to retrying a table that is already failing.
+ */
+export function storeWindows(budgetMs: number, spentMs: number): StoreWindows {
+  const spent = Math.min(Math.max(spentMs, 0), budgetMs * MAX_SPENT_SHARE);
+  const margin = Math.min(ANSWER_MARGIN_MS, budgetMs / 10);
+  const storesMs = budgetMs - spent - margin;
+  return { tableMs: storesMs / 2, storesMs };
+}
 
 function reasonOf(error: unknown): string {
   if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 500);
@@ -28,34 +55,36 @@ function reasonOf(error: unknown): string {
  */
 export function recordKeeper({ table, parked, budgetMs }: KeepOptions) {
   return async function keepRecord(record: DisconnectRecord, input: CallbackInput): Promise<KeepOutcome> {
-    const started = performance.now();
+    const started = Date.now();
+    const received = Date.parse(record.receivedAt);
+    const windows = storeWindows(budgetMs, Number.isNaN(received) ? 0 : started - received);
     let storeError: unknown;
     try {
-      return await table.putFirst(record, AbortSignal.timeout(budgetMs / 2));
+      return await withinDeadline(windows.tableMs, 'the table write', (signal) => table.putFirst(record, signal));
     } catch (error) {
       storeError = error;
     }
-    logger.warn('table write failed, parking the callback', { callId: record.callId, reason: reasonOf(storeError) });
+    const reason = reasonOf(storeError);
     if (parked === undefined) {
+      logger.error('table write failed and no fallback store is configured: the record is lost', { callId: record.callId, reason });
       throw new RequestRejected(503, 'the record could not be stored', ['the table is unavailable and no fallback store is configured']);
     }
-    const remaining = budgetMs - (performance.now() - started) - ANSWER_MARGIN_MS;
+    const fallbackMs = Math.max(started + windows.storesMs - Date.now(), MIN_FALLBACK_MS);
     try {
-      await parked.park(
-        {
-          version: 1,
-          kind: 'parked',
-          reason: reasonOf(storeError),
-          details: [],
-          receivedAt: record.receivedAt,
-          callId: record.callId,
-          input,
-        },
-        AbortSignal.timeout(Math.max(remaining, 50)),
+      const key = await withinDeadline(fallbackMs, 'parking the callback', (signal) =>
+        parked.park(
+          { version: 1, kind: 'parked', reason, details: [], receivedAt: record.receivedAt, callId: record.callId, input },
+          signal,
+        ),
       );
+      logger.warn('table write failed, callback parked for replay', { callId: record.callId, reason, key });
       return 'parked';
     } catch (parkError) {
-      logger.error('fallback store failed too: the record is lost', { callId: record.callId, reason: reasonOf(parkError) });
+      logger.error('table write and fallback both failed: the record is lost', {
+        callId: record.callId,
+        reason,
+        fallbackReason: reasonOf(parkError),
+      });
       throw new RequestRejected(503, 'the record could not be stored', ['the table and the fallback store are both unavailable']);
     }
   };

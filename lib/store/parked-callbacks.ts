@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { awsClientConfig } from './aws-client-config.ts';
+import { awsClientConfig, boundedCalls } from './aws-client-config.ts';
 
 /**
  * - `parked`: valid callbacks the table could not take in time; replay stores them.
@@ -31,13 +31,35 @@ export interface ParkedCallbacksOptions {
   bucket: string;
   region?: string | undefined;
   endpoint?: string | undefined;
+  /** Per-attempt limit; the caller's abort signal bounds the whole call, retries included. */
   requestTimeoutMs?: number;
+  maxAttempts?: number;
 }
 
-/** An object key that sorts by time and shows the call, safe for any callId. */
+/** An object key that sorts by time and shows the call, safe for any callId; unique, so no copy overwrites another. */
 export function parkedKey(parked: ParkedCallback): string {
   const callId = encodeURIComponent(parked.callId ?? 'unknown').slice(0, 200);
   return `${PREFIXES[parked.kind]}${parked.receivedAt.slice(0, 10)}/${parked.receivedAt}_${callId}_${randomUUID()}.json`;
+}
+
+/** A stored object's text as a ParkedCallback, or an error saying what is wrong with it (replay keeps such objects). */
+export function parseParkedCallback(text: string): ParkedCallback {
+  const value: unknown = JSON.parse(text);
+  const envelope = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const input = (typeof envelope['input'] === 'object' && envelope['input'] !== null ? envelope['input'] : {}) as Record<
+    string,
+    unknown
+  >;
+  const problems: string[] = [];
+  if (envelope['version'] !== 1) problems.push('version is not 1');
+  if (envelope['kind'] !== 'parked' && envelope['kind'] !== 'quarantined') problems.push('kind is not parked or quarantined');
+  if (typeof envelope['receivedAt'] !== 'string' || Number.isNaN(Date.parse(envelope['receivedAt']))) {
+    problems.push('receivedAt is not a date-time');
+  }
+  if (input['form'] !== 'json' && input['form'] !== 'query') problems.push('input.form is not json or query');
+  if (typeof input['body'] !== 'string') problems.push('input.body is not text');
+  if (problems.length > 0) throw new Error(`not a parked callback: ${problems.join(', ')}`);
+  return value as ParkedCallback;
 }
 
 /**
@@ -54,20 +76,25 @@ export class ParkedCallbacks {
 
   private s3() {
     this.client ??= import('@aws-sdk/client-s3').then((sdk) => {
-      const requestTimeout = this.options.requestTimeoutMs ?? 1_000;
+      const attemptTimeoutMs = this.options.requestTimeoutMs ?? 1_000;
       const s3 = new sdk.S3Client({
         ...awsClientConfig(this.options.region, this.options.endpoint),
         forcePathStyle: this.options.endpoint !== undefined,
-        maxAttempts: 2,
-        requestHandler: { connectionTimeout: Math.min(requestTimeout, 500), requestTimeout },
+        ...boundedCalls({
+          attemptTimeoutMs,
+          connectTimeoutMs: Math.min(attemptTimeoutMs, 500),
+          maxAttempts: this.options.maxAttempts ?? 2,
+        }),
       });
       return { s3, sdk };
     });
     return this.client;
   }
 
+  /** Stores the callback under a new key; resolves only once S3 has it durably. */
   async park(parked: ParkedCallback, signal?: AbortSignal): Promise<string> {
     const { s3, sdk } = await this.s3();
+    signal?.throwIfAborted();
     const key = parkedKey(parked);
     await s3.send(
       new sdk.PutObjectCommand({
@@ -81,7 +108,10 @@ export class ParkedCallbacks {
     return key;
   }
 
-  /** Every key waiting under a kind's prefix, oldest first. */
+  /**
+   * Every key waiting under a kind's prefix, oldest first, a page at a time. Continuation is by key, so removing
+   * keys already listed does not make the listing skip any.
+   */
   async *keys(kind: ParkedKind): AsyncGenerator<string> {
     const { s3, sdk } = await this.s3();
     let ContinuationToken: string | undefined;
@@ -99,11 +129,16 @@ export class ParkedCallbacks {
     const object = await s3.send(new sdk.GetObjectCommand({ Bucket: this.bucket, Key: key }));
     const text = await object.Body?.transformToString('utf8');
     if (text === undefined) throw new Error(`parked callback ${key} has no body`);
-    return JSON.parse(text) as ParkedCallback;
+    return parseParkedCallback(text);
   }
 
   async remove(key: string): Promise<void> {
     const { s3, sdk } = await this.s3();
     await s3.send(new sdk.DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
+  async destroy(): Promise<void> {
+    if (this.client === undefined) return;
+    (await this.client).s3.destroy();
   }
 }

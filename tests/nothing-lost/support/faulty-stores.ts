@@ -1,0 +1,156 @@
+/**
+ * Stores that fail for real, on loopback: a port nothing listens on, a server that never answers, a proxy that
+ * slows a real store down, and a proxy that answers with the errors DynamoDB sends (throttling, 5xx) — real
+ * TCP and HTTP, so the SDK's timeouts, retries and error parsing are what is tested, not a mock of them.
+ */
+import { createServer as createHttpServer, request as httpRequest, type IncomingMessage } from 'node:http';
+import { createServer as createTcpServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+
+export interface FaultyStore {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+async function listen(server: Server): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Closes a server and every connection it still holds (a hanging store holds them forever). */
+function closer(server: Server, sockets: Set<Socket>): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+}
+
+function tracked(server: Server): Set<Socket> {
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  return sockets;
+}
+
+/** A loopback port nothing listens on: every connection is refused at once, as when a store is down. */
+export async function closedPort(): Promise<string> {
+  const server = createTcpServer();
+  const endpoint = await listen(server);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return endpoint;
+}
+
+/** Accepts connections, reads what is sent and never answers: a store that hangs. */
+export async function hangingStore(): Promise<FaultyStore> {
+  const server = createTcpServer((socket) => socket.on('data', () => {}));
+  const sockets = tracked(server);
+  const endpoint = await listen(server);
+  return { endpoint, close: closer(server, sockets) };
+}
+
+function targetOf(endpoint: string): { host: string; port: number } {
+  const url = new URL(endpoint);
+  return { host: url.hostname, port: Number(url.port) };
+}
+
+/** A TCP proxy in front of a real store that holds each piece of the store's answers for `delayMs`: a slow store. */
+export async function delayingProxy(target: string, delayMs: number): Promise<FaultyStore> {
+  const server = createTcpServer((client) => {
+    const upstream = connect(targetOf(target));
+    client.pipe(upstream);
+    // Timers of equal delay fire in the order they were set, so the answer arrives whole and in order, only later.
+    upstream.on('data', (chunk: Buffer) => {
+      setTimeout(() => {
+        if (!client.destroyed) client.write(chunk);
+      }, delayMs);
+    });
+    upstream.on('end', () => setTimeout(() => client.end(), delayMs));
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+    client.on('close', () => upstream.destroy());
+  });
+  const sockets = tracked(server);
+  const endpoint = await listen(server);
+  return { endpoint, close: closer(server, sockets) };
+}
+
+/** An error as DynamoDB answers it (awsJson1_0: the type in `__type`, read by the SDK as the error's name). */
+export interface DynamoError {
+  status: number;
+  type: string;
+  message: string;
+}
+
+export const THROTTLING: DynamoError = {
+  status: 400,
+  type: 'ThrottlingException',
+  message: 'Rate of requests exceeds the allowed throughput.',
+};
+export const THROUGHPUT_EXCEEDED: DynamoError = {
+  status: 400,
+  type: 'ProvisionedThroughputExceededException',
+  message: 'The level of configured provisioned throughput for the table was exceeded.',
+};
+export const INTERNAL_SERVER_ERROR: DynamoError = { status: 500, type: 'InternalServerError', message: 'Internal server error' };
+export const SERVICE_UNAVAILABLE: DynamoError = { status: 503, type: 'ServiceUnavailable', message: 'Service unavailable' };
+
+export interface ErrorInjectingProxy extends FaultyStore {
+  /** PutItem requests seen so far, attempts and retries alike. */
+  readonly puts: number;
+}
+
+function drain(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+/**
+ * An HTTP proxy in front of a real DynamoDB-protocol store: `inject(n)` decides, for the n-th PutItem (1-based),
+ * whether to answer it with a DynamoDB error instead of forwarding it. Everything else is forwarded unchanged.
+ */
+export async function errorInjectingProxy(
+  target: string,
+  inject: (put: number) => DynamoError | undefined,
+): Promise<ErrorInjectingProxy> {
+  let puts = 0;
+  const { host, port } = targetOf(target);
+  const server = createHttpServer(async (request, response) => {
+    const body = await drain(request);
+    if (request.headers['x-amz-target'] === 'DynamoDB_20120810.PutItem') {
+      puts += 1;
+      const error = inject(puts);
+      if (error !== undefined) {
+        response.writeHead(error.status, {
+          'Content-Type': 'application/x-amz-json-1.0',
+          'x-amzn-RequestId': `injected-${puts}`,
+        });
+        response.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${error.type}`, message: error.message }));
+        return;
+      }
+    }
+    const upstream = httpRequest({ host, port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
+    upstream.on('error', () => response.destroy());
+    upstream.end(body);
+  });
+  const sockets = tracked(server);
+  const endpoint = await listen(server);
+  return {
+    endpoint,
+    close: closer(server, sockets),
+    get puts() {
+      return puts;
+    },
+  };
+}
