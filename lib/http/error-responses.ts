@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { ApiGatewayEvent, ApiGatewayResult } from './api-gateway.ts';
 import { logger } from '../log/logger.ts';
+import { MAX_NESTING } from '../record/storable.ts';
 
 interface ExposedError {
   statusCode: number;
@@ -24,12 +25,16 @@ const BODY_PARSER = '@middy/http-json-body-parser';
  */
 function causeDetails(message: string, cause: unknown): string[] {
   if (typeof cause !== 'object' || cause === null) return [];
-  const { package: from, data } = cause as { package?: unknown; data?: unknown };
+  const { package: from, data, message: parseError } = cause as { package?: unknown; data?: unknown; message?: unknown };
   if (from !== BODY_PARSER) return [];
   if (message === 'Forbidden key in JSON body') {
     return [`the field name ${JSON.stringify(String(data)).slice(0, 64)} is not allowed`];
   }
   if (data === undefined || data === null || (typeof data === 'string' && data.trim() === '')) return ['the body is empty'];
+  // Valid JSON nested a few thousand levels deep overflows JSON.parse's reviver (middy's prototype guard).
+  if (typeof parseError === 'string' && parseError.includes('call stack')) {
+    return [`the body is nested too deeply to read (DynamoDB stores at most ${MAX_NESTING} levels)`];
+  }
   return ['the body is not valid JSON'];
 }
 

@@ -1,6 +1,10 @@
 /**
  * What DynamoDB refuses that the schema cannot express: nesting deeper than 32 levels, empty attribute names,
  * numbers it cannot hold exactly. Found here, they are a 422 naming the field instead of a failed write.
+ *
+ * DynamoDB's nesting limit, in levels: a top-level attribute's value is level 1, each map or list adds one.
+ * Measured on AWS (dynoxide#110, ExtendDB#123): a scalar inside 31 nested maps is stored, inside 32 it is
+ * refused ("Nesting Levels have exceeded supported limits"). dynalite does not check this, so this is the guard.
  */
 export const MAX_NESTING = 32;
 const MAX_MAGNITUDE = 9.9999999999999999999999999999999999999e125;
@@ -14,18 +18,20 @@ function pathOf(parent: string, key: string | number): string {
 export function storabilityProblems(value: unknown): string[] {
   const problems: string[] = [];
   const visit = (node: unknown, path: string, depth: number): void => {
+    // Any value counts, scalars included: the level is where the value sits, not what it is.
+    if (depth > MAX_NESTING) {
+      problems.push(`${path} is nested more than ${MAX_NESTING} levels deep`);
+      return;
+    }
     if (typeof node === 'number') {
       const magnitude = Math.abs(node);
+      // 0 is an integer, so the lower bound only applies to fractions.
       if (Number.isInteger(node) ? !Number.isSafeInteger(node) : magnitude > MAX_MAGNITUDE || magnitude < MIN_MAGNITUDE) {
         problems.push(`${path} is a number DynamoDB cannot store exactly`);
       }
       return;
     }
     if (typeof node !== 'object' || node === null) return;
-    if (depth > MAX_NESTING) {
-      problems.push(`${path} is nested more than ${MAX_NESTING} levels deep`);
-      return;
-    }
     if (Array.isArray(node)) {
       node.forEach((item, index) => visit(item, pathOf(path, index), depth + 1));
       return;
