@@ -1,0 +1,230 @@
+/**
+ * `npm run records -- <command>`: read back what the recorder stored. Parses the command line, opens the stores,
+ * runs one command and says how it went as an exit code (see problems.ts).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { listRecords } from './listing.ts';
+import { EXIT, type ExitCode, RecordNotFound, RecordsProblem, UsageProblem } from './problems.ts';
+import { progressLine, type ProgressOutput } from './progress.ts';
+import { REPORT_ATTRIBUTES, ReportTally } from './report.ts';
+import { LOCAL_STAGE, type LocalStage, openStores, type OpenStores } from './stores.ts';
+import { parseRange } from './time-range.ts';
+import { viewListing, viewRecord, viewReport } from './views.ts';
+
+export interface RecordsIO {
+  stdout: { write(text: string): unknown };
+  stderr: ProgressOutput;
+  now?: () => Date;
+  /** Where the local stage lives (the tests move it off the real ports and folder). */
+  local?: LocalStage;
+}
+
+export const USAGE = `Usage: npm run records -- <command> [options]
+
+Commands
+  get <callId>                 the stored record of one call
+  list                         records that ended in a time range, newest first, a page at a time
+  report                       counts by cause and direction, answered calls, durations, errors, replay backlog
+
+Time range (list, report): calls that ended at or after --from and before --to
+  --from <time>                default: 24 hours before --to
+  --to <time>                  default: now
+                               a time is 2024-05-01 (midnight UTC), 2024-05-01T13:00:00Z, now, or an age: 90m, 24h, 7d, 2w
+
+list
+  --cause <cause>              only this cause (repeat for several)
+  --direction <direction>      only inbound or outbound calls
+  --limit <n>                  records per page (default 100); the footer gives the --cursor of the next page
+  --cursor <cursor>            continue a listing (same --from, --to and filters)
+  --all                        every record in the range, no pages
+
+report
+  --top <n>                    how many error messages to show (default 10)
+
+Stores (default: the local stage's, under .local/, the running ones when \`npm run offline\` holds the ports)
+  --stage <stage>              a deployed stage: table ${'bandwidth-disconnect-recorder-<stage>-disconnects'}
+  --region <region>            its AWS region (default: AWS_REGION or the profile's)
+  --profile <profile>          the AWS profile to use (default: AWS_PROFILE or the default chain)
+  --endpoint <url>             a DynamoDB-compatible endpoint instead (dynalite, DynamoDB Local, LocalStack)
+  --table <name>               the table, when not named after the stage
+  --bucket <name>              the fallback bucket (a deployed stage's is found from its CloudFormation stack)
+  --s3-endpoint <url>          an S3-compatible endpoint for --bucket
+
+Output
+  --json                       JSON on stdout, for scripts
+  -h, --help                   this help
+
+Exit codes: 0 done, 1 no record for that callId, 2 bad command or option, 3 store unreachable or unusable.
+`;
+
+const OPTIONS = {
+  stage: { type: 'string' },
+  region: { type: 'string' },
+  profile: { type: 'string' },
+  endpoint: { type: 'string' },
+  table: { type: 'string' },
+  bucket: { type: 'string' },
+  's3-endpoint': { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  cause: { type: 'string', multiple: true },
+  direction: { type: 'string' },
+  limit: { type: 'string' },
+  cursor: { type: 'string' },
+  all: { type: 'boolean' },
+  top: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+type OptionName = keyof typeof OPTIONS;
+type Command = 'get' | 'list' | 'report';
+
+const STORE_OPTIONS: OptionName[] = ['stage', 'region', 'profile', 'endpoint', 'table', 'bucket', 's3-endpoint', 'json', 'help'];
+const COMMAND_OPTIONS: Record<Command, ReadonlySet<OptionName>> = {
+  get: new Set(STORE_OPTIONS),
+  list: new Set([...STORE_OPTIONS, 'from', 'to', 'cause', 'direction', 'limit', 'cursor', 'all']),
+  report: new Set([...STORE_OPTIONS, 'from', 'to', 'top']),
+};
+
+const DEFAULT_LIMIT = 100;
+const DEFAULT_TOP = 10;
+// DynamoDB's IN takes at most 100 operands.
+const MAX_CAUSES = 100;
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    // Node's message goes on about positional arguments; the option's name is what helps.
+    const unknown = /^Unknown option '([^']+)'/.exec(message);
+    throw new UsageProblem(unknown === null ? message : `unknown option ${unknown[1]}`);
+  }
+}
+
+function positiveInteger(text: string | undefined, option: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < 1) {
+    throw new UsageProblem(`${option} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
+  }
+  return value;
+}
+
+function nonEmpty(text: string | undefined, option: string): string | undefined {
+  if (text !== undefined && text.trim() === '') throw new UsageProblem(`${option} must not be empty`);
+  return text;
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+type Parsed = ReturnType<typeof parse>;
+
+async function run(command: Command, parsed: Parsed, stores: OpenStores, io: RecordsIO, now: Date): Promise<ExitCode> {
+  const { values, positionals } = parsed;
+  if (command === 'get') {
+    const callId = positionals[1];
+    if (callId === undefined || positionals.length > 2) throw new UsageProblem('get takes one callId: records get <callId>');
+    const record = await stores.table.get(callId);
+    if (record === undefined) throw new RecordNotFound(callId, stores.table.description);
+    io.stdout.write(values.json === true ? json(record) : viewRecord(record));
+    return EXIT.ok;
+  }
+  if (positionals.length > 1) throw new UsageProblem(`${command} takes no arguments, got ${JSON.stringify(positionals[1])}`);
+  const range = parseRange(nonEmpty(values.from, '--from'), nonEmpty(values.to, '--to'), now);
+  const progress = progressLine(io.stderr);
+  try {
+    if (command === 'list') {
+      if (values.all === true && (values.limit !== undefined || values.cursor !== undefined)) {
+        throw new UsageProblem('--all lists every record: it takes no --limit or --cursor');
+      }
+      const causes = (values.cause ?? []).map((cause) => nonEmpty(cause, '--cause') ?? cause);
+      if (causes.length > MAX_CAUSES) throw new UsageProblem(`at most ${MAX_CAUSES} --cause options`);
+      const filter = { causes, direction: nonEmpty(values.direction, '--direction') };
+      const listing = await listRecords(
+        stores.table,
+        {
+          range,
+          filter,
+          limit: values.all === true ? undefined : positiveInteger(values.limit, '--limit', DEFAULT_LIMIT),
+          cursor: nonEmpty(values.cursor, '--cursor'),
+        },
+        progress.update,
+      );
+      progress.done();
+      io.stdout.write(
+        values.json === true
+          ? json({
+              from: range.from.toISOString(),
+              to: range.to.toISOString(),
+              filter: { causes, direction: filter.direction ?? null },
+              count: listing.records.length,
+              records: listing.records,
+              next: listing.next ?? null,
+            })
+          : viewListing(listing, range),
+      );
+      return EXIT.ok;
+    }
+    const top = positiveInteger(values.top, '--top', DEFAULT_TOP);
+    const tally = new ReportTally();
+    // The bucket is listed while the table is read: two independent stores, no reason to wait for one.
+    const waiting = stores.waiting();
+    for await (const record of stores.table.inRange(range, {}, { onPage: progress.update, projection: REPORT_ATTRIBUTES })) {
+      tally.add(record);
+    }
+    const report = tally.report(range, await waiting, top);
+    progress.done();
+    io.stdout.write(values.json === true ? json(report) : viewReport(report));
+    return EXIT.ok;
+  } finally {
+    progress.done();
+  }
+}
+
+export async function runRecords(argv: readonly string[], io: RecordsIO): Promise<ExitCode> {
+  let stores: OpenStores | undefined;
+  try {
+    const parsed = parse(argv);
+    const command = parsed.positionals[0];
+    if (parsed.values.help === true || command === 'help') {
+      io.stdout.write(USAGE);
+      return EXIT.ok;
+    }
+    if (command === undefined) throw new UsageProblem('which command? get, list or report');
+    if (command !== 'get' && command !== 'list' && command !== 'report') {
+      throw new UsageProblem(`unknown command ${JSON.stringify(command)}: use get, list or report`);
+    }
+    const allowed = COMMAND_OPTIONS[command];
+    const misplaced = (Object.keys(parsed.values) as OptionName[]).filter((name) => !allowed.has(name));
+    if (misplaced.length > 0) {
+      throw new UsageProblem(`${command} does not take ${misplaced.map((name) => `--${name}`).join(', ')}`);
+    }
+    const { values } = parsed;
+    const profile = nonEmpty(values.profile, '--profile');
+    // The SDK's default chain reads AWS_PROFILE for credentials and region alike, for every client built after.
+    if (profile !== undefined) process.env['AWS_PROFILE'] = profile;
+    stores = await openStores(
+      {
+        stage: nonEmpty(values.stage, '--stage'),
+        region: nonEmpty(values.region, '--region'),
+        endpoint: nonEmpty(values.endpoint, '--endpoint'),
+        table: nonEmpty(values.table, '--table'),
+        bucket: nonEmpty(values.bucket, '--bucket'),
+        s3Endpoint: nonEmpty(values['s3-endpoint'], '--s3-endpoint'),
+      },
+      io.local ?? LOCAL_STAGE,
+    );
+    return await run(command, parsed, stores, io, io.now?.() ?? new Date());
+  } catch (error) {
+    if (!(error instanceof RecordsProblem)) throw error;
+    const hint = error instanceof UsageProblem ? ' (npm run records -- --help)' : '';
+    io.stderr.write(`records: ${error.message}${hint}\n`);
+    return error.exitCode;
+  } finally {
+    await stores?.close();
+  }
+}

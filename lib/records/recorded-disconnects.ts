@@ -1,0 +1,151 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { awsClientConfig } from '../store/aws-client-config.ts';
+import { storeProblem } from './problems.ts';
+import { daysNewestFirst, endedAtBounds, type TimeRange } from './time-range.ts';
+
+/** A stored record as DynamoDB gives it back: the callback's fields and the recorder's attributes. */
+export type StoredRecord = Record<string, unknown>;
+
+/** The byDay index: one partition per UTC day of the call's end, sorted by its end time (serverless.yml). */
+export const BY_DAY_INDEX = 'byDay';
+
+/** Where a listing stopped: the index key of the last record returned, so the next page starts after it. */
+export interface ListPosition {
+  endedDay: string;
+  endedAt: string;
+  callId: string;
+}
+
+export interface RecordFilter {
+  /** Any of these causes (none: every cause). */
+  causes?: readonly string[];
+  direction?: string | undefined;
+}
+
+export interface ReadProgress {
+  /** Called after each page the table returns. */
+  (progress: { day: string; read: number }): void;
+}
+
+export interface RecordedDisconnectsOptions {
+  tableName: string;
+  region?: string | undefined;
+  endpoint?: string | undefined;
+  /** How the store is named in messages: "table X at http://127.0.0.1:4567". */
+  description: string;
+  /** Said when the table does not exist: where the user probably went wrong. */
+  whenMissing?: string;
+}
+
+/**
+ * The recorded disconnects, read back: one record by callId, or the records of a time range newest first,
+ * queried day by day on the byDay index. Never a Scan: a range costs what it returns, however big the table.
+ */
+export class RecordedDisconnects {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly description: string;
+  private readonly whenMissing: string | undefined;
+
+  constructor(options: RecordedDisconnectsOptions) {
+    this.tableName = options.tableName;
+    this.description = options.description;
+    this.whenMissing = options.whenMissing;
+    this.client = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        ...awsClientConfig(options.region, options.endpoint),
+        // Fail within seconds on a closed port or a dead network instead of retrying for minutes.
+        maxAttempts: 2,
+        requestHandler: { connectionTimeout: 2_000, requestTimeout: 15_000 },
+      }),
+    );
+  }
+
+  async get(callId: string): Promise<StoredRecord | undefined> {
+    try {
+      const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { callId } }));
+      return Item;
+    } catch (error) {
+      throw storeProblem(error, this.description, this.whenMissing);
+    }
+  }
+
+  /**
+   * The records that ended in the range and pass the filter, newest first, page by page as the table returns
+   * them. After `startAfter` (a position from an earlier listing) when given.
+   */
+  async *inRange(
+    range: TimeRange,
+    filter: RecordFilter = {},
+    options: { startAfter?: ListPosition; pageSize?: number; onPage?: ReadProgress; projection?: readonly string[] } = {},
+  ): AsyncGenerator<StoredRecord> {
+    const { first, last } = endedAtBounds(range);
+    const query = queryShape(filter, options.projection);
+    let read = 0;
+    for (const day of daysNewestFirst(range)) {
+      if (options.startAfter !== undefined && day > options.startAfter.endedDay) continue;
+      let ExclusiveStartKey: Record<string, unknown> | undefined =
+        options.startAfter?.endedDay === day ? { ...options.startAfter } : undefined;
+      do {
+        let page;
+        try {
+          page = await this.client.send(
+            new QueryCommand({
+              TableName: this.tableName,
+              IndexName: BY_DAY_INDEX,
+              KeyConditionExpression: '#endedDay = :day AND #endedAt BETWEEN :first AND :last',
+              ...query,
+              ExpressionAttributeNames: { ...query.ExpressionAttributeNames, '#endedDay': 'endedDay', '#endedAt': 'endedAt' },
+              ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':day': day, ':first': first, ':last': last },
+              ScanIndexForward: false,
+              ExclusiveStartKey,
+              ...(options.pageSize === undefined ? {} : { Limit: options.pageSize }),
+            }),
+          );
+        } catch (error) {
+          throw storeProblem(error, this.description, this.whenMissing);
+        }
+        const items = page.Items ?? [];
+        read += items.length;
+        options.onPage?.({ day, read });
+        yield* items;
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey !== undefined);
+    }
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+}
+
+type QueryShape = Pick<QueryCommandInput, 'FilterExpression' | 'ProjectionExpression'> & {
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, unknown>;
+};
+
+/** The filter and projection, with every attribute name behind a placeholder (several are reserved words). */
+function queryShape(filter: RecordFilter, projection: readonly string[] | undefined): QueryShape {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const conditions: string[] = [];
+  const causes = filter.causes ?? [];
+  if (causes.length > 0) {
+    names['#cause'] = 'cause';
+    causes.forEach((cause, index) => (values[`:cause${index}`] = cause));
+    conditions.push(`#cause IN (${causes.map((_, index) => `:cause${index}`).join(', ')})`);
+  }
+  if (filter.direction !== undefined) {
+    names['#direction'] = 'direction';
+    values[':direction'] = filter.direction;
+    conditions.push('#direction = :direction');
+  }
+  const shape: QueryShape = { ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+  if (conditions.length > 0) shape.FilterExpression = conditions.join(' AND ');
+  if (projection !== undefined) {
+    projection.forEach((name, index) => (names[`#p${index}`] = name));
+    shape.ProjectionExpression = projection.map((_, index) => `#p${index}`).join(', ');
+  }
+  return shape;
+}
