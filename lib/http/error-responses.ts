@@ -30,6 +30,9 @@ function causeDetails(message: string, cause: unknown): string[] {
   if (message === 'Forbidden key in JSON body') {
     return [`the field name ${JSON.stringify(String(data)).slice(0, 64)} is not allowed`];
   }
+  if (message === 'Unsupported Media Type') {
+    return [`the Content-Type ${JSON.stringify(String(data ?? '')).slice(0, 128)} is not JSON`];
+  }
   if (data === undefined || data === null || (typeof data === 'string' && data.trim() === '')) return ['the body is empty'];
   // Valid JSON nested a few thousand levels deep overflows JSON.parse's reviver (middy's prototype guard).
   if (typeof parseError === 'string' && parseError.includes('call stack')) {

@@ -7,7 +7,8 @@
  * refused ("Nesting Levels have exceeded supported limits"). dynalite does not check this, so this is the guard.
  */
 export const MAX_NESTING = 32;
-const MAX_MAGNITUDE = 9.9999999999999999999999999999999999999e125;
+/** DynamoDB's smallest non-zero magnitude. The largest that gets through is the document client's: it throws
+ * for anything beyond ±(2^53 - 1) rather than lose precision, far below DynamoDB's own 9.99e125. */
 const MIN_MAGNITUDE = 1e-130;
 
 function pathOf(parent: string, key: string | number): string {
@@ -25,8 +26,7 @@ export function storabilityProblems(value: unknown): string[] {
     }
     if (typeof node === 'number') {
       const magnitude = Math.abs(node);
-      // 0 is an integer, so the lower bound only applies to fractions.
-      if (Number.isInteger(node) ? !Number.isSafeInteger(node) : magnitude > MAX_MAGNITUDE || magnitude < MIN_MAGNITUDE) {
+      if (!Number.isFinite(node) || magnitude > Number.MAX_SAFE_INTEGER || (node !== 0 && magnitude < MIN_MAGNITUDE)) {
         problems.push(`${path} is a number DynamoDB cannot store exactly`);
       }
       return;
