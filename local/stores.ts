@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -22,12 +22,15 @@ import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/clien
 const require = createRequire(import.meta.url);
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/** Where `npm run invoke` and the local serverless stage keep their data between runs (git-ignored). */
-export const LOCAL_DATA_DIR = `${projectRoot}.local`;
+/**
+ * Where `npm run invoke` and the local serverless stage keep their data between runs (git-ignored), and the ports
+ * serverless.yml's local stage points at. The environment may move them (the tests do, to run beside a developer).
+ */
+export const LOCAL_DATA_DIR = process.env['LOCAL_DATA_DIR'] ?? `${projectRoot}.local`;
 export const LOCAL_TABLE = 'bandwidth-disconnect-recorder-local-disconnects';
 export const LOCAL_BUCKET = 'parked-callbacks';
-export const LOCAL_DYNAMODB_PORT = 4567;
-export const LOCAL_S3_PORT = 4569;
+export const LOCAL_DYNAMODB_PORT = Number(process.env['LOCAL_DYNAMODB_PORT'] ?? 4567);
+export const LOCAL_S3_PORT = Number(process.env['LOCAL_S3_PORT'] ?? 4569);
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 /** Deploy-only settings dynalite does not implement; they do not change the table's keys or indexes. */
@@ -141,4 +144,45 @@ export async function startLocalStores(options: LocalStoresOptions = {}): Promis
       }
     },
   };
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.setTimeout(500);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * The local stage's stores, persisted under .local/ on their fixed ports, with the table and bucket in place.
+ * When they are already running (say `npm run offline` in another terminal), those are used and left running.
+ */
+export async function startPersistedLocalStores(): Promise<LocalStores> {
+  const [dynamoUp, s3Up] = await Promise.all([listening(LOCAL_DYNAMODB_PORT), listening(LOCAL_S3_PORT)]);
+  let stores: LocalStores;
+  if (dynamoUp && s3Up) {
+    stores = {
+      dynamoEndpoint: `http://127.0.0.1:${LOCAL_DYNAMODB_PORT}`,
+      s3Endpoint: `http://127.0.0.1:${LOCAL_S3_PORT}`,
+      close: async () => {},
+    };
+  } else if (dynamoUp || s3Up) {
+    throw new Error(
+      `only one of the local stores answers (ports ${LOCAL_DYNAMODB_PORT}, ${LOCAL_S3_PORT}); stop what holds the other port`,
+    );
+  } else {
+    stores = await startLocalStores({ dataDir: LOCAL_DATA_DIR, dynamoPort: LOCAL_DYNAMODB_PORT, s3Port: LOCAL_S3_PORT });
+  }
+  await ensureTable(stores.dynamoEndpoint, LOCAL_TABLE);
+  await ensureBucket(stores.s3Endpoint, LOCAL_BUCKET);
+  return stores;
 }
