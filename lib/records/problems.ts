@@ -71,6 +71,14 @@ export function storeProblem(error: unknown, what: string, whenMissing?: string)
     case 'UnrecognizedClientException':
     case 'ExpiredTokenException':
       return new StoreUnavailable(`${what} refused access: ${reason}`);
+    // An answer the SDK could not read as DynamoDB's: no error type, or a body that is not even JSON.
+    case 'Unknown':
+    case 'UnknownError':
+    case 'SyntaxError': {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === undefined) return new StoreUnavailable(`${what} failed: ${reason}`);
+      return new StoreUnavailable(`${what} answered HTTP ${status}, not as DynamoDB does: is that a DynamoDB endpoint?`);
+    }
     default:
       if (/specified index/i.test(reason)) {
         return new StoreUnavailable(`${what} has no byDay index: deploy the current serverless.yml (${reason})`);

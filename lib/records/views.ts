@@ -21,7 +21,8 @@ function percent(part: number, whole: number): string {
 
 /** 12.3s, 1m 41s, 2h 03m 09s: seconds for short calls, minutes and hours when they help. */
 export function formatSeconds(seconds: number): string {
-  if (seconds < 60) return `${seconds.toFixed(1)}s`;
+  // Decided on the rounded value, so 59.96 s reads 1m 00s and not 60.0s.
+  if (Math.round(seconds * 10) < 600) return `${seconds.toFixed(1)}s`;
   const whole = Math.round(seconds);
   const h = Math.floor(whole / 3600);
   const m = Math.floor((whole % 3600) / 60);
