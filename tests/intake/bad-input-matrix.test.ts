@@ -57,6 +57,8 @@ const authFailures: Case[] = [
   { name: 'Basic credentials without a colon', event: () => post('{}', { authorization: `Basic ${Buffer.from(USER).toString('base64')}` }), status: 401, error: 'authentication required', details: ['send HTTP Basic credentials'] },
   // Auth comes before the body limit: an unauthenticated giant body is a 401, not a 413.
   { name: 'no credentials and a giant body', event: () => post('x'.repeat(200_000), {}), status: 401, error: 'authentication required', details: ['send HTTP Basic credentials'] },
+  // ... and before parsing: unauthenticated malformed JSON is a 401, not a 422.
+  { name: 'no credentials and malformed JSON', event: () => post('{"eventType":', {}), status: 401, error: 'authentication required', details: ['send HTTP Basic credentials'] },
 ];
 
 const bodyFailures: Case[] = [

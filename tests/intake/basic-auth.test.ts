@@ -18,10 +18,8 @@ function guarded(credentials: () => BasicCredentials | Promise<BasicCredentials>
   const handler = middy<ApiGatewayEvent, ApiGatewayResult>()
     .use(errorResponses())
     .use(basicAuth({ credentials, ...(realm === undefined ? {} : { realm }) }))
-    .handler(async (event) => {
+    .handler(async () => {
       handled += 1;
-      // Auth runs before anything reads the body: here it is still the raw text.
-      expect(typeof event.body === 'string' || event.body === undefined || event.body === null).toBe(true);
       return { statusCode: 204 };
     });
   return { handler, handled: () => handled };
