@@ -21,6 +21,9 @@ import { replayParked, type ReplayReport } from '../lib/replay/replay-parked.ts'
 import { DisconnectsTable } from '../lib/store/disconnects-table.ts';
 import { ParkedCallbacks, type ParkedKind } from '../lib/store/parked-callbacks.ts';
 
+// A command-line tool, not a Lambda: the SDK's Node-version notice is noise here (serverless.yml sets the same).
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
 interface Target {
   description: string;
   tableName: string;
@@ -109,10 +112,15 @@ async function deployedTarget(stage: string): Promise<Target> {
     const { TemplateBody = '{}' } = await cloudFormation.send(
       new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Processed' }),
     );
-    const template = JSON.parse(TemplateBody) as {
-      Resources?: Record<string, { Properties?: { Environment?: { Variables?: Record<string, unknown> } } }>;
-    };
-    const deployed = template.Resources?.['DisconnectLambdaFunction']?.Properties?.Environment?.Variables?.['RETENTION_DAYS'];
+    let deployed: unknown;
+    try {
+      const template = JSON.parse(TemplateBody) as {
+        Resources?: Record<string, { Properties?: { Environment?: { Variables?: Record<string, unknown> } } }>;
+      };
+      deployed = template.Resources?.['DisconnectLambdaFunction']?.Properties?.Environment?.Variables?.['RETENTION_DAYS'];
+    } catch {
+      console.warn(`stack ${stackName}: template not readable as JSON; pass --retention-days if the stage sets RETENTION_DAYS`);
+    }
     return {
       description: `stack ${stackName}${region === undefined ? '' : ` in ${region}`}`,
       tableName: options.table ?? physical('DisconnectsTable'),

@@ -59,7 +59,12 @@ function describe(error: unknown): string {
  * have answered 4xx.
  */
 export function recordFromParked(parked: ParkedCallback, retentionDays?: number): DisconnectRecord {
-  const value: unknown = jsonParseProtectProto(parked.input.body, undefined, 'replay');
+  let value: unknown;
+  try {
+    value = jsonParseProtectProto(parked.input.body, undefined, 'replay');
+  } catch (error) {
+    throw new Error(`the body is not usable JSON: ${describe(error)}`);
+  }
   const callback = validateCallback(value, parked.input.form);
   return toDisconnectRecord(callback, new Date(parked.receivedAt), retentionDays);
 }

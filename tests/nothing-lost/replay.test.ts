@@ -120,6 +120,27 @@ describe('replay keeps what it could not store', () => {
 });
 
 describe('quarantined callbacks are replayed only when asked, once the schema accepts them', () => {
+  it('a body the live parser refuses (a prototype key) is refused by replay too, and stays', async () => {
+    const stores = await freshStores();
+    const parked = new ParkedCallbacks({ bucket: stores.bucket, endpoint: stores.s3Endpoint });
+    await parked.park({
+      version: 1,
+      kind: 'quarantined',
+      reason: 'Forbidden key in JSON body',
+      details: [],
+      receivedAt: new Date().toISOString(),
+      input: { form: 'json', body: '{"eventType":"disconnect","callId":"c-proto","__proto__":{"polluted":true}}' },
+    });
+    await parked.destroy();
+
+    const report = await replay(stores, { kind: 'quarantined' });
+
+    expect(report).toMatchObject({ replayed: 0, stillFailing: 1 });
+    expect(report.failures[0]?.reason).toMatch(/not usable JSON: Forbidden key/);
+    expect(await storedItem(stores, 'c-proto')).toBeUndefined();
+    expect(await parkedObjects(stores, 'quarantine/')).toHaveLength(1);
+  });
+
   it('a callback quarantined by an earlier, stricter schema is stored; one the schema still rejects stays', async () => {
     const stores = await freshStores();
     // What a recorder deployed with a schema that refused an undocumented cause would have quarantined.
