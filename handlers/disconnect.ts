@@ -1,6 +1,7 @@
 /**
  * Bandwidth Voice Disconnect callback → one record in DynamoDB → 204.
- * The pipeline, top to bottom: auth → body limit → parse → validate → record → store → 204.
+ * The pipeline, top to bottom: auth → body (JSON, or the GET form's parameters) → size limit → parse → validate →
+ * record → store → 204.
  */
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
@@ -38,8 +39,8 @@ export const handler = middy<ApiGatewayEvent, ApiGatewayResult>()
   .use(callbackLog())
   .use(errorResponses())
   .use(config.auth === undefined ? [] : basicAuth({ credentials: callbackCredentials(config.auth) }))
-  .use(bodyLimit(config.maxBodyBytes))
   .use(queryForm())
+  .use(bodyLimit(config.maxBodyBytes))
   .use(keepRejected(parked, config.answerBudgetMs))
   .use(httpJsonBodyParser({ disableContentTypeCheck: true }))
   .handler(async (event) => {

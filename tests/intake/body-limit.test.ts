@@ -90,4 +90,12 @@ describe('body limit', () => {
     const fits = callbackOfSize(1_024);
     expect((await send(small, httpApiEvent({ body: fits.body }))).status).toBe(204);
   });
+
+  it('limits the GET form too: its parameters, as the body they become, count against the limit', async () => {
+    const small = await loadHandler(stores, { MAX_BODY_BYTES: '1024' });
+    const query = { eventType: 'disconnect', callId: 'c-get-large', cause: 'hangup', padding: 'x'.repeat(1_100) };
+    const answer = await send(small, httpApiEvent({ method: 'GET', query }));
+    expect(answer.status).toBe(413);
+    expect(await storedItem(stores, 'c-get-large')).toBeUndefined();
+  });
 });
