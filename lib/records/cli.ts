@@ -173,7 +173,7 @@ async function run(command: Command, parsed: Parsed, stores: OpenStores, io: Rec
     const tally = new ReportTally();
     // The bucket is listed while the table is read: two independent stores, no reason to wait for one.
     const waiting = stores.waiting();
-    for await (const record of stores.table.inRange(range, {}, { onPage: progress.update, projection: REPORT_ATTRIBUTES })) {
+    for await (const record of stores.table.allInRange(range, { onPage: progress.update, projection: REPORT_ATTRIBUTES })) {
       tally.add(record);
     }
     const report = tally.report(range, await waiting, top);

@@ -85,6 +85,18 @@ describe('what the records commands ask of DynamoDB', () => {
     expect(names.sort()).toEqual(['answered', 'cause', 'direction', 'durationSeconds', 'endedAt', 'endedDay', 'errorMessage']);
   });
 
+  it('a report over weeks reads each day once, several at a time, and counts every record once', async () => {
+    const run = await records(['report', '--from', '2024-04-01', '--to', '2024-05-10', '--json', ...storeArguments(proxied)]);
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as { records: number }).records).toBe(380);
+    const days = seen.map((request) => (request.body['ExpressionAttributeValues'] as Record<string, { S: string }>)[':day']?.S);
+    expect(seen.every((request) => request.operation === 'Query')).toBe(true);
+    expect(days).toHaveLength(39);
+    expect(new Set(days).size).toBe(39);
+    expect(days[0]).toBe('2024-05-09');
+    expect([...days].sort()[0]).toBe('2024-04-01');
+  });
+
   it('get reads one item by its key', async () => {
     const run = await records(['get', 'c-20240501-000', ...storeArguments(proxied)]);
     expect(run.code).toBe(0);
