@@ -1,0 +1,145 @@
+/**
+ * The callback password read from SSM Parameter Store at run time, against a fake SSM on loopback (the SDK's
+ * AWS_ENDPOINT_URL_SSM points at it): fetched decrypted, cached, refreshed after the cache period, and kept when a
+ * refresh fails.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  callbackCredentials,
+  PASSWORD_CACHE_SECONDS,
+  PASSWORD_RETRY_SECONDS,
+} from '../../lib/http/callback-credentials.ts';
+
+interface SsmRequest {
+  target: string | undefined;
+  body: unknown;
+}
+
+/** What the fake answers: a parameter value, or a server error (the SDK retries it, then gives up). */
+let answer: { value: string } | { failure: true } = { value: 'first-password' };
+const requests: SsmRequest[] = [];
+let ssm: Server;
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+beforeAll(async () => {
+  ssm = createServer(async (request, response) => {
+    const body: unknown = JSON.parse(await readBody(request));
+    requests.push({ target: request.headers['x-amz-target'] as string | undefined, body });
+    response.setHeader('Content-Type', 'application/x-amz-json-1.1');
+    if ('failure' in answer) {
+      response.statusCode = 500;
+      response.end(JSON.stringify({ __type: 'InternalServerError', message: 'SSM is down' }));
+      return;
+    }
+    const { Name } = body as { Name: string };
+    response.end(JSON.stringify({ Parameter: { Name, Type: 'SecureString', Value: answer.value, Version: 1 } }));
+  });
+  await new Promise<void>((resolve) => ssm.listen(0, '127.0.0.1', resolve));
+  const { port } = ssm.address() as AddressInfo;
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${port}`,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test-key',
+    AWS_SECRET_ACCESS_KEY: 'test-secret',
+  });
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => ssm.close(() => resolve()));
+});
+
+let now = Date.now();
+beforeEach(() => {
+  requests.length = 0;
+  answer = { value: 'first-password' };
+  now = Date.now();
+  vi.spyOn(Date, 'now').mockImplementation(() => now);
+  return () => vi.restoreAllMocks();
+});
+
+const passwordParameter = '/bandwidth-disconnect-recorder/test/callback-password';
+
+describe('callback credentials from SSM Parameter Store', () => {
+  it('reads the password from the SecureString parameter, decrypted', async () => {
+    const credentials = callbackCredentials({ username: 'bandwidth', passwordParameter });
+
+    await expect(credentials()).resolves.toEqual({ username: 'bandwidth', password: 'first-password' });
+    expect(requests).toEqual([
+      { target: 'AmazonSSM.GetParameter', body: { Name: passwordParameter, WithDecryption: true } },
+    ]);
+  });
+
+  it('asks SSM once per cache period, and a changed parameter takes effect after it without a redeploy', async () => {
+    const credentials = callbackCredentials({ username: 'bandwidth', passwordParameter });
+    const first = await credentials();
+    now += (PASSWORD_CACHE_SECONDS - 1) * 1000;
+    answer = { value: 'rotated-password' };
+
+    expect(await credentials()).toBe(first);
+    expect(requests).toHaveLength(1);
+
+    now += 2_000;
+    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'rotated-password' });
+    expect(requests).toHaveLength(2);
+  });
+
+  it('keeps the same credentials object while the password is unchanged', async () => {
+    const credentials = callbackCredentials({ username: 'bandwidth', passwordParameter });
+    const first = await credentials();
+    now += (PASSWORD_CACHE_SECONDS + 1) * 1000;
+
+    expect(await credentials()).toBe(first);
+    expect(requests).toHaveLength(2);
+  });
+
+  it('keeps answering with the last password when a refresh fails, and leaves SSM alone for a while', async () => {
+    const credentials = callbackCredentials({ username: 'bandwidth', passwordParameter });
+    await credentials();
+    now += (PASSWORD_CACHE_SECONDS + 1) * 1000;
+    answer = { failure: true };
+
+    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'first-password' });
+    const afterFailure = requests.length;
+    expect(afterFailure).toBeGreaterThan(1);
+
+    now += (PASSWORD_RETRY_SECONDS - 1) * 1000;
+    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'first-password' });
+    expect(requests).toHaveLength(afterFailure);
+
+    now += 2_000;
+    answer = { value: 'rotated-password' };
+    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'rotated-password' });
+    expect(requests).toHaveLength(afterFailure + 1);
+  });
+
+  it('fails when the first fetch fails: there is no password to check against', async () => {
+    answer = { failure: true };
+    const credentials = callbackCredentials({ username: 'bandwidth', passwordParameter });
+
+    await expect(credentials()).rejects.toThrow();
+  });
+
+  it('refuses an empty parameter rather than accepting an empty password', async () => {
+    answer = { value: '' };
+    const credentials = callbackCredentials({ username: 'bandwidth', passwordParameter });
+
+    await expect(credentials()).rejects.toThrow(`SSM parameter ${passwordParameter} holds no password`);
+  });
+
+  it('uses a password given in the environment as it is, without SSM', async () => {
+    const credentials = callbackCredentials({ username: 'bandwidth', password: 'from-the-environment' });
+
+    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'from-the-environment' });
+    expect(requests).toHaveLength(0);
+  });
+});
