@@ -29,7 +29,8 @@ Commands
 Time range (list, report): calls that ended at or after --from and before --to
   --from <time>                default: 24 hours before --to
   --to <time>                  default: now
-                               a time is 2024-05-01 (midnight UTC), 2024-05-01T13:00:00Z, now, or an age: 90m, 24h, 7d, 2w
+                               a time is 2024-05-01 (midnight UTC), 2024-05-01T13:00:00Z, now,
+                               today or yesterday (midnight UTC), or an age: 90m, 24h, 7d, 2w
 
 list
   --cause <cause>              only this cause (repeat for several)
@@ -42,7 +43,7 @@ report
   --top <n>                    how many error messages to show (default 10)
 
 Stores (default: the local stage's, under .local/, the running ones when \`npm run offline\` holds the ports)
-  --stage <stage>              a deployed stage: table ${'bandwidth-disconnect-recorder-<stage>-disconnects'}
+  --stage <stage>              a deployed stage: table bandwidth-disconnect-recorder-<stage>-disconnects
   --region <region>            its AWS region (default: AWS_REGION or the profile's)
   --profile <profile>          the AWS profile to use (default: AWS_PROFILE or the default chain)
   --endpoint <url>             a DynamoDB-compatible endpoint instead (dynalite, DynamoDB Local, LocalStack)

@@ -15,11 +15,15 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}
 
 /**
  * One end of a range, as people type it: `2024-05-01` (midnight UTC), `2024-05-01T13:00:00Z` (an instant with
- * its offset), `now`, or an age such as `90m`, `24h`, `7d`, `2w` (that long before now).
+ * its offset), `now`, `today` or `yesterday` (midnight UTC), or an age such as `90m`, `24h`, `7d`, `2w` (that long before now).
  */
 export function parseTime(text: string, now: Date, option: string): Date {
   const value = text.trim();
   if (value === 'now') return new Date(now);
+  if (value === 'today' || value === 'yesterday') {
+    const midnight = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
+    return new Date(value === 'today' ? midnight : midnight - DAY_MS);
+  }
   const relative = RELATIVE.exec(value);
   if (relative !== null) {
     return new Date(now.getTime() - Number(relative[1]) * (UNIT_MS[relative[2] ?? ''] ?? 0));
@@ -29,7 +33,7 @@ export function parseTime(text: string, now: Date, option: string): Date {
   // Date.parse rolls 2024-02-30 over to March; a date that does not survive the round trip is a typo.
   if (Number.isNaN(ms) || (DATE_ONLY.test(value) && new Date(ms).toISOString().slice(0, 10) !== value)) {
     throw new UsageProblem(
-      `${option} ${JSON.stringify(text)} is not a time: use 2024-05-01, 2024-05-01T13:00:00Z, now, or an age like 24h or 7d`,
+      `${option} ${JSON.stringify(text)} is not a time: use 2024-05-01, 2024-05-01T13:00:00Z, now, today, yesterday, or an age like 24h or 7d`,
     );
   }
   return new Date(ms);

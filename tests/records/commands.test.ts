@@ -54,7 +54,7 @@ describe('bad arguments exit 2 with a message that says what is wrong', () => {
     ['an unknown option', ['list', '--since', '1d'], 'unknown option --since'],
     ['an option of another command', ['report', '--cause', 'busy'], 'report does not take --cause'],
     ['get without a callId', ['get'], 'get takes one callId: records get <callId>'],
-    ['a time that is not one', ['list', '--from', 'yesterday'], '--from "yesterday" is not a time'],
+    ['a time that is not one', ['list', '--from', 'last tuesday'], '--from "last tuesday" is not a time'],
     ['an impossible date', ['report', '--from', '2024-02-30'], '--from "2024-02-30" is not a time'],
     ['a local time without its offset', ['list', '--from', '2024-05-01T10:00'], '--from "2024-05-01T10:00" is not a time'],
     ['a range that ends before it starts', ['list', '--from', '2024-05-02', '--to', '2024-05-01'], '--from (2024-05-02T00:00:00.000Z) must be before --to (2024-05-01T00:00:00.000Z)'],

@@ -116,6 +116,10 @@ describe('records list', () => {
     expect(around.records.at(-1)?.endedAt).toBe('2024-04-30T23:59:59.999Z');
     expect(around.records[0]?.endedAt).toBe('2024-05-03T21:49:00.000Z');
 
+    // Within a day as well: the call ending at 01:06 is in, the one ending at 01:17 is not.
+    const edges = await recordsJson<ListOutput>(stores, ['list', '--from', '2024-05-02T01:06:00Z', '--to', '2024-05-02T01:17:00Z']);
+    expect(callIds(edges)).toEqual(['c-20240502-006']);
+
     // 01:00 to 02:00 holds the calls at 66, 77, 88, 99 and 110 minutes past midnight.
     const hour = await recordsJson<ListOutput>(stores, ['list', '--from', '2024-05-02T01:00:00Z', '--to', '2024-05-02T02:00:00Z']);
     expect(callIds(hour)).toEqual(['c-20240502-010', 'c-20240502-009', 'c-20240502-008', 'c-20240502-007', 'c-20240502-006']);
