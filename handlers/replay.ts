@@ -51,5 +51,8 @@ export async function handler(event: unknown, context: Context): Promise<ReplayR
     const log = report.stillFailing > 0 || report.stopped !== undefined ? logger.warn.bind(logger) : logger.info.bind(logger);
     log('replay', { ...report });
   }
+  // A store still down fails the invocation, so the function's error metric shows it; running out of time does not.
+  const unavailable = reports.flatMap((report) => (report.stopped !== undefined && report.stopped.because !== 'time' ? [report.stopped.detail] : []));
+  if (unavailable.length > 0) throw new Error(`replay stopped: ${unavailable.join('; ')}`);
   return reports;
 }

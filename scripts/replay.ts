@@ -141,7 +141,7 @@ function summary(report: ReplayReport): string {
     `${report.kind}: ${report.replayed} replayed, ${report.alreadyPresent} already present, ${report.stillFailing} still failing`,
     ...report.failures.map((failure) => `  ${failure.key}: ${failure.reason}`),
   ];
-  if (report.stopped !== undefined) lines.push(`  stopped early: ${report.stopped}`);
+  if (report.stopped !== undefined) lines.push(`  stopped early: ${report.stopped.detail}`);
   return lines.join('\n');
 }
 

@@ -25,8 +25,13 @@ export interface ReplayReport {
   stillFailing: number;
   /** Why, for the first few still failing (and any stored copy that could not be removed). */
   failures: ReplayFailure[];
-  /** Set when the run ended before the end of the listing, and why. */
-  stopped?: string;
+  /** Set when the run ended before the end of the listing: out of time, or a store still unavailable. */
+  stopped?: ReplayStop;
+}
+
+export interface ReplayStop {
+  because: 'time' | 'table' | 'bucket';
+  detail: string;
 }
 
 export interface ReplayOptions {
@@ -101,7 +106,7 @@ export async function replayParked(options: ReplayOptions): Promise<ReplayReport
   const maxTableFailures = options.maxTableFailuresInARow ?? 10;
   const keys = options.parked.keys(options.kind);
   let tableFailuresInARow = 0;
-  let stopped: string | undefined;
+  let stopped: ReplayStop | undefined;
   const note = (failure: ReplayFailure) => {
     if (report.failures.length < LISTED_FAILURES) report.failures.push(failure);
   };
@@ -109,14 +114,14 @@ export async function replayParked(options: ReplayOptions): Promise<ReplayReport
   const worker = async () => {
     while (stopped === undefined) {
       if (options.canContinue?.() === false) {
-        stopped = 'out of time; the rest waits for the next run';
+        stopped ??= { because: 'time', detail: 'out of time; the rest waits for the next run' };
         return;
       }
       let next: IteratorResult<string>;
       try {
         next = await keys.next();
       } catch (error) {
-        stopped ??= `the bucket could not be listed: ${describe(error)}`;
+        stopped ??= { because: 'bucket', detail: `the bucket could not be listed: ${describe(error)}` };
         return;
       }
       if (next.done === true) return;
@@ -126,7 +131,10 @@ export async function replayParked(options: ReplayOptions): Promise<ReplayReport
         note({ key: next.value, reason: result.reason });
         tableFailuresInARow = result.tableFailed ? tableFailuresInARow + 1 : 0;
         if (tableFailuresInARow >= maxTableFailures) {
-          stopped ??= `the table failed ${tableFailuresInARow} times in a row (${result.reason}); the rest waits for the next run`;
+          stopped ??= {
+            because: 'table',
+            detail: `the table failed ${tableFailuresInARow} times in a row (${result.reason}); the rest waits for the next run`,
+          };
         }
       } else {
         report[result.outcome] += 1;

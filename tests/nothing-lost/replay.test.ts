@@ -93,7 +93,7 @@ describe('replay keeps what it could not store', () => {
     const report = await replay(stores, { dynamoEndpoint: await closedPort(), concurrency: 1, maxTableFailuresInARow: 4 });
 
     expect(report).toMatchObject({ replayed: 0, alreadyPresent: 0, stillFailing: 4 });
-    expect(report.stopped).toMatch(/table failed 4 times in a row/);
+    expect(report.stopped).toMatchObject({ because: 'table', detail: expect.stringMatching(/table failed 4 times in a row/) });
     expect(report.failures[0]?.reason).toMatch(/ECONNREFUSED/);
     expect(await parkedObjects(stores, 'parked/')).toHaveLength(12);
     expect(await allItems(stores)).toEqual([]);
@@ -212,8 +212,17 @@ describe('the scheduled replay function', () => {
     const [report] = await handler({}, context);
 
     expect(report).toMatchObject({ replayed: 2, stillFailing: 0 });
-    expect(report?.stopped).toMatch(/out of time/);
+    expect(report?.stopped).toMatchObject({ because: 'time' });
     expect(await parkedObjects(stores, 'parked/')).toHaveLength(3);
+  });
+
+  it('fails the invocation when a store is still down, so the error shows in the function’s metrics', async () => {
+    const stores = await freshStores();
+    await deliver(await tableDown(stores), Array.from({ length: 12 }, () => disconnectCallback()));
+    const handler = await loadReplayHandler(stores, { DYNAMODB_ENDPOINT: await closedPort() });
+
+    await expect(handler({}, replayContext(() => 60_000))).rejects.toThrow(/replay stopped: the table failed 10 times in a row/);
+    expect(await parkedObjects(stores, 'parked/')).toHaveLength(12);
   });
 });
 
