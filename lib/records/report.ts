@@ -88,7 +88,8 @@ export class ReportTally {
   }
 
   report(range: TimeRange, waiting: WaitingForReplay, topErrors: number): Report {
-    const report: Report = {
+    const duration = this.duration();
+    return {
       from: range.from.toISOString(),
       to: range.to.toISOString(),
       records: this.records,
@@ -96,21 +97,23 @@ export class ReportTally {
       byDirection: ranked(this.directions),
       answered: this.answered,
       neverAnswered: this.records - this.answered,
+      ...(duration === undefined ? {} : { duration }),
       topErrorMessages: ranked(this.errorMessages).slice(0, topErrors),
       waiting,
     };
+  }
+
+  private duration(): DurationSummary | undefined {
     const sorted = [...this.durations].sort((a, b) => a - b);
-    if (sorted.length > 0) {
-      const total = sorted.reduce((sum, seconds) => sum + seconds, 0);
-      report.duration = {
-        calls: sorted.length,
-        // Durations are recorded to the millisecond; more digits would be noise.
-        averageSeconds: Math.round((total / sorted.length) * 1000) / 1000,
-        p50Seconds: percentile(sorted, 50) ?? 0,
-        p95Seconds: percentile(sorted, 95) ?? 0,
-        maxSeconds: sorted.at(-1) ?? 0,
-      };
-    }
-    return report;
+    if (sorted.length === 0) return undefined;
+    const total = sorted.reduce((sum, seconds) => sum + seconds, 0);
+    return {
+      calls: sorted.length,
+      // Durations are recorded to the millisecond; more digits would be noise.
+      averageSeconds: Math.round((total / sorted.length) * 1000) / 1000,
+      p50Seconds: percentile(sorted, 50) ?? 0,
+      p95Seconds: percentile(sorted, 95) ?? 0,
+      maxSeconds: sorted.at(-1) ?? 0,
+    };
   }
 }
