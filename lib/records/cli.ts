@@ -3,12 +3,12 @@
  * runs one command and says how it went as an exit code (see problems.ts).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { listRecords } from './listing.ts';
+import { decodeCursor, listRecords, type ListRequest } from './listing.ts';
 import { EXIT, type ExitCode, RecordNotFound, RecordsProblem, UsageProblem } from './problems.ts';
 import { progressLine, type ProgressOutput } from './progress.ts';
 import { REPORT_ATTRIBUTES, ReportTally } from './report.ts';
 import { LOCAL_STAGE, type LocalStage, openStores, type OpenStores } from './stores.ts';
-import { parseRange } from './time-range.ts';
+import { parseRange, type TimeRange } from './time-range.ts';
 import { viewListing, viewRecord, viewReport } from './views.ts';
 
 export interface RecordsIO {
@@ -124,63 +124,78 @@ function json(value: unknown): string {
 
 type Parsed = ReturnType<typeof parse>;
 
-async function run(command: Command, parsed: Parsed, stores: OpenStores, io: RecordsIO, now: Date): Promise<ExitCode> {
-  const { values, positionals } = parsed;
+/** What to do, fully checked: every usage error is found before a store is opened. */
+type Request =
+  | { command: 'get'; json: boolean; callId: string }
+  | { command: 'list'; json: boolean; list: ListRequest }
+  | { command: 'report'; json: boolean; range: TimeRange; top: number };
+
+function request(command: Command, { values, positionals }: Parsed, now: Date): Request {
+  const wantsJson = values.json === true;
   if (command === 'get') {
     const callId = positionals[1];
     if (callId === undefined || positionals.length > 2) throw new UsageProblem('get takes one callId: records get <callId>');
-    const record = await stores.table.get(callId);
-    if (record === undefined) throw new RecordNotFound(callId, stores.table.description);
-    io.stdout.write(values.json === true ? json(record) : viewRecord(record));
-    return EXIT.ok;
+    return { command, json: wantsJson, callId };
   }
   if (positionals.length > 1) throw new UsageProblem(`${command} takes no arguments, got ${JSON.stringify(positionals[1])}`);
   const range = parseRange(nonEmpty(values.from, '--from'), nonEmpty(values.to, '--to'), now);
+  if (command === 'report') return { command, json: wantsJson, range, top: positiveInteger(values.top, '--top', DEFAULT_TOP) };
+
+  if (values.all === true && (values.limit !== undefined || values.cursor !== undefined)) {
+    throw new UsageProblem('--all lists every record: it takes no --limit or --cursor');
+  }
+  const causes = values.cause ?? [];
+  for (const cause of causes) nonEmpty(cause, '--cause');
+  if (causes.length > MAX_CAUSES) throw new UsageProblem(`at most ${MAX_CAUSES} --cause options`);
+  const cursor = nonEmpty(values.cursor, '--cursor');
+  return {
+    command,
+    json: wantsJson,
+    list: {
+      range,
+      filter: { causes, direction: nonEmpty(values.direction, '--direction') },
+      limit: values.all === true ? undefined : positiveInteger(values.limit, '--limit', DEFAULT_LIMIT),
+      startAfter: cursor === undefined ? undefined : decodeCursor(cursor, range),
+    },
+  };
+}
+
+async function run(request: Request, stores: OpenStores, io: RecordsIO): Promise<void> {
+  if (request.command === 'get') {
+    const record = await stores.table.get(request.callId);
+    if (record === undefined) throw new RecordNotFound(request.callId, stores.table.description);
+    io.stdout.write(request.json ? json(record) : viewRecord(record));
+    return;
+  }
   const progress = progressLine(io.stderr);
   try {
-    if (command === 'list') {
-      if (values.all === true && (values.limit !== undefined || values.cursor !== undefined)) {
-        throw new UsageProblem('--all lists every record: it takes no --limit or --cursor');
-      }
-      const causes = (values.cause ?? []).map((cause) => nonEmpty(cause, '--cause') ?? cause);
-      if (causes.length > MAX_CAUSES) throw new UsageProblem(`at most ${MAX_CAUSES} --cause options`);
-      const filter = { causes, direction: nonEmpty(values.direction, '--direction') };
-      const listing = await listRecords(
-        stores.table,
-        {
-          range,
-          filter,
-          limit: values.all === true ? undefined : positiveInteger(values.limit, '--limit', DEFAULT_LIMIT),
-          cursor: nonEmpty(values.cursor, '--cursor'),
-        },
-        progress.update,
-      );
+    if (request.command === 'list') {
+      const { range, filter } = request.list;
+      const listing = await listRecords(stores.table, request.list, progress.update);
       progress.done();
       io.stdout.write(
-        values.json === true
+        request.json
           ? json({
               from: range.from.toISOString(),
               to: range.to.toISOString(),
-              filter: { causes, direction: filter.direction ?? null },
+              filter: { causes: filter.causes ?? [], direction: filter.direction ?? null },
               count: listing.records.length,
               records: listing.records,
               next: listing.next ?? null,
             })
           : viewListing(listing, range),
       );
-      return EXIT.ok;
+      return;
     }
-    const top = positiveInteger(values.top, '--top', DEFAULT_TOP);
     const tally = new ReportTally();
     // The bucket is listed while the table is read: two independent stores, no reason to wait for one.
     const waiting = stores.waiting();
-    for await (const record of stores.table.allInRange(range, { onPage: progress.update, projection: REPORT_ATTRIBUTES })) {
+    for await (const record of stores.table.allInRange(request.range, { onPage: progress.update, projection: REPORT_ATTRIBUTES })) {
       tally.add(record);
     }
-    const report = tally.report(range, await waiting, top);
+    const report = tally.report(request.range, await waiting, request.top);
     progress.done();
-    io.stdout.write(values.json === true ? json(report) : viewReport(report));
-    return EXIT.ok;
+    io.stdout.write(request.json ? json(report) : viewReport(report));
   } finally {
     progress.done();
   }
@@ -204,6 +219,7 @@ export async function runRecords(argv: readonly string[], io: RecordsIO): Promis
     if (misplaced.length > 0) {
       throw new UsageProblem(`${command} does not take ${misplaced.map((name) => `--${name}`).join(', ')}`);
     }
+    const todo = request(command, parsed, io.now?.() ?? new Date());
     const { values } = parsed;
     const profile = nonEmpty(values.profile, '--profile');
     // The SDK's default chain reads AWS_PROFILE for credentials and region alike, for every client built after.
@@ -219,7 +235,8 @@ export async function runRecords(argv: readonly string[], io: RecordsIO): Promis
       },
       io.local ?? LOCAL_STAGE,
     );
-    return await run(command, parsed, stores, io, io.now?.() ?? new Date());
+    await run(todo, stores, io);
+    return EXIT.ok;
   } catch (error) {
     if (!(error instanceof RecordsProblem)) throw error;
     const hint = error instanceof UsageProblem ? ' (npm run records -- --help)' : '';

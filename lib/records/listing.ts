@@ -7,8 +7,8 @@ export interface ListRequest {
   filter: RecordFilter;
   /** At most this many records; undefined lists them all. */
   limit: number | undefined;
-  /** Continue after the position of an earlier page (its `next` cursor). */
-  cursor: string | undefined;
+  /** Continue after this position: an earlier page's `next` cursor, decoded. */
+  startAfter: ListPosition | undefined;
 }
 
 export interface Listing {
@@ -54,7 +54,7 @@ export async function listRecords(
   request: ListRequest,
   onPage?: ReadProgress,
 ): Promise<Listing> {
-  const startAfter = request.cursor === undefined ? undefined : decodeCursor(request.cursor, request.range);
+  const { startAfter } = request;
   const records: StoredRecord[] = [];
   const wanted = request.limit === undefined ? Number.POSITIVE_INFINITY : request.limit + 1;
   const options = {

@@ -1,5 +1,6 @@
-import { createServer } from 'node:net';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStage } from '../../lib/records/stores.ts';
 import type { DisconnectRecord } from '../../lib/record/disconnect-record.ts';
 import { freshStores, type TestStores } from '../support/recorder.ts';
 import { records, recordsJson, storeArguments } from './run-records.ts';
@@ -7,10 +8,26 @@ import { seed } from './seeded-disconnects.ts';
 
 let stores: TestStores;
 let seeded: DisconnectRecord[];
+/** A local stage that cannot be opened (one port taken, the other closed): opening it at all would exit 3. */
+let untouchable: LocalStage;
+let squatter: Server;
 
 beforeAll(async () => {
   stores = await freshStores();
   seeded = await seed(stores);
+  squatter = createServer();
+  await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+  untouchable = {
+    dataDir: '/nonexistent/records-must-not-open-this',
+    dynamoPort: await closedPort(),
+    s3Port: (squatter.address() as { port: number }).port,
+    tableName: 'never',
+    bucket: 'never',
+  };
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => squatter.close(() => resolve()));
 });
 
 /** A port nothing listens on: taken, then given back. */
@@ -47,7 +64,7 @@ describe('records get', () => {
   });
 });
 
-describe('bad arguments exit 2 with a message that says what is wrong', () => {
+describe('bad arguments exit 2, before any store is opened, with a message that says what is wrong', () => {
   const cases: Array<[string, string[], string]> = [
     ['no command', [], 'which command? get, list or report'],
     ['an unknown command', ['show'], 'unknown command "show": use get, list or report'],
@@ -68,7 +85,7 @@ describe('bad arguments exit 2 with a message that says what is wrong', () => {
     ['an S3 endpoint without a bucket', ['report', '--endpoint', 'http://127.0.0.1:1', '--s3-endpoint', 'http://127.0.0.1:2'], '--s3-endpoint needs --bucket'],
   ];
   it.each(cases)('%s', async (_, args, message) => {
-    const run = await records(args);
+    const run = await records(args, { local: untouchable });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain(`records: ${message}`);
@@ -77,13 +94,13 @@ describe('bad arguments exit 2 with a message that says what is wrong', () => {
 
   it('a cursor is refused with another range than its own', async () => {
     const first = await recordsJson<{ next: string }>(stores, ['list', '--from', '2024-05-01', '--to', '2024-05-04', '--limit', '1']);
-    const run = await records(['list', '--from', '2024-05-01', '--to', '2024-05-02', '--cursor', first.next, ...storeArguments(stores)]);
+    const run = await records(['list', '--from', '2024-05-01', '--to', '2024-05-02', '--cursor', first.next], { local: untouchable });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--cursor belongs to another time range');
   });
 
   it('--help prints the usage and exits 0', async () => {
-    const run = await records(['--help']);
+    const run = await records(['--help'], { local: untouchable });
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^Usage: npm run records -- <command> \[options\]/);
     expect(run.stdout).toContain('Exit codes: 0 done, 1 no record for that callId, 2 bad command or option, 3 store unreachable');
@@ -91,6 +108,12 @@ describe('bad arguments exit 2 with a message that says what is wrong', () => {
 });
 
 describe('a store that cannot be used exits 3, quickly', () => {
+  it('a local stage that cannot be opened is one', async () => {
+    const run = await records(['list'], { local: untouchable });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain('records: only one of the local stores answers');
+  });
+
   it('a closed port is reported within seconds, naming the endpoint', async () => {
     const port = await closedPort();
     const started = performance.now();
