@@ -1,7 +1,108 @@
-import { Logger } from '@aws-lambda-powertools/logger';
+/**
+ * One JSON object per line, as Powertools Logger printed them (`level`, `message`, `timestamp`, `service`,
+ * `xray_trace_id`, then the attributes): INFO/DEBUG to stdout, WARN/ERROR to stderr, written directly so Lambda
+ * neither prefixes nor re-wraps them in either log format. Hand-written because the benchmark measured the
+ * libraries' price (docs/performance.md): Powertools Logger ~6.5 ms of module init (most of the recorder's 10%
+ * init budget over a bare handler) and ~2x the CPU per line; pino ~10 ms of init. This costs ~0 at init and one
+ * JSON.stringify and one write per line.
+ */
 
-/** One structured (JSON) logger per container. Level from POWERTOOLS_LOG_LEVEL / LOG_LEVEL (default INFO). */
-export const logger = new Logger({ serviceName: 'bandwidth-disconnect-recorder' });
+type Attributes = Readonly<Record<string, unknown>>;
+
+/** Powertools' level names and thresholds, so the same settings keep working. */
+const THRESHOLDS = { TRACE: 6, DEBUG: 8, INFO: 12, WARN: 16, ERROR: 20, CRITICAL: 24, SILENT: 28 } as const;
+
+function isLevelName(name: string): name is keyof typeof THRESHOLDS {
+  return Object.hasOwn(THRESHOLDS, name);
+}
+
+function setting(name: string): string | undefined {
+  const value = process.env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * Read once per container. Lambda's own level (advanced logging controls) first, then Powertools' and the
+ * generic variable, as Powertools did; INFO when none is set or the name is unknown.
+ */
+function threshold(): number {
+  const name = (setting('AWS_LAMBDA_LOG_LEVEL') ?? setting('POWERTOOLS_LOG_LEVEL') ?? setting('LOG_LEVEL'))?.toUpperCase();
+  return name !== undefined && isLevelName(name) ? THRESHOLDS[name] : THRESHOLDS.INFO;
+}
+
+const SERVICE = setting('POWERTOOLS_SERVICE_NAME') ?? 'bandwidth-disconnect-recorder';
+const minimum = threshold();
+
+/** The Root of the X-Ray header Lambda sets for each invocation, for correlating the lines of one request. */
+function traceId(): string | undefined {
+  const header = process.env['_X_AMZN_TRACE_ID'];
+  if (header === undefined) return undefined;
+  const root = /Root=([^;]+)/.exec(header)?.[1];
+  return root ?? header;
+}
+
+function errorFields(error: Error): Record<string, unknown> {
+  return {
+    name: error.name,
+    message: error.message,
+    stack: error.stack,
+    ...(error.cause === undefined ? {} : { cause: error.cause instanceof Error ? errorFields(error.cause) : error.cause }),
+  };
+}
+
+/** For what plain JSON.stringify refuses: BigInt values and circular references. */
+function safeReplacer(): (key: string, value: unknown) => unknown {
+  const seen = new WeakSet<object>();
+  return (_key, value) => {
+    if (typeof value === 'bigint') return value.toString();
+    if (value instanceof Error) return errorFields(value);
+    if (typeof value === 'object' && value !== null) {
+      if (seen.has(value)) return '[Circular]';
+      seen.add(value);
+    }
+    return value;
+  };
+}
+
+function write(level: 'INFO' | 'WARN' | 'ERROR', stream: NodeJS.WriteStream, message: string, attributes?: Attributes) {
+  if (THRESHOLDS[level] < minimum) return;
+  const entry: Record<string, unknown> = {
+    level,
+    message,
+    timestamp: new Date().toISOString(),
+    service: SERVICE,
+    xray_trace_id: traceId(),
+    ...attributes,
+  };
+  // Attributes cannot replace the line's own fields; re-setting keeps their place in the output.
+  entry['level'] = level;
+  entry['message'] = message;
+  // Errors would print as {} (their fields are not enumerable); only top-level ones are ever logged here.
+  for (const key in attributes) {
+    const value = entry[key];
+    if (value instanceof Error) entry[key] = errorFields(value);
+  }
+  let line: string;
+  try {
+    line = JSON.stringify(entry);
+  } catch {
+    line = JSON.stringify(entry, safeReplacer());
+  }
+  stream.write(`${line}\n`);
+}
+
+export interface Logger {
+  info(message: string, attributes?: Attributes): void;
+  warn(message: string, attributes?: Attributes): void;
+  error(message: string, attributes?: Attributes): void;
+}
+
+/** One logger per container; the level is read when it loads (POWERTOOLS_LOG_LEVEL / LOG_LEVEL, default INFO). */
+export const logger: Logger = {
+  info: (message, attributes) => write('INFO', process.stdout, message, attributes),
+  warn: (message, attributes) => write('WARN', process.stderr, message, attributes),
+  error: (message, attributes) => write('ERROR', process.stderr, message, attributes),
+};
 
 /**
  * Phone numbers never reach the logs whole: `+15552222222` → `+1555***2222`, also inside SIP URIs.

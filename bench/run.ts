@@ -1,0 +1,270 @@
+/**
+ * `npm run bench`: the recorder against a bare handler (JSON.parse + one PutCommand), both built with the deployed
+ * esbuild options, on one local dynalite, measured alternately so machine noise falls on both alike.
+ * Prints the table; the full run writes docs/performance.md. `-- --quick` is the small run CI uses to check that
+ * the benchmark works (its figures are too few to quote). Options: `--node <path>` runs the handlers on another
+ * Node (e.g. the Lambda runtime's version), `--json <file>` writes the results, `--doc <file>` / `--no-doc`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { projectRoot } from './paths.ts';
+import { deployedBuild, deployedEnvironment, deployedRuntime } from './serverless-config.ts';
+import { buildHarness, buildVariant, type BuiltVariant, type Variant } from './build.ts';
+import { type ChildOptions, coldRun, type ColdRun, startStoresProcess, WarmHandler } from './children.ts';
+import { type BenchResult, type Figures, machine, renderDoc, renderTable } from './report.ts';
+import { median, percentile } from './stats.ts';
+
+interface Plan {
+  coldRuns: number;
+  warmup: number;
+  latencyRounds: number;
+  latencyBatch: number;
+  throughputRounds: number;
+  throughputCount: number;
+  concurrency: number;
+  /** Also measure both handlers with the AWS SDK left to the Lambda runtime. */
+  compareSdk: boolean;
+}
+
+const FULL: Plan = {
+  coldRuns: 11,
+  warmup: 500,
+  latencyRounds: 20,
+  latencyBatch: 125,
+  throughputRounds: 5,
+  throughputCount: 1_000,
+  concurrency: 64,
+  compareSdk: true,
+};
+
+const QUICK: Plan = {
+  coldRuns: 3,
+  warmup: 50,
+  latencyRounds: 4,
+  latencyBatch: 50,
+  throughputRounds: 2,
+  throughputCount: 256,
+  concurrency: 64,
+  compareSdk: false,
+};
+
+/** What the Lambda runtime provides when the SDK is not bundled. */
+const RUNTIME_SDK = ['@aws-sdk/*', '@smithy/*'];
+
+const BARE: Variant = { name: 'bare', entry: 'bench/bare-handler.ts' };
+const OURS: Variant = { name: 'ours', entry: 'handlers/disconnect.ts' };
+const BARE_RUNTIME_SDK: Variant = { ...BARE, name: 'bare-runtime-sdk', extraExternal: RUNTIME_SDK };
+const OURS_RUNTIME_SDK: Variant = { ...OURS, name: 'ours-runtime-sdk', extraExternal: RUNTIME_SDK };
+
+const USERNAME = 'bandwidth';
+const PASSWORD = 'bench-callback-password';
+
+interface Args {
+  quick: boolean;
+  node: string;
+  docPath: string | undefined;
+  jsonPath: string | undefined;
+  argv: string[];
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { quick: false, node: process.env['BENCH_NODE'] ?? process.execPath, docPath: undefined, jsonPath: undefined, argv };
+  let noDoc = false;
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const value = () => {
+      const next = argv[i + 1];
+      if (next === undefined) throw new Error(`${arg} needs a value`);
+      i += 1;
+      return next;
+    };
+    if (arg === '--quick') args.quick = true;
+    else if (arg === '--node') args.node = value();
+    else if (arg === '--doc') args.docPath = resolve(value());
+    else if (arg === '--no-doc') noDoc = true;
+    else if (arg === '--json') args.jsonPath = resolve(value());
+    else throw new Error(`unknown option ${arg} (known: --quick, --node <path>, --doc <file>, --no-doc, --json <file>)`);
+  }
+  // Only a full run is worth keeping as the project's figures.
+  if (args.docPath === undefined && !args.quick && !noDoc) args.docPath = `${projectRoot}docs/performance.md`;
+  if (noDoc) args.docPath = undefined;
+  return args;
+}
+
+/** The same environment for every handler: what Lambda sets, the deployed settings, and the local stores. */
+function handlerEnvironment(stores: { dynamoEndpoint: string; s3Endpoint: string }, table: string, bucket: string) {
+  const functionName = 'bandwidth-disconnect-recorder-bench-disconnect';
+  return {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    TZ: ':UTC',
+    AWS_REGION: 'us-east-1',
+    AWS_DEFAULT_REGION: 'us-east-1',
+    // Lambda hands the function's role credentials over in the environment; dynalite accepts any.
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_SESSION_TOKEN: 'bench-session-token',
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+    AWS_LAMBDA_FUNCTION_NAME: functionName,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
+    ...deployedEnvironment(),
+    DISCONNECTS_TABLE: table,
+    DYNAMODB_ENDPOINT: stores.dynamoEndpoint,
+    PARKED_CALLBACKS_BUCKET: bucket,
+    S3_ENDPOINT: stores.s3Endpoint,
+    BANDWIDTH_CALLBACK_USERNAME: USERNAME,
+    BANDWIDTH_CALLBACK_PASSWORD: PASSWORD,
+  };
+}
+
+const authorization = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`, 'utf8').toString('base64')}`;
+
+/** Rotates the order each round, so neither handler always runs first (or always right after the other). */
+function rotated<T>(items: readonly T[], round: number): T[] {
+  const shift = round % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
+function progress(text: string): void {
+  process.stderr.write(`bench: ${text}\n`);
+}
+
+async function coldStarts(options: ChildOptions, variants: readonly BuiltVariant[], runs: number) {
+  const results = new Map<string, ColdRun[]>(variants.map((variant) => [variant.name, []]));
+  for (let round = 0; round < runs; round += 1) {
+    for (const variant of rotated(variants, round)) {
+      const run = await coldRun(options, {
+        modulePath: variant.modulePath,
+        idPrefix: `${variant.name}-cold-${round}`,
+        authorization,
+      });
+      if (run.status !== 204) throw new Error(`${variant.name}'s first answer was ${run.status}, not 204`);
+      results.get(variant.name)?.push(run);
+    }
+  }
+  return results;
+}
+
+function checked<T extends { failures: number; firstFailure?: string }>(name: string, report: T): T {
+  if (report.failures > 0) throw new Error(`${name}: ${report.failures} answers were not 204 (${report.firstFailure})`);
+  return report;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const plan = args.quick ? QUICK : FULL;
+  const started = performance.now();
+
+  progress('building the handlers with serverless.yml custom.esbuild');
+  const variants = [BARE, OURS, ...(plan.compareSdk ? [BARE_RUNTIME_SDK, OURS_RUNTIME_SDK] : [])];
+  const built = new Map<string, BuiltVariant>();
+  for (const variant of variants) built.set(variant.name, await buildVariant(variant));
+  const harnessPath = await buildHarness();
+  const bare = built.get(BARE.name);
+  const ours = built.get(OURS.name);
+  if (bare === undefined || ours === undefined) throw new Error('the handlers were not built');
+
+  const table = 'bench-disconnects';
+  const bucket = 'bench-parked-callbacks';
+  const stores = await startStoresProcess(table, bucket);
+  const warm: WarmHandler[] = [];
+  try {
+    const options: ChildOptions = { node: args.node, harnessPath, env: handlerEnvironment(stores, table, bucket) };
+
+    progress(`cold starts: ${plan.coldRuns} fresh processes per handler, alternating`);
+    const cold = await coldStarts(options, [...built.values()], plan.coldRuns);
+
+    progress(`warm latency: ${plan.latencyRounds} rounds of ${plan.latencyBatch} answers per handler, alternating`);
+    const bareWarm = await WarmHandler.start(options, { modulePath: bare.modulePath, idPrefix: 'bare-warm', authorization });
+    warm.push(bareWarm);
+    const oursWarm = await WarmHandler.start(options, { modulePath: ours.modulePath, idPrefix: 'ours-warm', authorization });
+    warm.push(oursWarm);
+    const pair = [
+      { name: bare.name, handler: bareWarm, latencies: [] as number[], cpuPerAnswer: [] as number[], throughput: [] as number[] },
+      { name: ours.name, handler: oursWarm, latencies: [] as number[], cpuPerAnswer: [] as number[], throughput: [] as number[] },
+    ];
+    for (const { name, handler } of pair) checked(name, await handler.latency(plan.warmup));
+    for (let round = 0; round < plan.latencyRounds; round += 1) {
+      for (const side of rotated(pair, round)) {
+        const report = checked(side.name, await side.handler.latency(plan.latencyBatch));
+        side.latencies.push(...report.latenciesMs);
+        side.cpuPerAnswer.push(report.cpuMicros / 1000 / report.latenciesMs.length);
+      }
+    }
+
+    progress(`throughput: ${plan.throughputRounds} rounds of ${plan.throughputCount} answers, ${plan.concurrency} in flight`);
+    for (let round = 0; round < plan.throughputRounds; round += 1) {
+      for (const side of rotated(pair, round)) {
+        const report = checked(side.name, await side.handler.throughput(plan.throughputCount, plan.concurrency));
+        side.throughput.push((report.count / report.elapsedMs) * 1000);
+      }
+    }
+    const answered = plan.warmup + plan.latencyRounds * plan.latencyBatch + plan.throughputRounds * plan.throughputCount;
+    for (const handler of warm) await handler.stop();
+
+    const figures = (variant: BuiltVariant, side: (typeof pair)[number] | undefined): Figures => {
+      const runs = cold.get(variant.name) ?? [];
+      return {
+        initMs: median(runs.map((run) => run.initMs)),
+        initAndFirstAnswerMs: median(runs.map((run) => run.initMs + run.firstAnswerMs)),
+        initBytes: variant.initBytes,
+        shippedBytes: variant.shippedBytes,
+        p50Ms: side === undefined ? Number.NaN : percentile(side.latencies, 50),
+        p99Ms: side === undefined ? Number.NaN : percentile(side.latencies, 99),
+        cpuMsPerAnswer: side === undefined ? Number.NaN : median(side.cpuPerAnswer),
+        answersPerSecond: side === undefined ? Number.NaN : median(side.throughput),
+      };
+    };
+    const [bareSide, oursSide] = pair;
+    const result: BenchResult = {
+      runtime: deployedRuntime(),
+      sdkFromRuntime: (deployedBuild().external ?? []).some((name) => name.startsWith('@aws-sdk/')),
+      command: `npm run bench${args.argv.length === 0 ? '' : ` -- ${args.argv.join(' ')}`}`,
+      quick: args.quick,
+      date: new Date().toISOString(),
+      machine: machine(bareWarm.nodeVersion),
+      samples: {
+        coldRuns: plan.coldRuns,
+        latencyRounds: plan.latencyRounds,
+        latencyAnswers: plan.latencyRounds * plan.latencyBatch,
+        warmup: plan.warmup,
+        throughputRounds: plan.throughputRounds,
+        throughputCount: plan.throughputCount,
+        concurrency: plan.concurrency,
+      },
+      bare: figures(bare, bareSide),
+      ours: figures(ours, oursSide),
+      logLinesPerAnswer: oursWarm.logLines / answered,
+      bareLogLinesPerAnswer: bareWarm.logLines / answered,
+      ...(plan.compareSdk
+        ? {
+            runtimeSdk: {
+              bare: figures(built.get(BARE_RUNTIME_SDK.name) ?? bare, undefined),
+              ours: figures(built.get(OURS_RUNTIME_SDK.name) ?? ours, undefined),
+            },
+          }
+        : {}),
+      elapsedSeconds: (performance.now() - started) / 1000,
+    };
+
+    process.stdout.write(`${renderTable(result)}\n`);
+    if (args.jsonPath !== undefined) {
+      mkdirSync(dirname(args.jsonPath), { recursive: true });
+      writeFileSync(args.jsonPath, `${JSON.stringify(result, null, 2)}\n`);
+    }
+    if (args.docPath !== undefined) {
+      mkdirSync(dirname(args.docPath), { recursive: true });
+      writeFileSync(args.docPath, renderDoc(result));
+      progress(`wrote ${args.docPath}`);
+    }
+  } finally {
+    for (const handler of warm) await handler.stop();
+    await stores.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,129 @@
+/**
+ * The benchmark is not a timed test: CI runs its quick mode to check that it still builds both handlers the
+ * deployed way, runs them, and produces figures that make sense. No timing target is asserted here.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import type { BenchResult, Figures } from '../../bench/report.ts';
+import { renderDoc, renderTable } from '../../bench/report.ts';
+import { deployedBuild, PLUGIN_ONLY_KEYS } from '../../bench/serverless-config.ts';
+import { median, percentile } from '../../bench/stats.ts';
+import { projectRoot } from '../../bench/paths.ts';
+
+function expectSane(figures: Figures): void {
+  for (const value of [figures.initMs, figures.initAndFirstAnswerMs, figures.p50Ms, figures.p99Ms, figures.cpuMsPerAnswer]) {
+    expect(value).toBeGreaterThan(0);
+    expect(value).toBeLessThan(60_000);
+  }
+  expect(figures.initAndFirstAnswerMs).toBeGreaterThanOrEqual(figures.initMs);
+  expect(figures.p99Ms).toBeGreaterThanOrEqual(figures.p50Ms);
+  expect(figures.initBytes).toBeGreaterThan(1024);
+  expect(figures.shippedBytes).toBeGreaterThanOrEqual(figures.initBytes);
+  expect(figures.answersPerSecond).toBeGreaterThan(0);
+}
+
+describe('npm run bench -- --quick', () => {
+  it('builds and runs both handlers and reports sane figures for each', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+    try {
+      const jsonPath = join(dir, 'result.json');
+      const docPath = join(dir, 'performance.md');
+      const run = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'bench/run.ts', '--quick', '--json', jsonPath, '--doc', docPath],
+        { cwd: projectRoot, encoding: 'utf8', timeout: 120_000 },
+      );
+      expect(run.stderr).not.toMatch(/bench: .*Error/);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('| module init');
+
+      const result = JSON.parse(readFileSync(jsonPath, 'utf8')) as BenchResult;
+      expect(result.quick).toBe(true);
+      expectSane(result.bare);
+      expectSane(result.ours);
+      expect(result.samples.latencyAnswers).toBeGreaterThan(0);
+      // The recorder did its real work, logging included (one line per answer at least); the floor logs nothing.
+      expect(result.logLinesPerAnswer).toBeGreaterThanOrEqual(1);
+      expect(result.bareLogLinesPerAnswer).toBe(0);
+      // Same esbuild options: the floor is the smaller bundle.
+      expect(result.ours.initBytes).toBeGreaterThan(result.bare.initBytes);
+
+      const doc = readFileSync(docPath, 'utf8');
+      expect(doc).toContain(renderTable(result));
+      expect(doc).toContain(result.machine.cpu);
+      expect(doc).toContain('npm run bench -- --quick');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 150_000);
+});
+
+describe('the benchmark builds with the deployed esbuild options', () => {
+  it('passes every custom.esbuild setting of serverless.yml through to esbuild, as serverless-esbuild does', () => {
+    const yaml = parse(readFileSync(`${projectRoot}serverless.yml`, 'utf8')) as { custom: { esbuild: Record<string, unknown> } };
+    const options = deployedBuild() as Record<string, unknown>;
+    const pluginOnly = new Set<string>(PLUGIN_ONLY_KEYS);
+    for (const [key, value] of Object.entries(yaml.custom.esbuild)) {
+      if (pluginOnly.has(key)) continue;
+      if (key === 'external') expect(options[key]).toEqual(expect.arrayContaining(value as unknown[]));
+      else expect(options[key]).toEqual(value);
+    }
+    const exclude = yaml.custom.esbuild['exclude'];
+    if (Array.isArray(exclude)) expect(options['external']).toEqual(expect.arrayContaining(exclude));
+    const extension = yaml.custom.esbuild['outputFileExtension'];
+    if (typeof extension === 'string' && extension !== '.js') expect(options['outExtension']).toEqual({ '.js': extension });
+  });
+});
+
+describe('the statistics', () => {
+  it('takes nearest-rank percentiles and true medians', () => {
+    const samples = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(percentile(samples, 50)).toBe(50);
+    expect(percentile(samples, 99)).toBe(99);
+    expect(percentile(samples, 100)).toBe(100);
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(Number.isNaN(median([]))).toBe(true);
+  });
+});
+
+describe('the report', () => {
+  it('compares ours with bare as ratios and says which targets are met', () => {
+    const figures = (scale: number): Figures => ({
+      initMs: 80 * scale,
+      initAndFirstAnswerMs: 100 * scale,
+      initBytes: 500_000 * scale,
+      shippedBytes: 500_000 * scale,
+      p50Ms: 0.6 * scale,
+      p99Ms: 1.2 * scale,
+      cpuMsPerAnswer: 0.2 * scale,
+      answersPerSecond: 1000 / scale,
+    });
+    const result: BenchResult = {
+      runtime: 'nodejs24.x',
+      sdkFromRuntime: false,
+      command: 'npm run bench',
+      quick: false,
+      date: '2026-01-01T00:00:00.000Z',
+      machine: { node: 'v20.20.2', cpu: 'Test CPU', cores: 2, memoryGiB: 4, os: 'linux' },
+      samples: { coldRuns: 11, latencyRounds: 20, latencyAnswers: 2500, warmup: 500, throughputRounds: 5, throughputCount: 1000, concurrency: 64 },
+      bare: figures(1),
+      ours: figures(1.2),
+      logLinesPerAnswer: 1,
+      bareLogLinesPerAnswer: 0,
+      elapsedSeconds: 60,
+    };
+    const table = renderTable(result);
+    expect(table).toContain('| 1.20x | <= 1.10x: MISSED |');
+    expect(table).toContain('| 1.20x | <= 1.05x: MISSED |');
+    const met = renderTable({ ...result, ours: figures(1.01) });
+    expect(met).toContain('| 1.01x | <= 1.05x: met |');
+    // Figures from another Node major than Lambda's are flagged as such.
+    expect(renderDoc(result)).toContain("Not the runtime's Node");
+    expect(renderDoc({ ...result, machine: { ...result.machine, node: 'v24.1.0' } })).not.toContain("Not the runtime's Node");
+  });
+});
