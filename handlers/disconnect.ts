@@ -13,7 +13,7 @@ import { basicAuth } from '../lib/http/basic-auth.ts';
 import { callbackCredentials } from '../lib/http/callback-credentials.ts';
 import { bodyLimit } from '../lib/http/body-limit.ts';
 import { queryForm } from '../lib/http/query-form.ts';
-import { keepRejected } from '../lib/http/keep-rejected.ts';
+import { keepRejected, sentInput } from '../lib/http/keep-rejected.ts';
 import { receivedAt } from '../lib/http/received-at.ts';
 import { validateCallback } from '../lib/callback/validate.ts';
 import { toDisconnectRecord } from '../lib/record/disconnect-record.ts';
@@ -32,7 +32,12 @@ const table = new DisconnectsTable({
 const parked =
   config.parkedBucket === undefined
     ? undefined
-    : new ParkedCallbacks({ bucket: config.parkedBucket, region: config.region, endpoint: config.s3Endpoint });
+    : new ParkedCallbacks({
+        bucket: config.parkedBucket,
+        region: config.region,
+        endpoint: config.s3Endpoint,
+        requestTimeoutMs: config.answerBudgetMs / 5,
+      });
 const keepRecord = recordKeeper({ table, parked, budgetMs: config.answerBudgetMs });
 
 export const handler = middy<ApiGatewayEvent, ApiGatewayResult>()
@@ -47,6 +52,7 @@ export const handler = middy<ApiGatewayEvent, ApiGatewayResult>()
     const form = httpMethod(event) === 'GET' ? 'query' : 'json';
     const callback = validateCallback(event.body, form);
     const record = toDisconnectRecord(callback, receivedAt(event), config.retentionDays);
-    const outcome = await keepRecord(record, { form, body: JSON.stringify(callback) });
+    // Parked as sent, so replay sees exactly what Bandwidth delivered.
+    const outcome = await keepRecord(record, sentInput(event) ?? { form, body: JSON.stringify(callback) });
     return { statusCode: 204, headers: { [OUTCOME_HEADER]: outcome } };
   });

@@ -6,6 +6,11 @@ import { receivedAt } from './received-at.ts';
 
 const inputs = new WeakMap<object, CallbackInput>();
 
+/** The callback as it was sent (decoded body text, or the GET form's parameters as JSON), captured before parsing. */
+export function sentInput(event: ApiGatewayEvent): CallbackInput | undefined {
+  return inputs.get(event);
+}
+
 function details(error: unknown): readonly string[] {
   const value = (error as { details?: unknown }).details;
   return Array.isArray(value) ? value.map(String) : [];

@@ -38,7 +38,11 @@ export interface ParkedCallbacksOptions {
 
 /** An object key that sorts by time and shows the call, safe for any callId; unique, so no copy overwrites another. */
 export function parkedKey(parked: ParkedCallback): string {
-  const callId = encodeURIComponent(parked.callId ?? 'unknown').slice(0, 200);
+  // A key segment must stay under common file-name limits (255 bytes, as s3rver's file store has): the callId
+  // part is cut to 100 characters, never through a %XX escape. The UUID keeps keys unique anyway.
+  const callId = encodeURIComponent(parked.callId ?? 'unknown')
+    .slice(0, 100)
+    .replace(/%[0-9A-F]?$/, '');
   return `${PREFIXES[parked.kind]}${parked.receivedAt.slice(0, 10)}/${parked.receivedAt}_${callId}_${randomUUID()}.json`;
 }
 

@@ -39,6 +39,17 @@ describe('authenticated callbacks that are rejected are kept in quarantine', () 
     expect(await parkedObjects(stores, 'parked/')).toEqual([]);
   });
 
+  it('one whose callId is too long for the table is kept too, under a key of bounded length', async () => {
+    const { stores, handler } = await authenticatedRecorder();
+    const callId = `c-${'é'.repeat(1_100)}`; // 2,202 bytes of UTF-8: over DynamoDB's key limit
+    const body = JSON.stringify(disconnectCallback({ callId }));
+
+    const answer = await timedAnswer(handler, httpApiEvent({ body, headers: authorized }));
+
+    expect(answer.status).toBe(422);
+    expect(await quarantined(stores)).toMatchObject([{ callId, input: { form: 'json', body } }]);
+  });
+
   it('a body that is not JSON is answered 4xx and kept as sent', async () => {
     const { stores, handler } = await authenticatedRecorder();
     const body = '{"eventType":"disconnect","callId":"c-truncated';
