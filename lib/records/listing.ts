@@ -59,8 +59,8 @@ export async function listRecords(
   const wanted = request.limit === undefined ? Number.POSITIVE_INFINITY : request.limit + 1;
   const options = {
     ...(startAfter === undefined ? {} : { startAfter }),
-    // Without a filter every item read is returned, so a page never needs to be bigger than what is still wanted.
-    ...(request.limit !== undefined && noFilter(request.filter) ? { pageSize: wanted } : {}),
+    // Without a filter every item read is returned, so no Query needs to read more than is still wanted.
+    ...(request.limit !== undefined && noFilter(request.filter) ? { pageSize: () => wanted - records.length } : {}),
     ...(onPage === undefined ? {} : { onPage }),
   };
   for await (const record of table.inRange(request.range, request.filter, options)) {

@@ -10,8 +10,10 @@ export type StoredRecord = Record<string, unknown>;
 /** The byDay index: one partition per UTC day of the call's end, sorted by its end time (serverless.yml). */
 export const BY_DAY_INDEX = 'byDay';
 
-/** Where a listing stopped: the index key of the last record returned, so the next page starts after it. */
-// A type, not an interface, so it can be the ExclusiveStartKey it is.
+/**
+ * Where a listing stopped: the index key of the last record returned, so the next page starts after it. A type,
+ * not an interface, so that it can be the ExclusiveStartKey it is.
+ */
 export type ListPosition = {
   endedDay: string;
   endedAt: string;
@@ -79,7 +81,7 @@ export class RecordedDisconnects {
   async *inRange(
     range: TimeRange,
     filter: RecordFilter = {},
-    options: { startAfter?: ListPosition; pageSize?: number; onPage?: ReadProgress } = {},
+    options: { startAfter?: ListPosition; pageSize?: () => number; onPage?: ReadProgress } = {},
   ): AsyncGenerator<StoredRecord> {
     const read = { count: 0 };
     for (const day of daysNewestFirst(range)) {
@@ -127,7 +129,8 @@ export class RecordedDisconnects {
     filter: RecordFilter,
     options: {
       startKey?: ListPosition | undefined;
-      pageSize?: number;
+      /** Asked before each Query: how many items it may read at most (DynamoDB's Limit). */
+      pageSize?: () => number;
       onPage?: ReadProgress;
       projection?: readonly string[];
       read: { count: number };
@@ -149,7 +152,7 @@ export class RecordedDisconnects {
             ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':day': day, ':first': first, ':last': last },
             ScanIndexForward: false,
             ExclusiveStartKey,
-            ...(options.pageSize === undefined ? {} : { Limit: options.pageSize }),
+            ...(options.pageSize === undefined ? {} : { Limit: Math.max(1, options.pageSize()) }),
           }),
         );
       } catch (error) {

@@ -77,6 +77,16 @@ describe('what the records commands ask of DynamoDB', () => {
     expect(seen).toEqual([{ operation: 'Query', body: expect.objectContaining({ IndexName: 'byDay', Limit: 11 }) }]);
   });
 
+  it('a page that spans two days asks the older day only for what is still missing', async () => {
+    // 2024-05-02 before 02:00 holds 11 calls; a page of 20 (plus one to know if there is more) needs 10 of the 1st.
+    const run = await records(['list', '--from', '2024-05-01', '--to', '2024-05-02T02:00:00Z', '--limit', '20', '--json', ...storeArguments(proxied)]);
+    expect((JSON.parse(run.stdout) as { count: number }).count).toBe(20);
+    expect(seen.map((request) => [request.operation, request.body['Limit']])).toEqual([
+      ['Query', 21],
+      ['Query', 10],
+    ]);
+  });
+
   it('report queries day by day too, asking only for the attributes it counts', async () => {
     const run = await records(['report', ...THREE_DAYS, ...storeArguments(proxied)]);
     expect(run.code).toBe(0);
