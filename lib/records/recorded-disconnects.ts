@@ -39,6 +39,8 @@ export interface RecordedDisconnectsOptions {
   description: string;
   /** Said when the table does not exist: where the user probably went wrong. */
   whenMissing?: string;
+  /** Fixed credentials instead of the default chain (the local stage's stores take any). */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 /**
@@ -58,6 +60,7 @@ export class RecordedDisconnects {
     this.client = DynamoDBDocumentClient.from(
       new DynamoDBClient({
         ...awsClientConfig(options.region, options.endpoint),
+        ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
         // Fail within seconds on a closed port or a dead network instead of retrying for minutes.
         maxAttempts: 2,
         requestHandler: { connectionTimeout: 2_000, requestTimeout: 15_000 },

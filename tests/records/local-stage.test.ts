@@ -77,6 +77,19 @@ describe('records on the local stage (the default)', () => {
     expect(await listening(stage.s3Port)).toBe(false);
   });
 
+  it('reads the local table even with an AWS profile exported for real work', async () => {
+    const exported = process.env['AWS_PROFILE'];
+    process.env['AWS_PROFILE'] = 'records-test-no-such-profile';
+    try {
+      const run = await records(['list', ...APRIL_30, '--json'], { local: stage });
+      expect(run.stderr).toBe('');
+      expect((JSON.parse(run.stdout) as { count: number }).count).toBe(10);
+    } finally {
+      if (exported === undefined) delete process.env['AWS_PROFILE'];
+      else process.env['AWS_PROFILE'] = exported;
+    }
+  });
+
   it('reads the running local stores, and leaves them running', async () => {
     const running = await startLocalStores({ dataDir: stage.dataDir, dynamoPort: stage.dynamoPort, s3Port: stage.s3Port });
     try {
