@@ -1,0 +1,116 @@
+/**
+ * Bandwidth's account (Dashboard) API, the one call `wire` needs: the partial update of a Voice application.
+ * Authenticated with API credentials through OAuth 2.0 client credentials (a Bearer token from Bandwidth's token
+ * endpoint), or with a legacy API user's Basic auth, which Bandwidth has deprecated.
+ */
+import { statusCallbackPatchXml, type StatusCallbackSettings, xmlElementText } from './application-callbacks.ts';
+
+export const ACCOUNT_API = 'https://dashboard.bandwidth.com/api';
+export const TOKEN_URL = 'https://api.bandwidth.com/api/v1/oauth2/token';
+
+export type AccountApiAuth =
+  | { kind: 'client-credentials'; clientId: string; clientSecret: string }
+  | { kind: 'api-user'; username: string; password: string };
+
+export interface AccountApiOptions {
+  apiBase: string;
+  tokenUrl: string;
+  auth: AccountApiAuth;
+  /** Per request. */
+  timeoutMs?: number;
+}
+
+export class AccountApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = 'AccountApiError';
+  }
+}
+
+const USER_AGENT = 'bandwidth-disconnect-recorder-wire';
+
+function basic(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+}
+
+/** Bandwidth's XML errors carry `<Description>` (and `<ErrorCode>`); anything else is shown as status only. */
+function errorDetail(body: string): string {
+  const description = xmlElementText(body, 'Description');
+  const code = xmlElementText(body, 'ErrorCode') ?? xmlElementText(body, 'Code');
+  if (description === undefined) return '';
+  return code === undefined ? `: ${description}` : `: ${description} (error ${code})`;
+}
+
+export class BandwidthAccountApi {
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: AccountApiOptions) {
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+  }
+
+  private async authorization(): Promise<string> {
+    const { auth } = this.options;
+    if (auth.kind === 'api-user') return basic(auth.username, auth.password);
+    const response = await fetch(this.options.tokenUrl, {
+      method: 'POST',
+      headers: {
+        Authorization: basic(auth.clientId, auth.clientSecret),
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Accept: 'application/json',
+        'User-Agent': USER_AGENT,
+      },
+      body: 'grant_type=client_credentials',
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    const text = await response.text();
+    if (!response.ok) {
+      throw new AccountApiError(`Bandwidth refused the API credentials (token endpoint answered ${response.status})`, response.status);
+    }
+    let token: unknown;
+    try {
+      token = (JSON.parse(text) as { access_token?: unknown }).access_token;
+    } catch {
+      token = undefined;
+    }
+    if (typeof token !== 'string' || token === '') {
+      throw new AccountApiError('Bandwidth\'s token endpoint answered without an access_token', response.status);
+    }
+    return `Bearer ${token}`;
+  }
+
+  /**
+   * Changes only the status callback fields of the application, and checks that Bandwidth's answer shows the new
+   * URL (an answer describing some other URL means the change did not take).
+   */
+  async updateStatusCallback(accountId: string, applicationId: string, settings: StatusCallbackSettings): Promise<void> {
+    const url = `${this.options.apiBase.replace(/\/+$/, '')}/accounts/${encodeURIComponent(accountId)}/applications/${encodeURIComponent(applicationId)}`;
+    const response = await fetch(url, {
+      method: 'PATCH',
+      headers: {
+        Authorization: await this.authorization(),
+        'Content-Type': 'application/xml; charset=utf-8',
+        Accept: 'application/xml',
+        'User-Agent': USER_AGENT,
+      },
+      body: statusCallbackPatchXml(settings),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    const body = await response.text();
+    if (!response.ok) {
+      throw new AccountApiError(
+        `Bandwidth did not update application ${applicationId} (HTTP ${response.status})${errorDetail(body)}`,
+        response.status,
+      );
+    }
+    const applied = xmlElementText(body, 'CallStatusCallbackUrl');
+    if (applied !== undefined && applied !== settings.url) {
+      throw new AccountApiError(
+        `Bandwidth answered ${response.status} but application ${applicationId} still sends disconnects to ${applied}`,
+        response.status,
+      );
+    }
+  }
+}
