@@ -146,7 +146,8 @@ export async function startLocalStores(options: LocalStoresOptions = {}): Promis
   };
 }
 
-function listening(port: number): Promise<boolean> {
+/** Whether something accepts connections on a local port (500 ms at most: a closed port answers at once). */
+export function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
     socket.setTimeout(500);
@@ -162,27 +163,46 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
+/** Where a local stage keeps its data and listens (the tests put it elsewhere). */
+export interface LocalStage {
+  dataDir: string;
+  dynamoPort: number;
+  s3Port: number;
+}
+
+export const LOCAL_STAGE: LocalStage = { dataDir: LOCAL_DATA_DIR, dynamoPort: LOCAL_DYNAMODB_PORT, s3Port: LOCAL_S3_PORT };
+
 /**
- * The local stage's stores, persisted under .local/ on their fixed ports, with the table and bucket in place.
- * When they are already running (say `npm run offline` in another terminal), those are used and left running.
+ * A local stage's stores: the running ones when something (say `npm run offline` in another terminal) holds its
+ * ports — used and left running —, else its persisted data, opened here; `close()` stops only what was started.
  */
-export async function startPersistedLocalStores(): Promise<LocalStores> {
-  const [dynamoUp, s3Up] = await Promise.all([listening(LOCAL_DYNAMODB_PORT), listening(LOCAL_S3_PORT)]);
-  let stores: LocalStores;
-  if (dynamoUp && s3Up) {
-    stores = {
-      dynamoEndpoint: `http://127.0.0.1:${LOCAL_DYNAMODB_PORT}`,
-      s3Endpoint: `http://127.0.0.1:${LOCAL_S3_PORT}`,
+export async function openLocalStage(stage: LocalStage = LOCAL_STAGE): Promise<LocalStores> {
+  const [dynamoUp, s3Up] = await Promise.all([listening(stage.dynamoPort), listening(stage.s3Port)]);
+  if (dynamoUp !== s3Up) {
+    throw new Error(
+      `only one of the local stores answers (DynamoDB port ${stage.dynamoPort}: ${dynamoUp ? 'up' : 'down'}, ` +
+        `S3 port ${stage.s3Port}: ${s3Up ? 'up' : 'down'}); stop what holds the other port or start both`,
+    );
+  }
+  if (dynamoUp) {
+    return {
+      dynamoEndpoint: `http://127.0.0.1:${stage.dynamoPort}`,
+      s3Endpoint: `http://127.0.0.1:${stage.s3Port}`,
       close: async () => {},
     };
-  } else if (dynamoUp || s3Up) {
-    throw new Error(
-      `only one of the local stores answers (ports ${LOCAL_DYNAMODB_PORT}, ${LOCAL_S3_PORT}); stop what holds the other port`,
-    );
-  } else {
-    stores = await startLocalStores({ dataDir: LOCAL_DATA_DIR, dynamoPort: LOCAL_DYNAMODB_PORT, s3Port: LOCAL_S3_PORT });
   }
-  await ensureTable(stores.dynamoEndpoint, LOCAL_TABLE);
-  await ensureBucket(stores.s3Endpoint, LOCAL_BUCKET);
+  return startLocalStores({ dataDir: stage.dataDir, dynamoPort: stage.dynamoPort, s3Port: stage.s3Port });
+}
+
+/** The local stage's stores with the table and bucket in place, ready for the recorder. */
+export async function startPersistedLocalStores(stage: LocalStage = LOCAL_STAGE): Promise<LocalStores> {
+  const stores = await openLocalStage(stage);
+  try {
+    await ensureTable(stores.dynamoEndpoint, LOCAL_TABLE);
+    await ensureBucket(stores.s3Endpoint, LOCAL_BUCKET);
+  } catch (error) {
+    await stores.close();
+    throw error;
+  }
   return stores;
 }

@@ -2,14 +2,13 @@
  * Which stores a records command reads: the local stage's (default), any DynamoDB-compatible endpoint, or a
  * deployed stage's table and fallback bucket in AWS.
  */
-import { connect } from 'node:net';
 import {
   LOCAL_BUCKET,
-  LOCAL_DATA_DIR,
-  LOCAL_DYNAMODB_PORT,
-  LOCAL_S3_PORT,
+  LOCAL_STAGE as LOCAL_STORES,
   LOCAL_TABLE,
-  startLocalStores,
+  type LocalStage as LocalStores,
+  type LocalStores as OpenedLocalStores,
+  openLocalStage,
 } from '../../local/stores.ts';
 import { ParkedCallbacks } from '../store/parked-callbacks.ts';
 import { StoreUnavailable, UsageProblem } from './problems.ts';
@@ -36,22 +35,13 @@ export interface StoreOptions {
   s3Endpoint?: string | undefined;
 }
 
-/** Where the local stage keeps its data and listens; the tests put it elsewhere. */
-export interface LocalStage {
-  dataDir: string;
-  dynamoPort: number;
-  s3Port: number;
+/** Where the local stage keeps its data and listens, and its table and bucket; the tests put it elsewhere. */
+export interface LocalStage extends LocalStores {
   tableName: string;
   bucket: string;
 }
 
-export const LOCAL_STAGE: LocalStage = {
-  dataDir: LOCAL_DATA_DIR,
-  dynamoPort: LOCAL_DYNAMODB_PORT,
-  s3Port: LOCAL_S3_PORT,
-  tableName: LOCAL_TABLE,
-  bucket: LOCAL_BUCKET,
-};
+export const LOCAL_STAGE: LocalStage = { ...LOCAL_STORES, tableName: LOCAL_TABLE, bucket: LOCAL_BUCKET };
 
 export interface OpenStores {
   table: RecordedDisconnects;
@@ -75,49 +65,17 @@ function endpointUrl(text: string, option: string): string {
   return text;
 }
 
-/** Whether something accepts connections on a local port (500 ms at most: a closed port answers at once). */
-export function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.setTimeout(500);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 /**
  * The local stage's stores: the running ones when `npm run offline` (or another records command) holds the
  * ports, else the persisted data under .local/, opened here and closed again when the command ends.
  */
 async function openLocal(local: LocalStage): Promise<OpenStores> {
-  const [dynamoUp, s3Up] = await Promise.all([listening(local.dynamoPort), listening(local.s3Port)]);
-  if (dynamoUp !== s3Up) {
-    throw new StoreUnavailable(
-      `only one of the local stores answers (DynamoDB port ${local.dynamoPort}: ${dynamoUp ? 'up' : 'down'}, ` +
-        `S3 port ${local.s3Port}: ${s3Up ? 'up' : 'down'}); stop what holds the other port or start both`,
-    );
-  }
-  let endpoints: { dynamoEndpoint: string; s3Endpoint: string; close(): Promise<void> };
-  if (dynamoUp) {
-    endpoints = {
-      dynamoEndpoint: `http://127.0.0.1:${local.dynamoPort}`,
-      s3Endpoint: `http://127.0.0.1:${local.s3Port}`,
-      close: async () => {},
-    };
-  } else {
-    try {
-      endpoints = await startLocalStores({ dataDir: local.dataDir, dynamoPort: local.dynamoPort, s3Port: local.s3Port });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new StoreUnavailable(`cannot open the local stores in ${local.dataDir}: ${reason}`);
-    }
+  let endpoints: OpenedLocalStores;
+  try {
+    endpoints = await openLocalStage(local);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StoreUnavailable(`cannot open the local stores in ${local.dataDir}: ${reason}`);
   }
   const table = new RecordedDisconnects({
     tableName: local.tableName,

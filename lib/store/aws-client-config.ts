@@ -5,7 +5,8 @@
  */
 export function awsClientConfig(region: string | undefined, endpoint: string | undefined) {
   const local = endpoint !== undefined;
-  const hasCredentials = process.env['AWS_ACCESS_KEY_ID'] !== undefined || process.env['AWS_PROFILE'] !== undefined;
+  // Only explicit keys count: a profile exported for real AWS work must not break the local stores.
+  const hasCredentials = process.env['AWS_ACCESS_KEY_ID'] !== undefined;
   return {
     region: region ?? (local ? 'us-east-1' : undefined),
     ...(local ? { endpoint } : {}),

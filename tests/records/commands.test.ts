@@ -111,7 +111,7 @@ describe('a store that cannot be used exits 3, quickly', () => {
   it('a local stage that cannot be opened is one', async () => {
     const run = await records(['list'], { local: untouchable });
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain('records: only one of the local stores answers');
+    expect(run.stderr).toContain('only one of the local stores answers');
   });
 
   it('a closed port is reported within seconds, naming the endpoint', async () => {

@@ -9,7 +9,8 @@ import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBucket, ensureTable, localDynamoClient, startLocalStores } from '../../local/stores.ts';
 import type { Report } from '../../lib/records/report.ts';
-import { type LocalStage, listening } from '../../lib/records/stores.ts';
+import { type LocalStage } from '../../lib/records/stores.ts';
+import { listening } from '../../local/stores.ts';
 import { ParkedCallbacks } from '../../lib/store/parked-callbacks.ts';
 import { records } from './run-records.ts';
 import { seededRecords } from './seeded-disconnects.ts';
@@ -108,7 +109,7 @@ describe('records on the local stage (the default)', () => {
     try {
       const run = await records(['list', ...APRIL_30], { local: stage });
       expect(run.code).toBe(3);
-      expect(run.stderr).toContain(`records: only one of the local stores answers (DynamoDB port ${stage.dynamoPort}: down, S3 port ${stage.s3Port}: up)`);
+      expect(run.stderr).toContain(`only one of the local stores answers (DynamoDB port ${stage.dynamoPort}: down, S3 port ${stage.s3Port}: up)`);
     } finally {
       await new Promise<void>((resolve) => squatter.close(() => resolve()));
     }
