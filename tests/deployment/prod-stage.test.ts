@@ -151,6 +151,15 @@ describe('the fallback bucket', () => {
     }
   });
 
+  it('has company: the framework\'s deployment-artifacts bucket blocks public access as well', () => {
+    expect(properties(template, 'ServerlessDeploymentBucket')['PublicAccessBlockConfiguration']).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+  });
+
   it('is retained, with its TLS-only policy, when the stack is removed or replaces them', () => {
     for (const id of ['ParkedCallbacksBucket', 'ParkedCallbacksBucketPolicy']) {
       expect(resource(template, id).DeletionPolicy).toBe('Retain');
