@@ -99,7 +99,7 @@ describe('the fallback bucket', () => {
     const bucket = properties(template, 'ParkedCallbacksBucket');
     expect(bucket['BucketEncryption']).toEqual({
       ServerSideEncryptionConfiguration: [
-        { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: false },
+        { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
       ],
     });
     expect(bucket['PublicAccessBlockConfiguration']).toEqual({
@@ -151,7 +151,7 @@ describe('the fallback bucket', () => {
     }
   });
 
-  it('has company: the framework\'s deployment-artifacts bucket blocks public access as well', () => {
+  it('is joined by the framework\'s deployment-artifacts bucket in blocking public access', () => {
     expect(properties(template, 'ServerlessDeploymentBucket')['PublicAccessBlockConfiguration']).toEqual({
       BlockPublicAcls: true,
       BlockPublicPolicy: true,
