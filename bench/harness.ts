@@ -164,9 +164,11 @@ async function main(): Promise<void> {
   const url = pathToFileURL(config.modulePath).href;
   const event = nextEvent();
   const context = lambdaContext();
+  const cpuBefore = process.cpuUsage();
   const importStarted = performance.now();
   const module = (await import(url)) as { handler?: Handler };
   const imported = performance.now();
+  const initCpu = process.cpuUsage(cpuBefore);
   const handler = module.handler;
   if (typeof handler !== 'function') throw new Error(`${config.modulePath} exports no handler`);
 
@@ -177,6 +179,7 @@ async function main(): Promise<void> {
       kind: 'cold',
       nodeVersion: process.version,
       initMs: imported - importStarted,
+      initCpuMs: (initCpu.user + initCpu.system) / 1000,
       firstAnswerMs: answered - imported,
       status: result?.statusCode ?? 0,
     });

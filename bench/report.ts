@@ -1,19 +1,24 @@
 /** The benchmark's results: the table it prints and docs/performance.md, both made from measured figures only. */
 import { availableParallelism, cpus, platform, release, totalmem } from 'node:os';
 
-export interface Figures {
-  /** Median `import()` time of the handler module in fresh processes. */
-  initMs: number;
-  /** Median of init plus the first answer, in the same fresh processes. */
-  initAndFirstAnswerMs: number;
-  initBytes: number;
-  shippedBytes: number;
+export interface WarmFigures {
   p50Ms: number;
   p99Ms: number;
   /** Median over the latency rounds of the handler process's CPU time (user + system) per answer. */
   cpuMsPerAnswer: number;
   /** Median over rounds of answers per second with `concurrency` in flight. */
   answersPerSecond: number;
+}
+
+export interface Figures extends WarmFigures {
+  /** Median `import()` time of the handler module in fresh processes. */
+  initMs: number;
+  /** Median CPU time of that init (less sensitive than wall time to other work on the machine). */
+  initCpuMs: number;
+  /** Median of init plus the first answer, in the same fresh processes. */
+  initAndFirstAnswerMs: number;
+  initBytes: number;
+  shippedBytes: number;
 }
 
 export interface Machine {
@@ -45,6 +50,8 @@ export interface BenchResult {
   };
   bare: Figures;
   ours: Figures;
+  /** The bare handler with the recorder's conditional put (warm only): what the local store adds for the condition. */
+  conditionalReference: WarmFigures;
   logLinesPerAnswer: number;
   bareLogLinesPerAnswer: number;
   /** The same two handlers with the AWS SDK taken from the Lambda runtime instead of bundled (full runs only). */
@@ -84,6 +91,12 @@ function rows(result: BenchResult): Row[] {
       ours: ms(ours.initMs),
       ratio: ours.initMs / bare.initMs,
       target: 1.1,
+    },
+    {
+      measure: 'module init, CPU time (same processes)',
+      bare: ms(bare.initCpuMs),
+      ours: ms(ours.initCpuMs),
+      ratio: ours.initCpuMs / bare.initCpuMs,
     },
     {
       measure: 'module init + first answer (same processes)',
@@ -147,6 +160,31 @@ export function renderTable(result: BenchResult): string {
   return lines.join('\n');
 }
 
+/** The warm figures again with the bare handler doing the recorder's conditional put, to separate the store's share. */
+function conditionSection(result: BenchResult): string[] {
+  const { bare, ours, conditionalReference: conditional } = result;
+  const row = (measure: string, value: (figures: WarmFigures) => number, format: (value: number) => string) =>
+    `| ${measure} | ${format(value(bare))} | ${format(value(conditional))} | ${format(value(ours))} | ` +
+    `${ratio(value(ours) / value(conditional))} |`;
+  const perSecond = (value: number) => `${Math.round(value)} answers/s`;
+  return [
+    "## The store's share: the conditional put",
+    '',
+    'The recorder writes with `attribute_not_exists(callId)` (the first delivery wins). DynamoDB evaluates a',
+    'condition without extra latency, but dynalite parses the expression on every request. The bare handler with',
+    'the same condition (`bench/bare-conditional-handler.ts`), in the same alternating rounds, shows how much of the',
+    "warm gap is the local store's cost rather than the recorder's:",
+    '',
+    '| measure | bare | bare + condition | ours | ours / (bare + condition) |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    row('warm p50', (figures) => figures.p50Ms, ms),
+    row('warm p99', (figures) => figures.p99Ms, ms),
+    row('CPU time per answer, handler process', (figures) => figures.cpuMsPerAnswer, ms),
+    row(`throughput, ${result.samples.concurrency} in flight`, (figures) => figures.answersPerSecond, perSecond),
+    '',
+  ];
+}
+
 function sdkSection(result: BenchResult): string[] {
   const runtime = result.runtimeSdk;
   if (runtime === undefined) return [];
@@ -200,32 +238,35 @@ export function renderDoc(result: BenchResult): string {
     '',
     renderTable(result),
     '',
+    ...conditionSection(result),
     '## What is measured',
     '',
-    '- **bare** (`bench/bare-handler.ts`): `JSON.parse` of the body and one DocumentClient `PutCommand`, client built',
-    '  at module scope: the floor. **ours**: `handlers/disconnect.ts`, the deployed pipeline.',
+    '- **bare** (`bench/bare-handler.ts`): `JSON.parse` of the body and one DocumentClient `PutCommand`, the client',
+    '  built at module scope: the floor. **ours**: `handlers/disconnect.ts`, the deployed pipeline.',
     '- Both are built by `bench/build.ts` with the esbuild options serverless-esbuild derives from `serverless.yml`',
-    '  (`custom.esbuild`, read from the file), and run from the built `.mjs` by a plain-Node harness',
-    '  (`bench/harness.ts`) that `import()`s the module and calls `handler(event, context)` as the Lambda runtime does.',
-    '- One in-memory dynalite for the whole run; every answer writes a new item (a fresh `callId`).',
-    '- **ours does its real work**: HTTP Basic auth enforced (credentials in the environment, as deployed with',
-    '  `BANDWIDTH_CALLBACK_PASSWORD`), schema validation, record building, the conditional put, and one JSON log',
-    `  line per answer (measured: ${result.logLinesPerAnswer.toFixed(2)} lines per answer; bare: ` +
-      `${result.bareLogLinesPerAnswer.toFixed(2)}). The requests are HTTP API (payload 2.0) events carrying a full`,
-    '  disconnect callback of an answered call.',
-    '- **Log sink**: the handler process\'s stdout is a pipe that the benchmark drains, as in Lambda, where the',
-    '  function\'s stdout is a pipe the runtime reads: each line costs the same `write(2)` to a pipe.',
-    `- **Module init**: \`import()\` of the bundle in a fresh process, median of ${samples.coldRuns} per handler; the`,
-    '  processes alternate between the handlers. Node\'s own start-up is the same for both and not included.',
-    '- **Bundle**: bytes of the `.mjs` code the runtime loads at init (the handler bundle and any chunk it imports',
-    '  statically); the second row adds the chunks only the rare paths load with `import()`. Source maps excluded.',
-    `- **Warm latency**: after ${samples.warmup} warm-up answers per handler, ${samples.latencyAnswers} answers each,`,
-    '  one at a time, timed around `await handler(event, context)` in the handler\'s process, in alternating rounds.',
-    `- **Throughput**: ${samples.throughputCount} answers with ${samples.concurrency} in flight in one process,`,
-    `  median of ${samples.throughputRounds} alternating rounds. A Lambda container answers one request at a time,`,
-    '  so this is a CPU-cost comparison, not a Lambda capacity figure.',
-    '- Absolute figures depend on the machine and the local dynalite (which dominates warm latency); the ratios,',
-    '  taken in the same run, are the point.',
+    '  (`custom.esbuild`, read from the file) and loaded from the built bundle by a plain-Node harness',
+    '  (`bench/harness.ts`) that `import()`s it and calls `handler(event, context)`, as the Lambda runtime does.',
+    '- One in-memory dynalite, in a process of its own, for the whole run; every answer writes a new item.',
+    '- **ours does its real work**: HTTP Basic auth enforced (credentials from the environment), schema validation,',
+    '  record building, the conditional put and its time budget, and one JSON log line per answer',
+    `  (${result.logLinesPerAnswer.toFixed(2)} lines per answer measured; bare: ${result.bareLogLinesPerAnswer.toFixed(2)}).`,
+    '  Each request is an HTTP API (payload 2.0) event carrying the full disconnect callback of an answered call.',
+    "- **Log sink**: the handler process's stdout is a pipe read by a separate small process (`wc -l`, which also",
+    "  counts the lines), as a Lambda function's stdout is a pipe the runtime reads: each line costs one `write(2)`",
+    '  to a pipe and wakes the reader.',
+    `- **Module init**: \`import()\` of the bundle in a fresh process, median of ${samples.coldRuns} per handler, the`,
+    "  processes alternating between the handlers; Node's own start-up is the same for both and not included. The",
+    '  CPU-time row counts every thread of the process and is less sensitive to other load on the machine.',
+    '- **Bundle**: bytes of code the runtime loads at init (the handler bundle and the chunks it imports statically);',
+    '  the next row adds what only the rare paths load with `import()`. Source maps excluded.',
+    `- **Warm latency**: after ${samples.warmup} warm-up answers per handler, ${samples.latencyAnswers} answers each, one`,
+    "  at a time, timed around `await handler(event, context)` in the handler's process, in alternating rounds; the",
+    "  CPU-time row is the handler process's user + system time over each round, per answer.",
+    `- **Throughput**: ${samples.throughputCount} answers with ${samples.concurrency} in flight in one process, median of`,
+    `  ${samples.throughputRounds} alternating rounds. A Lambda container answers one request at a time, so this compares`,
+    '  CPU cost under load; it is not a Lambda capacity figure.',
+    '- Absolute figures depend on the machine and on dynalite (most of the warm latency); the ratios, taken in the',
+    '  same run, are the point.',
     '',
     ...sdkSection(result),
   ].join('\n');

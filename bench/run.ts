@@ -11,7 +11,7 @@ import { projectRoot } from './paths.ts';
 import { deployedBuild, deployedEnvironment, deployedRuntime } from './serverless-config.ts';
 import { buildHarness, buildVariant, type BuiltVariant, type Variant } from './build.ts';
 import { type ChildOptions, coldRun, type ColdRun, startStoresProcess, WarmHandler } from './children.ts';
-import { type BenchResult, type Figures, machine, renderDoc, renderTable } from './report.ts';
+import { type BenchResult, type Figures, machine, renderDoc, renderTable, type WarmFigures } from './report.ts';
 import { median, percentile } from './stats.ts';
 
 interface Plan {
@@ -52,6 +52,7 @@ const QUICK: Plan = {
 const RUNTIME_SDK = ['@aws-sdk/*', '@smithy/*'];
 
 const BARE: Variant = { name: 'bare', entry: 'bench/bare-handler.ts' };
+const BARE_CONDITIONAL: Variant = { name: 'bare-conditional', entry: 'bench/bare-conditional-handler.ts' };
 const OURS: Variant = { name: 'ours', entry: 'handlers/disconnect.ts' };
 const BARE_RUNTIME_SDK: Variant = { ...BARE, name: 'bare-runtime-sdk', extraExternal: RUNTIME_SDK };
 const OURS_RUNTIME_SDK: Variant = { ...OURS, name: 'ours-runtime-sdk', extraExternal: RUNTIME_SDK };
@@ -146,6 +147,27 @@ async function coldStarts(options: ChildOptions, variants: readonly BuiltVariant
   return results;
 }
 
+interface WarmSide {
+  name: string;
+  handler: WarmHandler;
+  latencies: number[];
+  cpuPerAnswer: number[];
+  throughput: number[];
+  logLines: number;
+}
+
+function warmFigures(side: WarmSide): WarmFigures {
+  return {
+    p50Ms: percentile(side.latencies, 50),
+    p99Ms: percentile(side.latencies, 99),
+    cpuMsPerAnswer: median(side.cpuPerAnswer),
+    answersPerSecond: median(side.throughput),
+  };
+}
+
+/** Handlers measured only from cold (the runtime-SDK builds) have no warm figures. */
+const NO_WARM_FIGURES: WarmFigures = { p50Ms: Number.NaN, p99Ms: Number.NaN, cpuMsPerAnswer: Number.NaN, answersPerSecond: Number.NaN };
+
 function checked<T extends { failures: number; firstFailure?: string }>(name: string, report: T): T {
   if (report.failures > 0) throw new Error(`${name}: ${report.failures} answers were not 204 (${report.firstFailure})`);
   return report;
@@ -157,13 +179,17 @@ async function main(): Promise<void> {
   const started = performance.now();
 
   progress('building the handlers with serverless.yml custom.esbuild');
-  const variants = [BARE, OURS, ...(plan.compareSdk ? [BARE_RUNTIME_SDK, OURS_RUNTIME_SDK] : [])];
+  const coldVariants = [BARE, OURS, ...(plan.compareSdk ? [BARE_RUNTIME_SDK, OURS_RUNTIME_SDK] : [])];
   const built = new Map<string, BuiltVariant>();
-  for (const variant of variants) built.set(variant.name, await buildVariant(variant));
+  for (const variant of [...coldVariants, BARE_CONDITIONAL]) built.set(variant.name, await buildVariant(variant));
   const harnessPath = await buildHarness();
-  const bare = built.get(BARE.name);
-  const ours = built.get(OURS.name);
-  if (bare === undefined || ours === undefined) throw new Error('the handlers were not built');
+  const builtVariant = (variant: Variant): BuiltVariant => {
+    const found = built.get(variant.name);
+    if (found === undefined) throw new Error(`${variant.name} was not built`);
+    return found;
+  };
+  const bare = builtVariant(BARE);
+  const ours = builtVariant(OURS);
 
   const table = 'bench-disconnects';
   const bucket = 'bench-parked-callbacks';
@@ -173,20 +199,20 @@ async function main(): Promise<void> {
     const options: ChildOptions = { node: args.node, harnessPath, env: handlerEnvironment(stores, table, bucket) };
 
     progress(`cold starts: ${plan.coldRuns} fresh processes per handler, alternating`);
-    const cold = await coldStarts(options, [...built.values()], plan.coldRuns);
+    const cold = await coldStarts(options, coldVariants.map(builtVariant), plan.coldRuns);
 
     progress(`warm latency: ${plan.latencyRounds} rounds of ${plan.latencyBatch} answers per handler, alternating`);
-    const bareWarm = await WarmHandler.start(options, { modulePath: bare.modulePath, idPrefix: 'bare-warm', authorization });
-    warm.push(bareWarm);
-    const oursWarm = await WarmHandler.start(options, { modulePath: ours.modulePath, idPrefix: 'ours-warm', authorization });
-    warm.push(oursWarm);
-    const pair = [
-      { name: bare.name, handler: bareWarm, latencies: [] as number[], cpuPerAnswer: [] as number[], throughput: [] as number[] },
-      { name: ours.name, handler: oursWarm, latencies: [] as number[], cpuPerAnswer: [] as number[], throughput: [] as number[] },
-    ];
-    for (const { name, handler } of pair) checked(name, await handler.latency(plan.warmup));
+    const sides: WarmSide[] = [];
+    for (const variant of [bare, builtVariant(BARE_CONDITIONAL), ours]) {
+      const handler = await WarmHandler.start(options, { modulePath: variant.modulePath, idPrefix: `${variant.name}-warm`, authorization });
+      warm.push(handler);
+      sides.push({ name: variant.name, handler, latencies: [], cpuPerAnswer: [], throughput: [], logLines: 0 });
+    }
+    const [bareSide, conditionalSide, oursSide] = sides;
+    if (bareSide === undefined || conditionalSide === undefined || oursSide === undefined) throw new Error('a handler did not start');
+    for (const { name, handler } of sides) checked(name, await handler.latency(plan.warmup));
     for (let round = 0; round < plan.latencyRounds; round += 1) {
-      for (const side of rotated(pair, round)) {
+      for (const side of rotated(sides, round)) {
         const report = checked(side.name, await side.handler.latency(plan.latencyBatch));
         side.latencies.push(...report.latenciesMs);
         side.cpuPerAnswer.push(report.cpuMicros / 1000 / report.latenciesMs.length);
@@ -195,35 +221,32 @@ async function main(): Promise<void> {
 
     progress(`throughput: ${plan.throughputRounds} rounds of ${plan.throughputCount} answers, ${plan.concurrency} in flight`);
     for (let round = 0; round < plan.throughputRounds; round += 1) {
-      for (const side of rotated(pair, round)) {
+      for (const side of rotated(sides, round)) {
         const report = checked(side.name, await side.handler.throughput(plan.throughputCount, plan.concurrency));
         side.throughput.push((report.count / report.elapsedMs) * 1000);
       }
     }
     const answered = plan.warmup + plan.latencyRounds * plan.latencyBatch + plan.throughputRounds * plan.throughputCount;
-    for (const handler of warm) await handler.stop();
+    for (const side of sides) side.logLines = await side.handler.stop();
 
-    const figures = (variant: BuiltVariant, side: (typeof pair)[number] | undefined): Figures => {
+    const figures = (variant: BuiltVariant, side: WarmSide | undefined): Figures => {
       const runs = cold.get(variant.name) ?? [];
       return {
         initMs: median(runs.map((run) => run.initMs)),
+        initCpuMs: median(runs.map((run) => run.initCpuMs)),
         initAndFirstAnswerMs: median(runs.map((run) => run.initMs + run.firstAnswerMs)),
         initBytes: variant.initBytes,
         shippedBytes: variant.shippedBytes,
-        p50Ms: side === undefined ? Number.NaN : percentile(side.latencies, 50),
-        p99Ms: side === undefined ? Number.NaN : percentile(side.latencies, 99),
-        cpuMsPerAnswer: side === undefined ? Number.NaN : median(side.cpuPerAnswer),
-        answersPerSecond: side === undefined ? Number.NaN : median(side.throughput),
+        ...(side === undefined ? NO_WARM_FIGURES : warmFigures(side)),
       };
     };
-    const [bareSide, oursSide] = pair;
     const result: BenchResult = {
       runtime: deployedRuntime(),
       sdkFromRuntime: (deployedBuild().external ?? []).some((name) => name.startsWith('@aws-sdk/')),
       command: `npm run bench${args.argv.length === 0 ? '' : ` -- ${args.argv.join(' ')}`}`,
       quick: args.quick,
       date: new Date().toISOString(),
-      machine: machine(bareWarm.nodeVersion),
+      machine: machine(bareSide.handler.nodeVersion),
       samples: {
         coldRuns: plan.coldRuns,
         latencyRounds: plan.latencyRounds,
@@ -235,13 +258,14 @@ async function main(): Promise<void> {
       },
       bare: figures(bare, bareSide),
       ours: figures(ours, oursSide),
-      logLinesPerAnswer: oursWarm.logLines / answered,
-      bareLogLinesPerAnswer: bareWarm.logLines / answered,
+      conditionalReference: warmFigures(conditionalSide),
+      logLinesPerAnswer: oursSide.logLines / answered,
+      bareLogLinesPerAnswer: bareSide.logLines / answered,
       ...(plan.compareSdk
         ? {
             runtimeSdk: {
-              bare: figures(built.get(BARE_RUNTIME_SDK.name) ?? bare, undefined),
-              ours: figures(built.get(OURS_RUNTIME_SDK.name) ?? ours, undefined),
+              bare: figures(builtVariant(BARE_RUNTIME_SDK), undefined),
+              ours: figures(builtVariant(OURS_RUNTIME_SDK), undefined),
             },
           }
         : {}),
@@ -259,7 +283,7 @@ async function main(): Promise<void> {
       progress(`wrote ${args.docPath}`);
     }
   } finally {
-    for (const handler of warm) await handler.stop();
+    for (const handler of warm) await handler.stop().catch(() => 0);
     await stores.close();
   }
 }

@@ -15,7 +15,7 @@ import { median, percentile } from '../../bench/stats.ts';
 import { projectRoot } from '../../bench/paths.ts';
 
 function expectSane(figures: Figures): void {
-  for (const value of [figures.initMs, figures.initAndFirstAnswerMs, figures.p50Ms, figures.p99Ms, figures.cpuMsPerAnswer]) {
+  for (const value of [figures.initMs, figures.initCpuMs, figures.initAndFirstAnswerMs, figures.p50Ms, figures.p99Ms, figures.cpuMsPerAnswer]) {
     expect(value).toBeGreaterThan(0);
     expect(value).toBeLessThan(60_000);
   }
@@ -45,6 +45,8 @@ describe('npm run bench -- --quick', () => {
       expect(result.quick).toBe(true);
       expectSane(result.bare);
       expectSane(result.ours);
+      expect(result.conditionalReference.p50Ms).toBeGreaterThan(0);
+      expect(result.conditionalReference.answersPerSecond).toBeGreaterThan(0);
       expect(result.samples.latencyAnswers).toBeGreaterThan(0);
       // The recorder did its real work, logging included (one line per answer at least); the floor logs nothing.
       expect(result.logLinesPerAnswer).toBeGreaterThanOrEqual(1);
@@ -95,6 +97,7 @@ describe('the report', () => {
   it('compares ours with bare as ratios and says which targets are met', () => {
     const figures = (scale: number): Figures => ({
       initMs: 80 * scale,
+      initCpuMs: 90 * scale,
       initAndFirstAnswerMs: 100 * scale,
       initBytes: 500_000 * scale,
       shippedBytes: 500_000 * scale,
@@ -113,6 +116,7 @@ describe('the report', () => {
       samples: { coldRuns: 11, latencyRounds: 20, latencyAnswers: 2500, warmup: 500, throughputRounds: 5, throughputCount: 1000, concurrency: 64 },
       bare: figures(1),
       ours: figures(1.2),
+      conditionalReference: figures(1.1),
       logLinesPerAnswer: 1,
       bareLogLinesPerAnswer: 0,
       elapsedSeconds: 60,
