@@ -43,7 +43,7 @@ const keepRecord = recordKeeper({ table, parked, budgetMs: config.answerBudgetMs
 export const handler = middy<ApiGatewayEvent, ApiGatewayResult>()
   .use(callbackLog())
   .use(errorResponses())
-  .use(config.auth === undefined ? [] : basicAuth({ credentials: callbackCredentials(config.auth) }))
+  .use(config.auth === undefined ? [] : basicAuth(callbackCredentials(config.auth)))
   .use(queryForm())
   .use(bodyLimit(config.maxBodyBytes))
   .use(keepRejected(parked, config.answerBudgetMs))

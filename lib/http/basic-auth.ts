@@ -13,6 +13,11 @@ export interface BasicAuthOptions {
   realm?: string;
   /** The expected credentials; may be fetched (and cached) from a secret store. */
   credentials: () => BasicCredentials | Promise<BasicCredentials>;
+  /**
+   * Asked once when a request's credentials do not match: the expected ones read anew (a rotated password).
+   * It may return the same ones, and should limit how often it goes to the store.
+   */
+  refreshCredentials?: () => Promise<BasicCredentials>;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -51,24 +56,27 @@ export function basicAuth(options: BasicAuthOptions): MiddlewareObj<ApiGatewayEv
   };
   let expected: { source: BasicCredentials; username: Buffer; password: Buffer } | undefined;
 
+  const matching = (given: BasicCredentials, credentials: BasicCredentials): boolean => {
+    if (expected?.source !== credentials) {
+      expected = { source: credentials, username: digest(credentials.username), password: digest(credentials.password) };
+    }
+    // Both comparisons always run, so the answer time does not tell which part was wrong.
+    const userMatches = timingSafeEqual(digest(given.username), expected.username);
+    const passwordMatches = timingSafeEqual(digest(given.password), expected.password);
+    return userMatches && passwordMatches;
+  };
+
   return {
     async before(request) {
       const given = parseBasicAuthorization(header(request.event, 'authorization'));
       if (given === undefined) {
         throw new RequestRejected(401, 'authentication required', ['send HTTP Basic credentials'], challenge);
       }
-      const credentials = await options.credentials();
-      if (expected?.source !== credentials) {
-        expected = {
-          source: credentials,
-          username: digest(credentials.username),
-          password: digest(credentials.password),
-        };
+      let matches = matching(given, await options.credentials());
+      if (!matches && options.refreshCredentials !== undefined) {
+        matches = matching(given, await options.refreshCredentials());
       }
-      // Both comparisons always run, so the answer time does not tell which part was wrong.
-      const userMatches = timingSafeEqual(digest(given.username), expected.username);
-      const passwordMatches = timingSafeEqual(digest(given.password), expected.password);
-      if (!(userMatches && passwordMatches)) {
+      if (!matches) {
         throw new RequestRejected(401, 'invalid credentials', [], challenge);
       }
     },

@@ -11,6 +11,14 @@ import {
   PASSWORD_CACHE_SECONDS,
   PASSWORD_RETRY_SECONDS,
 } from '../../lib/http/callback-credentials.ts';
+import {
+  basicAuthorization,
+  freshStores,
+  httpApiEvent,
+  lambdaContext,
+  loadHandler,
+  storedItem,
+} from '../support/recorder.ts';
 
 interface SsmRequest {
   target: string | undefined;
@@ -71,7 +79,7 @@ const passwordParameter = '/bandwidth-disconnect-recorder/test/callback-password
 
 describe('callback credentials from SSM Parameter Store', () => {
   it('reads the password from the SecureString parameter, decrypted', async () => {
-    const credentials = callbackCredentials({ username: 'bandwidth', passwordParameter });
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
 
     await expect(credentials()).resolves.toEqual({ username: 'bandwidth', password: 'first-password' });
     expect(requests).toEqual([
@@ -80,7 +88,7 @@ describe('callback credentials from SSM Parameter Store', () => {
   });
 
   it('asks SSM once per cache period, and a changed parameter takes effect after it without a redeploy', async () => {
-    const credentials = callbackCredentials({ username: 'bandwidth', passwordParameter });
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
     const first = await credentials();
     now += (PASSWORD_CACHE_SECONDS - 1) * 1000;
     answer = { value: 'rotated-password' };
@@ -94,7 +102,7 @@ describe('callback credentials from SSM Parameter Store', () => {
   });
 
   it('keeps the same credentials object while the password is unchanged', async () => {
-    const credentials = callbackCredentials({ username: 'bandwidth', passwordParameter });
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
     const first = await credentials();
     now += (PASSWORD_CACHE_SECONDS + 1) * 1000;
 
@@ -103,7 +111,7 @@ describe('callback credentials from SSM Parameter Store', () => {
   });
 
   it('keeps answering with the last password when a refresh fails, and leaves SSM alone for a while', async () => {
-    const credentials = callbackCredentials({ username: 'bandwidth', passwordParameter });
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
     await credentials();
     now += (PASSWORD_CACHE_SECONDS + 1) * 1000;
     answer = { failure: true };
@@ -124,22 +132,72 @@ describe('callback credentials from SSM Parameter Store', () => {
 
   it('fails when the first fetch fails: there is no password to check against', async () => {
     answer = { failure: true };
-    const credentials = callbackCredentials({ username: 'bandwidth', passwordParameter });
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
 
     await expect(credentials()).rejects.toThrow();
   });
 
   it('refuses an empty parameter rather than accepting an empty password', async () => {
     answer = { value: '' };
-    const credentials = callbackCredentials({ username: 'bandwidth', passwordParameter });
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
 
     await expect(credentials()).rejects.toThrow(`SSM parameter ${passwordParameter} holds no password`);
   });
 
   it('uses a password given in the environment as it is, without SSM', async () => {
-    const credentials = callbackCredentials({ username: 'bandwidth', password: 'from-the-environment' });
+    const { credentials } = callbackCredentials({ username: 'bandwidth', password: 'from-the-environment' });
 
     expect(await credentials()).toEqual({ username: 'bandwidth', password: 'from-the-environment' });
     expect(requests).toHaveLength(0);
+  });
+
+  it('a rotated password is read at once when credentials do not match, not after the cache period', async () => {
+    const { credentials, refreshCredentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
+    await credentials();
+    answer = { value: 'rotated-password' };
+
+    expect(await refreshCredentials?.()).toEqual({ username: 'bandwidth', password: 'rotated-password' });
+    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'rotated-password' });
+    expect(requests).toHaveLength(2);
+  });
+
+  it('wrong passwords cannot flood SSM: a forced read happens at most once per retry period', async () => {
+    const { credentials, refreshCredentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
+    await credentials();
+    for (let attempt = 0; attempt < 5; attempt += 1) await refreshCredentials?.();
+    expect(requests).toHaveLength(2);
+
+    now += (PASSWORD_RETRY_SECONDS + 1) * 1000;
+    await refreshCredentials?.();
+    expect(requests).toHaveLength(3);
+  });
+
+  it('a password from the environment has nothing to refresh', () => {
+    expect(callbackCredentials({ username: 'bandwidth', password: 'p' }).refreshCredentials).toBeUndefined();
+  });
+});
+
+describe('the recorder with its password in SSM', () => {
+  it('accepts the first callback sent with a rotated password, and refuses the old one after', async () => {
+    const stores = await freshStores();
+    const handler = await loadHandler(stores, {
+      BANDWIDTH_CALLBACK_USERNAME: 'bandwidth',
+      BANDWIDTH_CALLBACK_PASSWORD_PARAMETER: passwordParameter,
+    });
+    const send = (password: string, callId: string) =>
+      handler(
+        httpApiEvent({
+          body: JSON.stringify({ eventType: 'disconnect', callId, cause: 'hangup' }),
+          headers: { authorization: basicAuthorization('bandwidth', password) },
+        }),
+        lambdaContext,
+      );
+
+    expect((await send('first-password', 'c-rotation-1')).statusCode).toBe(204);
+    answer = { value: 'rotated-password' };
+    expect((await send('rotated-password', 'c-rotation-2')).statusCode).toBe(204);
+    expect((await send('first-password', 'c-rotation-3')).statusCode).toBe(401);
+    expect(await storedItem(stores, 'c-rotation-2')).toBeDefined();
+    expect(await storedItem(stores, 'c-rotation-3')).toBeUndefined();
   });
 });
