@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { projectRoot } from './paths.ts';
 import { deployedBuild, deployedEnvironment, deployedRuntime } from './serverless-config.ts';
+import type { BuildOptions } from 'esbuild';
 import { buildHarness, buildVariant, type BuiltVariant, type Variant } from './build.ts';
 import { type ChildOptions, coldRun, type ColdRun, startStoresProcess, WarmHandler } from './children.ts';
 import { type BenchResult, type Figures, machine, renderDoc, renderTable, type WarmFigures } from './report.ts';
@@ -63,13 +64,29 @@ const PASSWORD = 'bench-callback-password';
 interface Args {
   quick: boolean;
   node: string;
+  /** esbuild options laid over serverless.yml's, for both handlers alike: to measure a proposed change first. */
+  esbuild: BuildOptions | undefined;
   docPath: string | undefined;
   jsonPath: string | undefined;
   argv: string[];
 }
 
+/** How this run was started, to print in the doc; arguments quoted for a POSIX shell when needed. */
+function commandLine(args: Args): string {
+  const quote = (text: string) => (/^[\w./=:@+-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`);
+  const node = process.env['BENCH_NODE'] === undefined ? '' : `BENCH_NODE=${quote(process.env['BENCH_NODE'])} `;
+  return `${node}npm run bench${args.argv.length === 0 ? '' : ` -- ${args.argv.map(quote).join(' ')}`}`;
+}
+
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, node: process.env['BENCH_NODE'] ?? process.execPath, docPath: undefined, jsonPath: undefined, argv };
+  const args: Args = {
+    quick: false,
+    node: process.env['BENCH_NODE'] ?? process.execPath,
+    esbuild: undefined,
+    docPath: undefined,
+    jsonPath: undefined,
+    argv,
+  };
   let noDoc = false;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
@@ -84,7 +101,12 @@ function parseArgs(argv: string[]): Args {
     else if (arg === '--doc') args.docPath = resolve(value());
     else if (arg === '--no-doc') noDoc = true;
     else if (arg === '--json') args.jsonPath = resolve(value());
-    else throw new Error(`unknown option ${arg} (known: --quick, --node <path>, --doc <file>, --no-doc, --json <file>)`);
+    else if (arg === '--esbuild') args.esbuild = JSON.parse(value()) as BuildOptions;
+    else {
+      throw new Error(
+        `unknown option ${arg} (known: --quick, --node <path>, --esbuild <json>, --doc <file>, --no-doc, --json <file>)`,
+      );
+    }
   }
   // Only a full run is worth keeping as the project's figures.
   if (args.docPath === undefined && !args.quick && !noDoc) args.docPath = `${projectRoot}docs/performance.md`;
@@ -181,7 +203,9 @@ async function main(): Promise<void> {
   progress('building the handlers with serverless.yml custom.esbuild');
   const coldVariants = [BARE, OURS, ...(plan.compareSdk ? [BARE_RUNTIME_SDK, OURS_RUNTIME_SDK] : [])];
   const built = new Map<string, BuiltVariant>();
-  for (const variant of [...coldVariants, BARE_CONDITIONAL]) built.set(variant.name, await buildVariant(variant));
+  for (const variant of [...coldVariants, BARE_CONDITIONAL]) {
+    built.set(variant.name, await buildVariant({ ...variant, ...(args.esbuild === undefined ? {} : { overrides: args.esbuild }) }));
+  }
   const harnessPath = await buildHarness();
   const builtVariant = (variant: Variant): BuiltVariant => {
     const found = built.get(variant.name);
@@ -243,7 +267,8 @@ async function main(): Promise<void> {
     const result: BenchResult = {
       runtime: deployedRuntime(),
       sdkFromRuntime: (deployedBuild().external ?? []).some((name) => name.startsWith('@aws-sdk/')),
-      command: `npm run bench${args.argv.length === 0 ? '' : ` -- ${args.argv.join(' ')}`}`,
+      command: commandLine(args),
+      esbuildOverrides: args.esbuild,
       quick: args.quick,
       date: new Date().toISOString(),
       machine: machine(bareSide.handler.nodeVersion),
