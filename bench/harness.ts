@@ -6,6 +6,9 @@
  * Events are built before the clock starts; only the handler's own work is timed.
  */
 import { randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Command, HarnessConfig, Report } from './protocol.ts';
 
@@ -41,6 +44,7 @@ function nextEvent(): unknown {
   sequence += 1;
   const callId = `c-${config.idPrefix}-${sequence}`;
   const now = Date.now();
+  const body = JSON.stringify({ ...CALLBACK, callId });
   return {
     version: '2.0',
     routeKey: 'POST /bandwidth/disconnect',
@@ -48,7 +52,7 @@ function nextEvent(): unknown {
     rawQueryString: '',
     headers: {
       authorization: config.authorization,
-      'content-length': '0',
+      'content-length': String(Buffer.byteLength(body)),
       'content-type': 'application/json',
       host: 'abc123.execute-api.us-east-1.amazonaws.com',
       'user-agent': 'BandwidthAPI/v2',
@@ -75,7 +79,7 @@ function nextEvent(): unknown {
       time: new Date(now).toUTCString(),
       timeEpoch: now,
     },
-    body: JSON.stringify({ ...CALLBACK, callId }),
+    body,
     isBase64Encoded: false,
   };
 }
@@ -160,6 +164,16 @@ async function throughput(handler: Handler, count: number, concurrency: number):
   return { kind: 'throughput', elapsedMs, count, failures, ...(firstFailure === undefined ? {} : { firstFailure }) };
 }
 
+/** What a bundle that leaves packages external (the SDK, to the runtime) loaded with them: their files' bytes. */
+function externalBytes(): number {
+  const buildFolder = dirname(config.modulePath) + sep;
+  let bytes = 0;
+  for (const file of Object.keys(createRequire(import.meta.url).cache)) {
+    if (!file.startsWith(buildFolder)) bytes += statSync(file).size;
+  }
+  return bytes;
+}
+
 async function main(): Promise<void> {
   const url = pathToFileURL(config.modulePath).href;
   const event = nextEvent();
@@ -180,6 +194,7 @@ async function main(): Promise<void> {
       nodeVersion: process.version,
       initMs: imported - importStarted,
       initCpuMs: (initCpu.user + initCpu.system) / 1000,
+      externalBytes: externalBytes(),
       firstAnswerMs: answered - imported,
       status: result?.statusCode ?? 0,
     });

@@ -21,6 +21,8 @@ export interface ColdReport {
   nodeVersion: string;
   /** `import()` of the handler module: module evaluation, clients and configuration built at init. */
   initMs: number;
+  /** Bytes of CommonJS files the module loaded from outside its build folder (an SDK left to the runtime). */
+  externalBytes: number;
   /** CPU time (user + system, all threads) the process spent in that `import()`. */
   initCpuMs: number;
   /** The first answer after init (first connection, lazy SDK work, JIT still cold). */

@@ -19,6 +19,8 @@ export interface Figures extends WarmFigures {
   /** Median of init plus the first answer, in the same fresh processes. */
   initAndFirstAnswerMs: number;
   initBytes: number;
+  /** Bytes of the packages left external that init loaded from outside the bundle (the runtime's SDK), if any. */
+  externalBytes: number;
   shippedBytes: number;
 }
 
@@ -109,9 +111,9 @@ function rows(result: BenchResult): Row[] {
     },
     {
       measure: 'bundle: code loaded at init',
-      bare: kb(bare.initBytes),
-      ours: kb(ours.initBytes),
-      ratio: ours.initBytes / bare.initBytes,
+      bare: kb(bare.initBytes + bare.externalBytes),
+      ours: kb(ours.initBytes + ours.externalBytes),
+      ratio: (ours.initBytes + ours.externalBytes) / (bare.initBytes + bare.externalBytes),
       target: 1.1,
     },
     {
@@ -191,25 +193,31 @@ function conditionSection(result: BenchResult): string[] {
 function sdkSection(result: BenchResult): string[] {
   const runtime = result.runtimeSdk;
   if (runtime === undefined) return [];
-  const bundledFaster = result.ours.initMs <= runtime.ours.initMs;
-  const difference = Math.abs(runtime.ours.initMs - result.ours.initMs);
+  const compare = (who: string, bundled: Figures, fromRuntime: Figures) => {
+    const difference = Math.abs(fromRuntime.initMs - bundled.initMs);
+    return `${who} ${ms(difference)} ${bundled.initMs <= fromRuntime.initMs ? 'faster' : 'slower'} bundled`;
+  };
+  const loaded = (figures: Figures) =>
+    figures.externalBytes === 0 ? kb(figures.initBytes) : `${kb(figures.initBytes)} + ${kb(figures.externalBytes)} of SDK`;
   return [
     '## The AWS SDK: bundled or taken from the Lambda runtime',
     '',
     'The same two handlers built once more with `@aws-sdk/*` and `@smithy/*` left external (the Lambda Node.js',
-    'runtime ships them), loaded here from node_modules; their cold starts were interleaved with the ones above.',
+    'runtime ships them), here loaded from node_modules; their cold starts were interleaved with the ones above.',
     `The deployed build (serverless.yml) ${result.sdkFromRuntime ? 'takes the SDK from the runtime' : 'bundles the SDK'}.`,
     '',
-    '| SDK | bare: init | ours: init | bare: code loaded at init | ours: code loaded at init |',
-    '| --- | ---: | ---: | ---: | ---: |',
-    `| bundled | ${ms(result.bare.initMs)} | ${ms(result.ours.initMs)} | ${kb(result.bare.initBytes)} | ${kb(result.ours.initBytes)} |`,
-    `| from the runtime | ${ms(runtime.bare.initMs)} | ${ms(runtime.ours.initMs)} | ${kb(runtime.bare.initBytes)} + SDK files | ${kb(runtime.ours.initBytes)} + SDK files |`,
+    '| SDK | bare: init | bare: init CPU | ours: init | ours: init CPU | bare: code loaded | ours: code loaded |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| bundled | ${ms(result.bare.initMs)} | ${ms(result.bare.initCpuMs)} | ${ms(result.ours.initMs)} | ` +
+      `${ms(result.ours.initCpuMs)} | ${loaded(result.bare)} | ${loaded(result.ours)} |`,
+    `| from the runtime | ${ms(runtime.bare.initMs)} | ${ms(runtime.bare.initCpuMs)} | ${ms(runtime.ours.initMs)} | ` +
+      `${ms(runtime.ours.initCpuMs)} | ${loaded(runtime.bare)} | ${loaded(runtime.ours)} |`,
     '',
-    bundledFaster
-      ? `In this run the recorder initialises ${ms(difference)} faster with the SDK bundled: one minified file, ` +
-        "against the runtime SDK's many CommonJS files resolved and read one by one. Bundling also pins the SDK " +
-        'version the tests ran against.'
-      : `In this run the recorder initialises ${ms(difference)} faster with the SDK taken from the runtime.`,
+    `In this run: ${compare('bare initialises', result.bare, runtime.bare)}; ` +
+      `${compare('ours', result.ours, runtime.ours)}.`,
+    'Beyond init time: the runtime\'s SDK is whatever version AWS ships in it, not the one the tests ran against,',
+    'and the recorder\'s time bounds rely on recent SDK options (`throwOnRequestTimeout`, the standard retry mode);',
+    'here its files are warm in the page cache, which a fresh Lambda sandbox may not have.',
     '',
   ];
 }

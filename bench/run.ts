@@ -260,6 +260,7 @@ async function main(): Promise<void> {
         initCpuMs: median(runs.map((run) => run.initCpuMs)),
         initAndFirstAnswerMs: median(runs.map((run) => run.initMs + run.firstAnswerMs)),
         initBytes: variant.initBytes,
+        externalBytes: median(runs.map((run) => run.externalBytes)),
         shippedBytes: variant.shippedBytes,
         ...(side === undefined ? NO_WARM_FIGURES : warmFigures(side)),
       };

@@ -22,6 +22,7 @@ function expectSane(figures: Figures): void {
   expect(figures.initAndFirstAnswerMs).toBeGreaterThanOrEqual(figures.initMs);
   expect(figures.p99Ms).toBeGreaterThanOrEqual(figures.p50Ms);
   expect(figures.initBytes).toBeGreaterThan(1024);
+  expect(figures.externalBytes).toBeGreaterThanOrEqual(0);
   expect(figures.shippedBytes).toBeGreaterThanOrEqual(figures.initBytes);
   expect(figures.answersPerSecond).toBeGreaterThan(0);
 }
@@ -100,6 +101,7 @@ describe('the report', () => {
       initCpuMs: 90 * scale,
       initAndFirstAnswerMs: 100 * scale,
       initBytes: 500_000 * scale,
+      externalBytes: 0,
       shippedBytes: 500_000 * scale,
       p50Ms: 0.6 * scale,
       p99Ms: 1.2 * scale,
