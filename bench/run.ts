@@ -28,7 +28,7 @@ interface Plan {
 }
 
 const FULL: Plan = {
-  coldRuns: 11,
+  coldRuns: 21,
   warmup: 500,
   latencyRounds: 20,
   latencyBatch: 125,
