@@ -4,7 +4,9 @@
  * function environment's literal settings.
  */
 import { readFileSync } from 'node:fs';
-import type { BuildOptions } from 'esbuild';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { BuildOptions, Plugin } from 'esbuild';
 import { parse } from 'yaml';
 import { projectRoot } from './paths.ts';
 
@@ -61,7 +63,18 @@ export function deployedBuild(yamlPath = SERVERLESS_YML): BuildOptions {
   for (const key of PLUGIN_ONLY_KEYS) delete options[key];
   options['external'] = [...strings(merged['external']), ...(exclude.includes('*') ? [] : exclude)];
   if (outputFileExtension !== '.js') options['outExtension'] = { '.js': outputFileExtension };
+  if (typeof merged['plugins'] === 'string') options['plugins'] = pluginsFile(merged['plugins']);
   return options as BuildOptions;
+}
+
+/** `custom.esbuild.plugins` may name a file exporting the plugins, which the plugin loads from the service folder. */
+function pluginsFile(path: string): Plugin[] {
+  let exported = createRequire(import.meta.url)(join(projectRoot, path)) as unknown;
+  if (typeof exported === 'object' && exported !== null && 'default' in exported) exported = exported.default;
+  if (!Array.isArray(exported)) {
+    throw new Error(`${path} must export an array of esbuild plugins (a function of the serverless instance is not supported)`);
+  }
+  return exported as Plugin[];
 }
 
 /** The function environment's literal settings (`provider.environment` values without `${...}` variables). */
