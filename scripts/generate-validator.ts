@@ -1,6 +1,7 @@
 /**
  * Build-time step: turns schemas/disconnect.schema.json (the single source of truth) into
- *  - lib/callback/validate.generated.js: Ajv standalone validators (no Ajv compiler at run time, < 1 ms to load);
+ *  - lib/callback/validate-json-body.generated.cjs: the Ajv standalone validator (no Ajv compiler at run time);
+ *  - lib/callback/query-form-types.generated.ts: the typed (non-string) fields, for the GET form;
  *  - lib/callback/disconnect-callback.generated.ts: the DisconnectCallback type, derived with json-schema-to-ts.
  * `npm run generate` rewrites them; a test fails when they are stale.
  */

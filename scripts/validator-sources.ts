@@ -16,14 +16,20 @@ const maxUtf8Bytes: KeywordDefinition = {
     const { data, schema } = cxt;
     cxt.fail(_`Buffer.byteLength(${data}, "utf8") > ${schema}`);
   },
-  error: { message: ({ schema }) => `must be at most ${String(schema)} bytes of UTF-8` },
+  error: {
+    message: ({ schema }) => `must be at most ${String(schema)} bytes of UTF-8`,
+    params: ({ schema }) => _`{limit: ${schema}}`,
+  },
 };
 
-function compile(coerceTypes: boolean): Ajv {
+/** The Ajv the validator is generated with; `coerceTypes` only for tests comparing the GET form's typing with Ajv's. */
+export function recorderAjv(coerceTypes: boolean): Ajv {
   const ajv = new Ajv({
     allErrors: true,
     strict: true,
     coerceTypes,
+    // validate.ts words the errors itself (describeErrors): Ajv's English messages would only add weight.
+    messages: false,
     code: { source: true, lines: false },
   });
   addFormats(ajv, ['date-time']);
@@ -31,22 +37,22 @@ function compile(coerceTypes: boolean): Ajv {
   return ajv;
 }
 
-/** The generated files, path → text. Pure, so a test can compare them with what is committed. */
-export function generatedSources(): Record<string, string> {
-  const schemaText = readFileSync(`${root}${schemaPath}`, 'utf8');
-  // Descriptions document the schema; the validator does not need them.
-  const schema = JSON.parse(schemaText, (key, value: unknown) => (key === 'description' ? undefined : value)) as Record<
+/** The schema as the validator sees it: descriptions document the schema, the validator does not need them. */
+export function validationSchema(schemaText = readFileSync(`${root}${schemaPath}`, 'utf8')): Record<string, unknown> {
+  return JSON.parse(schemaText, (key, value: unknown) => (key === 'description' ? undefined : value)) as Record<
     string,
     unknown
   >;
+}
+
+/** The generated files, path → text. Pure, so a test can compare them with what is committed. */
+export function generatedSources(): Record<string, string> {
+  const schemaText = readFileSync(`${root}${schemaPath}`, 'utf8');
+  const schema = validationSchema(schemaText);
   const header = `// Generated from ${schemaPath} by scripts/generate-validator.ts (npm run generate). Do not edit.\n`;
 
-  // Two validators: the JSON body keeps its types; the GET form (query-string values are all strings) is
-  // coerced to the schema's types, so sipResponseCode=486 is stored as the number 486.
-  const validator = (coerceTypes: boolean): string => {
-    const ajv = compile(coerceTypes);
-    return `${header}${standaloneCode(ajv, ajv.compile(schema))}\n`;
-  };
+  const ajv = recorderAjv(false);
+  const validator = `${header}${standaloneCode(ajv, ajv.compile(schema))}\n`;
 
   const typeModule =
     `${header}import type { FromSchema } from 'json-schema-to-ts';\n\n` +
@@ -54,9 +60,42 @@ export function generatedSources(): Record<string, string> {
     `/** A Disconnect callback that passed the schema. */\n` +
     `export type DisconnectCallback = FromSchema<typeof schema>;\n`;
 
+  // The GET form's values are all text: the fields the schema types otherwise (sipResponseCode), with their types,
+  // so query-form.ts can type them as Ajv's coerceTypes would, before the one validator runs.
+  const typedFields = Object.fromEntries(
+    Object.entries(resolvedProperties(schema))
+      .map(([name, property]) => [name, typesOf(property)] as const)
+      // Text is left alone where the schema allows a string (Ajv coerces only a value of a type the schema refuses).
+      .filter(([, types]) => types.length > 0 && !types.includes('string')),
+  );
+  const typedFieldsModule =
+    `${header}/** Fields of the callback that the schema does not allow to be text, and their types in schema order. */\n` +
+    `export const QUERY_FORM_TYPES: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(typedFields)};\n`;
+
   return {
-    'lib/callback/validate-json-body.generated.cjs': validator(false),
-    'lib/callback/validate-query-form.generated.cjs': validator(true),
+    'lib/callback/validate-json-body.generated.cjs': validator,
     'lib/callback/disconnect-callback.generated.ts': typeModule,
+    'lib/callback/query-form-types.generated.ts': typedFieldsModule,
   };
+}
+
+type SchemaNode = Record<string, unknown>;
+
+/** The schema's top-level properties, with local `#/definitions/...` references resolved. */
+function resolvedProperties(schema: SchemaNode): Record<string, SchemaNode> {
+  const definitions = (schema['definitions'] ?? {}) as Record<string, SchemaNode>;
+  const properties = (schema['properties'] ?? {}) as Record<string, SchemaNode>;
+  return Object.fromEntries(
+    Object.entries(properties).map(([name, property]) => {
+      const ref = property['$ref'];
+      const target = typeof ref === 'string' ? definitions[ref.replace('#/definitions/', '')] : undefined;
+      return [name, target ?? property];
+    }),
+  );
+}
+
+function typesOf(property: SchemaNode): string[] {
+  const type = property['type'];
+  if (typeof type === 'string') return [type];
+  return Array.isArray(type) ? type.map(String) : [];
 }

@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { DisconnectCallback } from './disconnect-callback.generated.ts';
 import validateJsonBody from './validate-json-body.generated.cjs';
-import validateQueryForm from './validate-query-form.generated.cjs';
+import { QUERY_FORM_TYPES } from './query-form-types.generated.ts';
 import { storabilityProblems } from '../record/storable.ts';
 import { RequestRejected } from '../http/request-rejected.ts';
 
@@ -67,6 +67,7 @@ export function describeErrors(errors: readonly ErrorObject[]): string[] {
       case 'const': words = `must be ${JSON.stringify(params['allowedValue'])}`; break;
       case 'maxLength': words = `must be at most ${String(params['limit'])} characters`; break;
       case 'minLength': words = 'must not be empty'; break;
+      case 'maxUtf8Bytes': words = `must be at most ${String(params['limit'])} bytes of UTF-8`; break;
       case 'minimum': words = `must be at least ${String(params['limit'])}`; break;
       case 'maximum': words = `must be at most ${String(params['limit'])}`; break;
       case 'format':
@@ -82,16 +83,43 @@ export function describeErrors(errors: readonly ErrorObject[]): string[] {
 }
 
 /**
+ * The GET form's values are all text. Fields the schema types otherwise get the schema's type, in place, as Ajv's
+ * `coerceTypes` would (tests/intake/query-form-typing.test.ts holds the two side by side): "486" → 486 for an integer,
+ * "" → null where null is allowed. Text that fits none of the types stays text, and the schema names the field.
+ */
+export function typeQueryForm(fields: Record<string, unknown>): void {
+  for (const [name, types] of Object.entries(QUERY_FORM_TYPES)) {
+    const text = fields[name];
+    if (typeof text !== 'string') continue;
+    for (const type of types) {
+      const number = Number(text);
+      if ((type === 'number' || type === 'integer') && text !== '' && !Number.isNaN(number)) {
+        if (type === 'number' || Number.isInteger(number)) {
+          fields[name] = number;
+          break;
+        }
+      } else if (type === 'boolean' && (text === 'true' || text === 'false')) {
+        fields[name] = text === 'true';
+        break;
+      } else if (type === 'null' && text === '') {
+        fields[name] = null;
+        break;
+      }
+    }
+  }
+}
+
+/**
  * The schema's verdict on a parsed callback: the callback, typed, or a 422 naming every failing field.
- * The GET form's values are strings; its validator coerces them to the schema's types in place.
+ * The GET form's values are typed by the schema first (typeQueryForm).
  */
 export function validateCallback(value: unknown, form: CallbackForm): DisconnectCallback {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new RequestRejected(422, 'the body is not a JSON object', [`the body must be a JSON object, not ${kindOf(value)}`]);
   }
-  const validate = form === 'query' ? validateQueryForm : validateJsonBody;
-  if (!validate(value)) {
-    throw new RequestRejected(422, 'the callback does not match the Disconnect schema', describeErrors(validate.errors ?? []));
+  if (form === 'query') typeQueryForm(value as Record<string, unknown>);
+  if (!validateJsonBody(value)) {
+    throw new RequestRejected(422, 'the callback does not match the Disconnect schema', describeErrors(validateJsonBody.errors ?? []));
   }
   const problems = storabilityProblems(value);
   if (problems.length > 0) {

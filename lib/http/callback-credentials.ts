@@ -1,4 +1,4 @@
-import type { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { CallbackAuthConfig } from '../config.ts';
 import { logger } from '../log/logger.ts';
 import { boundedCalls } from '../store/aws-client-config.ts';
@@ -18,7 +18,8 @@ export const PASSWORD_RETRY_SECONDS = 30;
 
 /**
  * The credentials Bandwidth must present: from the environment, or with the password read from SSM Parameter
- * Store (SecureString) at run time through Powertools Parameters, cached. The SSM client loads on first use.
+ * Store (SecureString, decrypted) at run time and cached for PASSWORD_CACHE_SECONDS. The SSM client is the Lambda
+ * runtime's own AWS SDK, loaded on first use: it costs nothing at cold start or in the bundle.
  * When a refresh fails (SSM throttled or unreachable), the last password fetched stays in use: the alternative is
  * answering every callback with an error until SSM is back, and Bandwidth never retries those. Such a failure is
  * not retried for PASSWORD_RETRY_SECONDS, so an SSM outage does not slow every answer down.
@@ -34,45 +35,48 @@ export function callbackCredentials(
     const credentials = { username: auth.username, password: auth.password };
     return { credentials: () => credentials };
   }
-  let provider: Promise<SSMProvider> | undefined;
+  let ssm: Promise<{ client: SSMClient; sdk: typeof import('@aws-sdk/client-ssm') }> | undefined;
   let current: BasicCredentials | undefined;
-  let nextRefreshAt = 0;
-  let nextForcedRefreshAt = 0;
+  /** Until when `current` is used without asking SSM: the cache period, or the pause after a failed read. */
+  let freshUntil = 0;
+  let nextForcedReadAt = 0;
 
-  const fetch = async (forceFetch: boolean): Promise<BasicCredentials> => {
-    provider ??= import('@aws-lambda-powertools/parameters/ssm').then(
-      ({ SSMProvider }) => new SSMProvider({ clientConfig: boundedCalls(PASSWORD_FETCH_LIMITS) }),
-    );
-    let password: unknown;
+  const read = async (): Promise<BasicCredentials> => {
+    ssm ??= import('@aws-sdk/client-ssm').then((sdk) => ({
+      sdk,
+      client: new sdk.SSMClient(boundedCalls(PASSWORD_FETCH_LIMITS)),
+    }));
+    let password: string | undefined;
     try {
-      password = await (await provider).get(auth.passwordParameter, {
-        decrypt: true,
-        maxAge: PASSWORD_CACHE_SECONDS,
-        forceFetch,
-      });
+      const { client, sdk } = await ssm;
+      const { Parameter } = await client.send(
+        new sdk.GetParameterCommand({ Name: auth.passwordParameter, WithDecryption: true }),
+      );
+      password = Parameter?.Value;
     } catch (error) {
       if (current === undefined) throw error;
-      nextRefreshAt = Date.now() + PASSWORD_RETRY_SECONDS * 1000;
+      freshUntil = Date.now() + PASSWORD_RETRY_SECONDS * 1000;
       logger.warn('callback password refresh failed, keeping the last one', {
         parameter: auth.passwordParameter,
         reason: error instanceof Error ? error.message : String(error),
       });
       return current;
     }
-    if (typeof password !== 'string' || password === '') {
+    if (password === undefined || password === '') {
       throw new Error(`SSM parameter ${auth.passwordParameter} holds no password`);
     }
+    freshUntil = Date.now() + PASSWORD_CACHE_SECONDS * 1000;
     // Same object while the password is unchanged, so basic-auth keeps its digests.
     if (current?.password !== password) current = { username: auth.username, password };
     return current;
   };
 
   return {
-    credentials: async () => (current !== undefined && Date.now() < nextRefreshAt ? current : fetch(false)),
+    credentials: async () => (current !== undefined && Date.now() < freshUntil ? current : read()),
     refreshCredentials: async () => {
-      if (current !== undefined && Date.now() < nextForcedRefreshAt) return current;
-      nextForcedRefreshAt = Date.now() + PASSWORD_RETRY_SECONDS * 1000;
-      return fetch(true);
+      if (current !== undefined && Date.now() < nextForcedReadAt) return current;
+      nextForcedReadAt = Date.now() + PASSWORD_RETRY_SECONDS * 1000;
+      return read();
     },
   };
 }
