@@ -40,7 +40,8 @@ const parked =
       });
 const keepRecord = recordKeeper({ table, parked, budgetMs: config.answerBudgetMs });
 
-export const handler = middy<ApiGatewayEvent, ApiGatewayResult>()
+// No middy early-timeout timer per request: the answer budget (keep-record.ts) already bounds the answer.
+export const handler = middy<ApiGatewayEvent, ApiGatewayResult>({ timeoutEarlyInMillis: 0 })
   .use(callbackLog())
   .use(errorResponses())
   .use(config.auth === undefined ? [] : basicAuth(callbackCredentials(config.auth)))
