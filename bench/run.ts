@@ -267,7 +267,7 @@ async function main(): Promise<void> {
     };
     const result: BenchResult = {
       runtime: deployedRuntime(),
-      sdkFromRuntime: (deployedBuild().external ?? []).some((name) => name.startsWith('@aws-sdk/')),
+      sdkFromRuntime: (deployedBuild().external ?? []).filter((name) => name.startsWith('@aws-sdk/')),
       command: commandLine(args),
       esbuildOverrides: args.esbuild,
       quick: args.quick,

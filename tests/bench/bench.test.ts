@@ -115,7 +115,7 @@ describe('the report', () => {
     });
     const result: BenchResult = {
       runtime: 'nodejs24.x',
-      sdkFromRuntime: false,
+      sdkFromRuntime: [],
       command: 'npm run bench',
       quick: false,
       date: '2026-01-01T00:00:00.000Z',
