@@ -6,7 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { defaultPasswordParameter, ensureCallbackPassword } from '../lib/deploy/callback-password.ts';
+import { ensureCallbackPassword } from '../lib/deploy/callback-password.ts';
+import { passwordParameterOfStage } from '../lib/stage.ts';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
@@ -45,7 +46,7 @@ async function main(): Promise<number> {
   }
   if (values.profile !== undefined) process.env['AWS_PROFILE'] = values.profile;
 
-  const parameter = values['password-parameter'] ?? defaultPasswordParameter(stage);
+  const parameter = values['password-parameter'] ?? passwordParameterOfStage(stage);
   const ssm = new SSMClient({ region: values.region });
   const outcome = await ensureCallbackPassword(ssm, parameter, values['password-key-id']);
   ssm.destroy();

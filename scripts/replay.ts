@@ -14,10 +14,9 @@
  * Exit status: 0 when everything waiting was stored, 2 when some callbacks are still failing or the run stopped
  * early, 1 on any other error.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parse } from 'yaml';
 import { replayParked, type ReplayReport } from '../lib/replay/replay-parked.ts';
+import { stackOfStage } from '../lib/stage.ts';
 import { DisconnectsTable } from '../lib/store/disconnects-table.ts';
 import { ParkedCallbacks, type ParkedKind } from '../lib/store/parked-callbacks.ts';
 
@@ -97,9 +96,7 @@ async function deployedTarget(stage: string): Promise<Target> {
   const { CloudFormationClient, DescribeStackResourcesCommand, GetTemplateCommand } = await import(
     '@aws-sdk/client-cloudformation'
   );
-  const { projectRoot } = await import('../local/stores.ts');
-  const { service } = parse(readFileSync(`${projectRoot}serverless.yml`, 'utf8')) as { service: string };
-  const stackName = `${service}-${stage}`;
+  const stackName = stackOfStage(stage);
   const cloudFormation = new CloudFormationClient(region === undefined ? {} : { region });
   try {
     const { StackResources = [] } = await cloudFormation.send(new DescribeStackResourcesCommand({ StackName: stackName }));

@@ -1,10 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 
-/** The parameter serverless.yml's `callbackPasswordParameter` names by default for a stage. */
-export const defaultPasswordParameter = (stage: string): string =>
-  `/bandwidth-disconnect-recorder/${stage}/callback-password`;
-
 export type PasswordOutcome = 'present' | 'created';
 
 /**

@@ -11,16 +11,12 @@ import {
   openLocalStage,
 } from '../../local/stores.ts';
 import { ParkedCallbacks } from '../store/parked-callbacks.ts';
+import { stackOfStage, tableOfStage } from '../stage.ts';
 import { StoreUnavailable, UsageProblem } from './problems.ts';
 import { RecordedDisconnects } from './recorded-disconnects.ts';
 import type { WaitingForReplay } from './report.ts';
 import { waitingForReplay } from './waiting.ts';
 
-/** The service name in serverless.yml: stacks and tables are named after it and the stage. */
-export const SERVICE = 'bandwidth-disconnect-recorder';
-
-export const tableOfStage = (stage: string): string => `${SERVICE}-${stage}-disconnects`;
-export const stackOfStage = (stage: string): string => `${SERVICE}-${stage}`;
 
 export interface StoreOptions {
   /** A deployed stage; absent or `local` means the local stage's stores. */

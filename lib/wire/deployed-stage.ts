@@ -4,10 +4,6 @@
  * only when a stage is actually consulted.
  */
 
-/** The stack the Serverless Framework deploys a stage to. */
-export function stackOfStage(stage: string): string {
-  return `bandwidth-disconnect-recorder-${stage}`;
-}
 
 export interface StageOutputs {
   callbackUrl: string;

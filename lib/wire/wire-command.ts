@@ -11,7 +11,8 @@ import {
   type StatusCallbackSettings,
   statusCallbackPatchXml,
 } from './application-callbacks.ts';
-import { readCallbackPassword, readStageOutputs, stackOfStage } from './deployed-stage.ts';
+import { readCallbackPassword, readStageOutputs } from './deployed-stage.ts';
+import { stackOfStage } from '../stage.ts';
 
 export const WIRE_USAGE = `Usage: npm run wire -- --account-id <id> --application-id <id> (--stage <name> | --url <https://...>) [options]
 
