@@ -8,16 +8,19 @@ export interface BasicCredentials {
   password: string;
 }
 
+/** One pair, or several accepted at once (a rotated password and the one before it, for a grace period). */
+export type AcceptedCredentials = BasicCredentials | readonly BasicCredentials[];
+
 export interface BasicAuthOptions {
   /** Shown in the challenge; Bandwidth only needs it to be there. */
   realm?: string;
   /** The expected credentials; may be fetched (and cached) from a secret store. */
-  credentials: () => BasicCredentials | Promise<BasicCredentials>;
+  credentials: () => AcceptedCredentials | Promise<AcceptedCredentials>;
   /**
    * Asked once when a request's credentials do not match: the expected ones read anew (a rotated password).
    * It may return the same ones, and should limit how often it goes to the store.
    */
-  refreshCredentials?: () => Promise<BasicCredentials>;
+  refreshCredentials?: () => Promise<AcceptedCredentials>;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -54,16 +57,30 @@ export function basicAuth(options: BasicAuthOptions): MiddlewareObj<ApiGatewayEv
   const challenge = {
     'WWW-Authenticate': `Basic realm="${options.realm ?? 'Bandwidth disconnect recorder'}", charset="UTF-8"`,
   };
-  let expected: { source: BasicCredentials; username: Buffer; password: Buffer } | undefined;
-
-  const matching = (given: BasicCredentials, credentials: BasicCredentials): boolean => {
-    if (expected?.source !== credentials) {
-      expected = { source: credentials, username: digest(credentials.username), password: digest(credentials.password) };
+  // Digests of the expected credentials, computed once per credentials object.
+  const expectedDigests = new WeakMap<BasicCredentials, { username: Buffer; password: Buffer }>();
+  const digestsOf = (credentials: BasicCredentials) => {
+    let digests = expectedDigests.get(credentials);
+    if (digests === undefined) {
+      digests = { username: digest(credentials.username), password: digest(credentials.password) };
+      expectedDigests.set(credentials, digests);
     }
-    // Both comparisons always run, so the answer time does not tell which part was wrong.
-    const userMatches = timingSafeEqual(digest(given.username), expected.username);
-    const passwordMatches = timingSafeEqual(digest(given.password), expected.password);
-    return userMatches && passwordMatches;
+    return digests;
+  };
+
+  const matching = (given: BasicCredentials, accepted: AcceptedCredentials): boolean => {
+    const candidates: readonly BasicCredentials[] = 'username' in accepted ? [accepted] : accepted;
+    const username = digest(given.username);
+    const password = digest(given.password);
+    let matches = false;
+    // Every comparison always runs, so the answer time does not tell which part (or which pair) was wrong.
+    for (const candidate of candidates) {
+      const expected = digestsOf(candidate);
+      const userMatches = timingSafeEqual(username, expected.username);
+      const passwordMatches = timingSafeEqual(password, expected.password);
+      matches = (userMatches && passwordMatches) || matches;
+    }
+    return matches;
   };
 
   return {

@@ -2,7 +2,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { CallbackAuthConfig } from '../config.ts';
 import { logger } from '../log/logger.ts';
 import { boundedCalls } from '../store/aws-client-config.ts';
-import type { BasicAuthOptions, BasicCredentials } from './basic-auth.ts';
+import type { AcceptedCredentials, BasicAuthOptions, BasicCredentials } from './basic-auth.ts';
 
 /** How long a password fetched from SSM is trusted before it is fetched again (rotation needs no redeploy). */
 export const PASSWORD_CACHE_SECONDS = 300;
@@ -12,6 +12,12 @@ export const PASSWORD_CACHE_SECONDS = 300;
  * record is kept, inside the answer budget, on a cold start or once per cache period.
  */
 export const PASSWORD_FETCH_LIMITS = { attemptTimeoutMs: 800, connectTimeoutMs: 400, maxAttempts: 2 } as const;
+
+/**
+ * After a rotation this instance sees, the password before it is still accepted this long: Bandwidth may go on
+ * sending it until `npm run wire` (or your create-call code) hands it the new one.
+ */
+export const PREVIOUS_PASSWORD_GRACE_SECONDS = 600;
 
 /** After a failed refresh, callbacks are answered with the last password, without trying SSM, for this long. */
 export const PASSWORD_RETRY_SECONDS = 30;
@@ -26,7 +32,8 @@ export const PASSWORD_RETRY_SECONDS = 30;
  *
  * Rotation: credentials that do not match make basic-auth ask `refreshCredentials`, which reads the parameter
  * again at once (at most once per PASSWORD_RETRY_SECONDS, so wrong passwords cannot flood SSM). The first callback
- * carrying a new password is then accepted, instead of being refused until the cache expires.
+ * carrying a new password is then accepted, instead of being refused until the cache expires; the password before it
+ * stays accepted for PREVIOUS_PASSWORD_GRACE_SECONDS, so callbacks still carrying it are not refused either.
  */
 export function callbackCredentials(
   auth: CallbackAuthConfig,
@@ -37,9 +44,13 @@ export function callbackCredentials(
   }
   let ssm: Promise<{ client: SSMClient; sdk: typeof import('@aws-sdk/client-ssm') }> | undefined;
   let current: BasicCredentials | undefined;
+  let previous: { credentials: BasicCredentials; acceptedUntil: number } | undefined;
   /** Until when `current` is used without asking SSM: the cache period, or the pause after a failed read. */
   let freshUntil = 0;
   let nextForcedReadAt = 0;
+
+  const accepted = (credentials: BasicCredentials): AcceptedCredentials =>
+    previous !== undefined && Date.now() < previous.acceptedUntil ? [credentials, previous.credentials] : credentials;
 
   const read = async (): Promise<BasicCredentials> => {
     ssm ??= import('@aws-sdk/client-ssm').then((sdk) => ({
@@ -67,16 +78,21 @@ export function callbackCredentials(
     }
     freshUntil = Date.now() + PASSWORD_CACHE_SECONDS * 1000;
     // Same object while the password is unchanged, so basic-auth keeps its digests.
-    if (current?.password !== password) current = { username: auth.username, password };
+    if (current?.password !== password) {
+      if (current !== undefined) {
+        previous = { credentials: current, acceptedUntil: Date.now() + PREVIOUS_PASSWORD_GRACE_SECONDS * 1000 };
+      }
+      current = { username: auth.username, password };
+    }
     return current;
   };
 
   return {
-    credentials: async () => (current !== undefined && Date.now() < freshUntil ? current : read()),
+    credentials: async () => accepted(current !== undefined && Date.now() < freshUntil ? current : await read()),
     refreshCredentials: async () => {
-      if (current !== undefined && Date.now() < nextForcedReadAt) return current;
+      if (current !== undefined && Date.now() < nextForcedReadAt) return accepted(current);
       nextForcedReadAt = Date.now() + PASSWORD_RETRY_SECONDS * 1000;
-      return read();
+      return accepted(await read());
     },
   };
 }

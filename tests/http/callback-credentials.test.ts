@@ -10,6 +10,7 @@ import {
   callbackCredentials,
   PASSWORD_CACHE_SECONDS,
   PASSWORD_RETRY_SECONDS,
+  PREVIOUS_PASSWORD_GRACE_SECONDS,
 } from '../../lib/http/callback-credentials.ts';
 import {
   basicAuthorization,
@@ -97,8 +98,23 @@ describe('callback credentials from SSM Parameter Store', () => {
     expect(requests).toHaveLength(1);
 
     now += 2_000;
-    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'rotated-password' });
+    // The new password, and for a grace period the one before it (Bandwidth may still be sending it).
+    expect(await credentials()).toEqual([
+      { username: 'bandwidth', password: 'rotated-password' },
+      { username: 'bandwidth', password: 'first-password' },
+    ]);
     expect(requests).toHaveLength(2);
+  });
+
+  it('accepts the previous password only for the grace period after a rotation', async () => {
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
+    await credentials();
+    now += (PASSWORD_CACHE_SECONDS + 1) * 1000;
+    answer = { value: 'rotated-password' };
+    expect(await credentials()).toHaveLength(2);
+
+    now += PREVIOUS_PASSWORD_GRACE_SECONDS * 1000;
+    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'rotated-password' });
   });
 
   it('keeps the same credentials object while the password is unchanged', async () => {
@@ -126,7 +142,10 @@ describe('callback credentials from SSM Parameter Store', () => {
 
     now += 2_000;
     answer = { value: 'rotated-password' };
-    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'rotated-password' });
+    expect(await credentials()).toEqual([
+      { username: 'bandwidth', password: 'rotated-password' },
+      { username: 'bandwidth', password: 'first-password' },
+    ]);
     expect(requests).toHaveLength(afterFailure + 1);
   });
 
@@ -156,8 +175,12 @@ describe('callback credentials from SSM Parameter Store', () => {
     await credentials();
     answer = { value: 'rotated-password' };
 
-    expect(await refreshCredentials?.()).toEqual({ username: 'bandwidth', password: 'rotated-password' });
-    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'rotated-password' });
+    const rotated = [
+      { username: 'bandwidth', password: 'rotated-password' },
+      { username: 'bandwidth', password: 'first-password' },
+    ];
+    expect(await refreshCredentials?.()).toEqual(rotated);
+    expect(await credentials()).toEqual(rotated);
     expect(requests).toHaveLength(2);
   });
 
@@ -178,7 +201,7 @@ describe('callback credentials from SSM Parameter Store', () => {
 });
 
 describe('the recorder with its password in SSM', () => {
-  it('accepts the first callback sent with a rotated password, and refuses the old one after', async () => {
+  it('accepts the first callback sent with a rotated password, and the old one only for the grace period', async () => {
     const stores = await freshStores();
     const handler = await loadHandler(stores, {
       BANDWIDTH_CALLBACK_USERNAME: 'bandwidth',
@@ -196,8 +219,11 @@ describe('the recorder with its password in SSM', () => {
     expect((await send('first-password', 'c-rotation-1')).statusCode).toBe(204);
     answer = { value: 'rotated-password' };
     expect((await send('rotated-password', 'c-rotation-2')).statusCode).toBe(204);
-    expect((await send('first-password', 'c-rotation-3')).statusCode).toBe(401);
+    expect((await send('first-password', 'c-rotation-3')).statusCode).toBe(204);
+    now += (PREVIOUS_PASSWORD_GRACE_SECONDS + 1) * 1000;
+    expect((await send('first-password', 'c-rotation-4')).statusCode).toBe(401);
+    expect((await send('rotated-password', 'c-rotation-5')).statusCode).toBe(204);
     expect(await storedItem(stores, 'c-rotation-2')).toBeDefined();
-    expect(await storedItem(stores, 'c-rotation-3')).toBeUndefined();
+    expect(await storedItem(stores, 'c-rotation-4')).toBeUndefined();
   });
 });

@@ -48,4 +48,25 @@ describe('Basic auth comparison (spy on the real timingSafeEqual)', () => {
       { left: 32, right: 32 },
     ]);
   });
+
+  it.each([
+    ['the new password', 'new password', 204],
+    ['the previous password, in its grace period', 'old password', 204],
+    ['neither', 'wrong password', 401],
+  ])('with two accepted pairs (a rotation), compares both pairs whichever matches: %s', async (_, password, status) => {
+    const rotating = middy()
+      .use(errorResponses())
+      .use(
+        basicAuth({
+          credentials: () => [
+            { username: 'bandwidth', password: 'new password' },
+            { username: 'bandwidth', password: 'old password' },
+          ],
+        }),
+      )
+      .handler(async () => ({ statusCode: 204 }));
+    const answer = await send(rotating, httpApiEvent({ headers: { authorization: basicAuthorization('bandwidth', password) } }));
+    expect(answer.status).toBe(status);
+    expect(compared).toHaveLength(4);
+  });
 });
