@@ -19,15 +19,17 @@ describe('npm run invoke', () => {
   const dataDir = mkdtempSync(`${tmpdir()}/recorder-invoke-`);
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+  /** Its own data folder and ports, so the test runs beside a developer's `npm run offline`; logs on. */
+  const isolatedEnv = async () => ({
+    ...process.env,
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    LOCAL_DATA_DIR: dataDir,
+    LOCAL_DYNAMODB_PORT: String(await freePort()),
+    LOCAL_S3_PORT: String(await freePort()),
+  });
+
   it('records a sample callback in the embedded store, prints the answer and the item, and keeps it between runs', async () => {
-    // Its own data folder and ports, so the test runs beside a developer's `npm run offline`.
-    const env = {
-      ...process.env,
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-      LOCAL_DATA_DIR: dataDir,
-      LOCAL_DYNAMODB_PORT: String(await freePort()),
-      LOCAL_S3_PORT: String(await freePort()),
-    };
+    const env = await isolatedEnv();
     const first = await run('npm', ['run', '--silent', 'invoke', '--', 'events/disconnect-busy.json'], { env });
     expect(first.stdout).toContain('HTTP 204');
     expect(first.stdout).toContain('X-Disconnect-Outcome: recorded');
@@ -42,13 +44,7 @@ describe('npm run invoke', () => {
   }, 120_000);
 
   it('shows the 4xx answer for an invalid sample', async () => {
-    const env = {
-      ...process.env,
-      POWERTOOLS_LOG_LEVEL: 'INFO',
-      LOCAL_DATA_DIR: dataDir,
-      LOCAL_DYNAMODB_PORT: String(await freePort()),
-      LOCAL_S3_PORT: String(await freePort()),
-    };
+    const env = await isolatedEnv();
     const { stdout } = await run('npm', ['run', '--silent', 'invoke', '--', 'events/invalid-wrong-event-type.json'], { env });
     expect(stdout).toContain('HTTP 422');
     expect(stdout).toMatch(/eventType must be .*disconnect/);
