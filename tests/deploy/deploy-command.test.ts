@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text } from 'node:stream/consumers';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -20,12 +21,10 @@ let endpoint: string;
 
 beforeAll(async () => {
   ssm = createServer((request, response) => {
-    let text = '';
-    request.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-    request.on('end', () => {
+    void text(request).then((requestBody) => {
       const action = String(request.headers['x-amz-target']).replace('AmazonSSM.', '');
       calls.push(action);
-      const body = JSON.parse(text) as { Name: string; Value?: string; Type?: string; Overwrite?: boolean };
+      const body = JSON.parse(requestBody) as { Name: string; Value?: string; Type?: string; Overwrite?: boolean };
       const fail = (type: string) => {
         response.statusCode = 400;
         response.end(JSON.stringify({ __type: type, message: type }));

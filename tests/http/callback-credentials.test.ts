@@ -3,7 +3,8 @@
  * AWS_ENDPOINT_URL_SSM points at it): fetched decrypted, cached, refreshed after the cache period, and kept when a
  * refresh fails.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { text } from 'node:stream/consumers';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -31,18 +32,9 @@ let answer: { value: string } | { failure: true } = { value: 'first-password' };
 const requests: SsmRequest[] = [];
 let ssm: Server;
 
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
-
 beforeAll(async () => {
   ssm = createServer(async (request, response) => {
-    const body: unknown = JSON.parse(await readBody(request));
+    const body: unknown = JSON.parse(await text(request));
     requests.push({ target: request.headers['x-amz-target'] as string | undefined, body });
     response.setHeader('Content-Type', 'application/x-amz-json-1.1');
     if ('failure' in answer) {

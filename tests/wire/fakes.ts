@@ -3,7 +3,8 @@
  * the two AWS APIs it reads a stage from (CloudFormation DescribeStacks, SSM GetParameter), each recording the
  * requests it receives exactly as they arrived.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { text } from 'node:stream/consumers';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedRequest {
@@ -11,15 +12,6 @@ export interface ReceivedRequest {
   path: string;
   headers: Record<string, string | undefined>;
   body: string;
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
 }
 
 export interface FakeServer {
@@ -40,7 +32,7 @@ async function serve(handle: (request: ReceivedRequest, response: ServerResponse
         accept: incoming.headers.accept,
         'x-amz-target': incoming.headers['x-amz-target'] as string | undefined,
       },
-      body: await readBody(incoming),
+      body: await text(incoming),
     };
     requests.push(received);
     handle(received, response);
