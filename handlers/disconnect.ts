@@ -1,10 +1,9 @@
 /**
  * Bandwidth Voice Disconnect callback → one record in DynamoDB → 204.
- * The pipeline, top to bottom: auth → body (JSON, or the GET form's parameters) → size limit → parse → validate →
- * record → store → 204.
+ * The pipeline, top to bottom: auth → body (JSON, or the GET form's parameters) → size limit → parse (middy's
+ * http-json-body-parser) → validate → record → store → 204.
  */
 import middy from '@middy/core';
-import httpJsonBodyParser from '@middy/http-json-body-parser';
 import { readConfig } from '../lib/config.ts';
 import { type ApiGatewayEvent, type ApiGatewayResult, httpMethod } from '../lib/http/api-gateway.ts';
 import { callbackLog, OUTCOME_HEADER } from '../lib/http/callback-log.ts';
@@ -14,6 +13,7 @@ import { callbackCredentials } from '../lib/http/callback-credentials.ts';
 import { bodyLimit } from '../lib/http/body-limit.ts';
 import { queryForm } from '../lib/http/query-form.ts';
 import { keepRejected, sentInput } from '../lib/http/keep-rejected.ts';
+import { jsonBody } from '../lib/http/json-body.ts';
 import { receivedAt } from '../lib/http/received-at.ts';
 import { validateCallback } from '../lib/callback/validate.ts';
 import { toDisconnectRecord } from '../lib/record/disconnect-record.ts';
@@ -48,7 +48,7 @@ export const handler = middy<ApiGatewayEvent, ApiGatewayResult>({ timeoutEarlyIn
   .use(queryForm())
   .use(bodyLimit(config.maxBodyBytes))
   .use(keepRejected(parked, config.answerBudgetMs))
-  .use(httpJsonBodyParser({ disableContentTypeCheck: true }))
+  .use(jsonBody())
   .handler(async (event) => {
     const form = httpMethod(event) === 'GET' ? 'query' : 'json';
     const callback = validateCallback(event.body, form);
