@@ -13,6 +13,9 @@ export function httpMethod(event: ApiGatewayEvent): string {
 export function header(event: ApiGatewayEvent, name: string): string | undefined {
   const headers: Record<string, string | undefined> = event.headers ?? {};
   const wanted = name.toLowerCase();
+  // API Gateway's HTTP API sends them lower-cased already.
+  const exact = headers[wanted];
+  if (exact !== undefined) return exact;
   for (const key in headers) {
     if (key.toLowerCase() === wanted) return headers[key];
   }

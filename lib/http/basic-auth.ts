@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import { type ApiGatewayEvent, type ApiGatewayResult, header } from './api-gateway.ts';
 import { RequestRejected } from './request-rejected.ts';
@@ -27,7 +27,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /** SHA-256 first: equal-length digests let timingSafeEqual compare without leaking content or length. */
-const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
+const digest = (text: string): Buffer => hash('sha256', text, 'buffer');
+
+/** The header a client following RFC 7617 sends for these credentials: `Basic base64(UTF-8 user:password)`. */
+const canonicalHeader = ({ username, password }: BasicCredentials): string =>
+  `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
 
 /** `Basic <base64(user:password)>` → the pair, or undefined when it is anything else. */
 export function parseBasicAuthorization(value: string | undefined): BasicCredentials | undefined {
@@ -57,24 +61,43 @@ export function basicAuth(options: BasicAuthOptions): MiddlewareObj<ApiGatewayEv
   const challenge = {
     'WWW-Authenticate': `Basic realm="${options.realm ?? 'Bandwidth disconnect recorder'}", charset="UTF-8"`,
   };
-  // Digests of the expected credentials, computed once per credentials object.
-  const expectedDigests = new WeakMap<BasicCredentials, { username: Buffer; password: Buffer }>();
+  // Digests of the expected credentials, computed once per credentials object: the whole header as Bandwidth
+  // sends it, and each part for any other spelling of it.
+  const expectedDigests = new WeakMap<BasicCredentials, { header: Buffer; username: Buffer; password: Buffer }>();
   const digestsOf = (credentials: BasicCredentials) => {
     let digests = expectedDigests.get(credentials);
     if (digests === undefined) {
-      digests = { username: digest(credentials.username), password: digest(credentials.password) };
+      digests = {
+        header: digest(canonicalHeader(credentials)),
+        username: digest(credentials.username),
+        password: digest(credentials.password),
+      };
       expectedDigests.set(credentials, digests);
     }
     return digests;
   };
+  const candidatesOf = (accepted: AcceptedCredentials): readonly BasicCredentials[] =>
+    'username' in accepted ? [accepted] : accepted;
+
+  /**
+   * The usual case in one digest: the header exactly as an RFC 7617 client writes it for an accepted pair. A
+   * miss says only that the header is spelt some other way (or wrong), never which part differs.
+   */
+  const isCanonicalFor = (headerValue: string, accepted: AcceptedCredentials): boolean => {
+    const given = digest(headerValue);
+    let matches = false;
+    for (const candidate of candidatesOf(accepted)) {
+      matches = timingSafeEqual(given, digestsOf(candidate).header) || matches;
+    }
+    return matches;
+  };
 
   const matching = (given: BasicCredentials, accepted: AcceptedCredentials): boolean => {
-    const candidates: readonly BasicCredentials[] = 'username' in accepted ? [accepted] : accepted;
     const username = digest(given.username);
     const password = digest(given.password);
     let matches = false;
     // Every comparison always runs, so the answer time does not tell which part (or which pair) was wrong.
-    for (const candidate of candidates) {
+    for (const candidate of candidatesOf(accepted)) {
       const expected = digestsOf(candidate);
       const userMatches = timingSafeEqual(username, expected.username);
       const passwordMatches = timingSafeEqual(password, expected.password);
@@ -85,11 +108,19 @@ export function basicAuth(options: BasicAuthOptions): MiddlewareObj<ApiGatewayEv
 
   return {
     async before(request) {
-      const given = parseBasicAuthorization(header(request.event, 'authorization'));
+      const headerValue = header(request.event, 'authorization');
+      let accepted: AcceptedCredentials | undefined;
+      if (headerValue !== undefined) {
+        const expected = options.credentials();
+        // Cached credentials come back as they are: no promise to wait for on the usual path.
+        accepted = expected instanceof Promise ? await expected : expected;
+        if (isCanonicalFor(headerValue, accepted)) return;
+      }
+      const given = parseBasicAuthorization(headerValue);
       if (given === undefined) {
         throw new RequestRejected(401, 'authentication required', ['send HTTP Basic credentials'], challenge);
       }
-      let matches = matching(given, await options.credentials());
+      let matches = matching(given, accepted ?? (await options.credentials()));
       if (!matches && options.refreshCredentials !== undefined) {
         matches = matching(given, await options.refreshCredentials());
       }

@@ -88,7 +88,8 @@ export function callbackCredentials(
   };
 
   return {
-    credentials: async () => accepted(current !== undefined && Date.now() < freshUntil ? current : await read()),
+    // Synchronous while the cached password is fresh: the usual callback waits for nothing.
+    credentials: () => (current !== undefined && Date.now() < freshUntil ? accepted(current) : read().then(accepted)),
     refreshCredentials: async () => {
       if (current !== undefined && Date.now() < nextForcedReadAt) return accepted(current);
       nextForcedReadAt = Date.now() + PASSWORD_RETRY_SECONDS * 1000;
