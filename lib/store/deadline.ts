@@ -13,19 +13,27 @@ export class DeadlineExceeded extends Error {
  */
 export function withinDeadline<T>(ms: number, what: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
       const error = new DeadlineExceeded(what, ms);
       controller.abort(error);
       reject(error);
     }, Math.max(0, ms));
+    let running: Promise<T>;
+    try {
+      running = work(controller.signal);
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    running.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  let running: Promise<T>;
-  try {
-    running = work(controller.signal);
-  } catch (error) {
-    running = Promise.reject(error);
-  }
-  return Promise.race([running, expired]).finally(() => clearTimeout(timer));
 }
