@@ -54,6 +54,7 @@ const RUNTIME_SDK = ['@aws-sdk/*', '@smithy/*'];
 
 const BARE: Variant = { name: 'bare', entry: 'bench/bare-handler.ts' };
 const BARE_CONDITIONAL: Variant = { name: 'bare-conditional', entry: 'bench/bare-conditional-handler.ts' };
+const SAME_WRITE: Variant = { name: 'same-write', entry: 'bench/same-write-handler.ts' };
 const OURS: Variant = { name: 'ours', entry: 'handlers/disconnect.ts' };
 const BARE_RUNTIME_SDK: Variant = { ...BARE, name: 'bare-runtime-sdk', extraExternal: RUNTIME_SDK };
 const OURS_RUNTIME_SDK: Variant = { ...OURS, name: 'ours-runtime-sdk', extraExternal: RUNTIME_SDK };
@@ -203,7 +204,7 @@ async function main(): Promise<void> {
   progress('building the handlers with serverless.yml custom.esbuild');
   const coldVariants = [BARE, OURS, ...(plan.compareSdk ? [BARE_RUNTIME_SDK, OURS_RUNTIME_SDK] : [])];
   const built = new Map<string, BuiltVariant>();
-  for (const variant of [...coldVariants, BARE_CONDITIONAL]) {
+  for (const variant of [...coldVariants, BARE_CONDITIONAL, SAME_WRITE]) {
     built.set(variant.name, await buildVariant({ ...variant, ...(args.esbuild === undefined ? {} : { overrides: args.esbuild }) }));
   }
   const harnessPath = await buildHarness();
@@ -227,13 +228,15 @@ async function main(): Promise<void> {
 
     progress(`warm latency: ${plan.latencyRounds} rounds of ${plan.latencyBatch} answers per handler, alternating`);
     const sides: WarmSide[] = [];
-    for (const variant of [bare, builtVariant(BARE_CONDITIONAL), ours]) {
+    for (const variant of [bare, builtVariant(BARE_CONDITIONAL), builtVariant(SAME_WRITE), ours]) {
       const handler = await WarmHandler.start(options, { modulePath: variant.modulePath, idPrefix: `${variant.name}-warm`, authorization });
       warm.push(handler);
       sides.push({ name: variant.name, handler, latencies: [], cpuPerAnswer: [], throughput: [], logLines: 0 });
     }
-    const [bareSide, conditionalSide, oursSide] = sides;
-    if (bareSide === undefined || conditionalSide === undefined || oursSide === undefined) throw new Error('a handler did not start');
+    const [bareSide, conditionalSide, sameWriteSide, oursSide] = sides;
+    if (bareSide === undefined || conditionalSide === undefined || sameWriteSide === undefined || oursSide === undefined) {
+      throw new Error('a handler did not start');
+    }
     for (const { name, handler } of sides) checked(name, await handler.latency(plan.warmup));
     for (let round = 0; round < plan.latencyRounds; round += 1) {
       for (const side of rotated(sides, round)) {
@@ -285,6 +288,7 @@ async function main(): Promise<void> {
       bare: figures(bare, bareSide),
       ours: figures(ours, oursSide),
       conditionalReference: warmFigures(conditionalSide),
+      sameWriteReference: warmFigures(sameWriteSide),
       logLinesPerAnswer: oursSide.logLines / answered,
       bareLogLinesPerAnswer: bareSide.logLines / answered,
       ...(plan.compareSdk

@@ -123,7 +123,8 @@ describe('the report', () => {
       samples: { coldRuns: 11, latencyRounds: 20, latencyAnswers: 2500, warmup: 500, throughputRounds: 5, throughputCount: 1000, concurrency: 64 },
       bare: figures(1),
       ours: figures(1.2),
-      conditionalReference: figures(1.1),
+      conditionalReference: figures(1.05),
+      sameWriteReference: figures(1.1),
       logLinesPerAnswer: 1,
       bareLogLinesPerAnswer: 0,
       elapsedSeconds: 60,
@@ -131,6 +132,8 @@ describe('the report', () => {
     const table = renderTable(result);
     expect(table).toContain('| 1.20x | <= 1.10x: MISSED |');
     expect(table).toContain('| 1.20x | <= 1.05x: MISSED |');
+    // The store's share: ours against the reference writing the same item.
+    expect(renderDoc(result)).toContain('| 1.10x | 1.09x |');
     const met = renderTable({ ...result, ours: figures(1.01) });
     expect(met).toContain('| 1.01x | <= 1.05x: met |');
     // Figures from another Node major than Lambda's are flagged as such.
