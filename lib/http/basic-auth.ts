@@ -106,27 +106,32 @@ export function basicAuth(options: BasicAuthOptions): MiddlewareObj<ApiGatewayEv
     return matches;
   };
 
+  /** Every request that is not the usual one: missing, spelt otherwise, wrong, or sent with a rotated password. */
+  const checkParts = async (headerValue: string | undefined, accepted: AcceptedCredentials | undefined) => {
+    const given = parseBasicAuthorization(headerValue);
+    if (given === undefined) {
+      throw new RequestRejected(401, 'authentication required', ['send HTTP Basic credentials'], challenge);
+    }
+    let matches = matching(given, accepted ?? (await options.credentials()));
+    if (!matches && options.refreshCredentials !== undefined) {
+      matches = matching(given, await options.refreshCredentials());
+    }
+    if (!matches) {
+      throw new RequestRejected(401, 'invalid credentials', [], challenge);
+    }
+  };
+
   return {
-    async before(request) {
+    // Not async: the usual callback (cached credentials, the header as Bandwidth writes it) is checked without a
+    // promise, so middy goes straight on to the next step.
+    before(request) {
       const headerValue = header(request.event, 'authorization');
-      let accepted: AcceptedCredentials | undefined;
-      if (headerValue !== undefined) {
-        const expected = options.credentials();
-        // Cached credentials come back as they are: no promise to wait for on the usual path.
-        accepted = expected instanceof Promise ? await expected : expected;
-        if (isCanonicalFor(headerValue, accepted)) return;
+      if (headerValue === undefined) return checkParts(headerValue, undefined);
+      const expected = options.credentials();
+      if (expected instanceof Promise) {
+        return expected.then((accepted) => (isCanonicalFor(headerValue, accepted) ? undefined : checkParts(headerValue, accepted)));
       }
-      const given = parseBasicAuthorization(headerValue);
-      if (given === undefined) {
-        throw new RequestRejected(401, 'authentication required', ['send HTTP Basic credentials'], challenge);
-      }
-      let matches = matching(given, accepted ?? (await options.credentials()));
-      if (!matches && options.refreshCredentials !== undefined) {
-        matches = matching(given, await options.refreshCredentials());
-      }
-      if (!matches) {
-        throw new RequestRejected(401, 'invalid credentials', [], challenge);
-      }
+      return isCanonicalFor(headerValue, expected) ? undefined : checkParts(headerValue, expected);
     },
   };
 }

@@ -33,12 +33,20 @@ function threshold(): number {
 const SERVICE = setting('POWERTOOLS_SERVICE_NAME') ?? 'bandwidth-disconnect-recorder';
 const minimum = threshold();
 
-/** The Root of the X-Ray header Lambda sets for each invocation, for correlating the lines of one request. */
+let lastTraceHeader: string | undefined;
+let lastTraceRoot: string | undefined;
+
+/**
+ * The Root of the X-Ray header Lambda sets for each invocation, for correlating the lines of one request. Parsed
+ * once per header value: an invocation's lines share it.
+ */
 function traceId(): string | undefined {
   const header = process.env['_X_AMZN_TRACE_ID'];
-  if (header === undefined) return undefined;
-  const root = /Root=([^;]+)/.exec(header)?.[1];
-  return root ?? header;
+  if (header !== lastTraceHeader) {
+    lastTraceHeader = header;
+    lastTraceRoot = header === undefined ? undefined : (/Root=([^;]+)/.exec(header)?.[1] ?? header);
+  }
+  return lastTraceRoot;
 }
 
 function errorFields(error: Error): Record<string, unknown> {

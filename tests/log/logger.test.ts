@@ -66,6 +66,23 @@ describe('the logger', () => {
     expect(output.stderr()).toBe('');
   });
 
+  it("follows the trace id Lambda sets anew for each invocation, and leaves it out when there is none", async () => {
+    const { logger } = await loadLogger({ _X_AMZN_TRACE_ID: 'Root=1-00000001-aaaaaaaaaaaaaaaaaaaaaaaa;Sampled=0' });
+    const output = capture();
+    logger.info('first');
+    process.env['_X_AMZN_TRACE_ID'] = 'Root=1-00000002-bbbbbbbbbbbbbbbbbbbbbbbb;Parent=1;Sampled=1';
+    logger.info('second');
+    delete process.env['_X_AMZN_TRACE_ID'];
+    logger.info('third');
+    output.restore();
+    const ids = output
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as Record<string, unknown>)['xray_trace_id']);
+    expect(ids).toEqual(['1-00000001-aaaaaaaaaaaaaaaaaaaaaaaa', '1-00000002-bbbbbbbbbbbbbbbbbbbbbbbb', undefined]);
+  });
+
   it('sends warnings and errors to stderr, and attributes cannot pass for the level or the message', async () => {
     const { logger } = await loadLogger({});
     const output = capture();
