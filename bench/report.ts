@@ -1,6 +1,7 @@
 /** The benchmark's results: the table it prints and docs/performance.md, both made from measured figures only. */
 import type { BuildOptions } from 'esbuild';
 import { availableParallelism, cpus, platform, release, totalmem } from 'node:os';
+import { median, percentile } from './stats.ts';
 
 export interface WarmFigures {
   p50Ms: number;
@@ -9,6 +10,8 @@ export interface WarmFigures {
   cpuMsPerAnswer: number;
   /** Median over rounds of answers per second with `concurrency` in flight. */
   answersPerSecond: number;
+  /** The p50 of each latency round (rounds run every handler back to back), for ratios paired by round. */
+  roundP50sMs?: readonly number[];
 }
 
 export interface Figures extends WarmFigures {
@@ -169,6 +172,18 @@ export function renderTable(result: BenchResult): string {
 }
 
 /**
+ * `top / bottom` at p50 round by round (every round runs each handler back to back, so a slow spell of the machine
+ * falls on both): the median of those ratios and the middle half of them, or undefined without round figures.
+ */
+export function pairedP50Ratio(top: WarmFigures, bottom: WarmFigures): { median: number; low: number; high: number } | undefined {
+  const tops = top.roundP50sMs ?? [];
+  const bottoms = bottom.roundP50sMs ?? [];
+  if (tops.length === 0 || tops.length !== bottoms.length) return undefined;
+  const ratios = tops.map((value, round) => value / (bottoms[round] ?? Number.NaN));
+  return { median: median(ratios), low: percentile(ratios, 25), high: percentile(ratios, 75) };
+}
+
+/**
  * The warm figures again beside two reference handlers that write what the recorder writes, to separate the local
  * store's share of the gap from the recorder's own.
  */
@@ -197,6 +212,26 @@ function storeShareSection(result: BenchResult): string[] {
     row('warm p99', (figures) => figures.p99Ms, ms),
     row('CPU time per answer, handler process', (figures) => figures.cpuMsPerAnswer, ms),
     row(`throughput, ${result.samples.concurrency} in flight`, (figures) => figures.answersPerSecond, perSecond),
+    '',
+    ...pairedSentence(result),
+  ];
+}
+
+function pairedSentence(result: BenchResult): string[] {
+  const { bare, ours, sameWriteReference: sameWrite } = result;
+  const pairs = [
+    ['ours / bare', pairedP50Ratio(ours, bare)],
+    ['same write / bare', pairedP50Ratio(sameWrite, bare)],
+    ['ours / same write', pairedP50Ratio(ours, sameWrite)],
+  ] as const;
+  const described = pairs.flatMap(([what, paired]) =>
+    paired === undefined ? [] : [`${what} ${ratio(paired.median)} (middle half ${ratio(paired.low)}–${ratio(paired.high)})`],
+  );
+  if (described.length === 0) return [];
+  return [
+    `The same p50s paired by round instead of pooled (each of the ${result.samples.latencyRounds} rounds runs the handlers back`,
+    'to back, so a slow spell of the machine falls on all of them), median of the per-round ratios:',
+    `${described.join('; ')}.`,
     '',
   ];
 }

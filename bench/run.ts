@@ -174,6 +174,8 @@ interface WarmSide {
   name: string;
   handler: WarmHandler;
   latencies: number[];
+  /** p50 of each latency round, for ratios paired by round. */
+  roundP50s: number[];
   cpuPerAnswer: number[];
   throughput: number[];
   logLines: number;
@@ -185,6 +187,7 @@ function warmFigures(side: WarmSide): WarmFigures {
     p99Ms: percentile(side.latencies, 99),
     cpuMsPerAnswer: median(side.cpuPerAnswer),
     answersPerSecond: median(side.throughput),
+    roundP50sMs: side.roundP50s,
   };
 }
 
@@ -231,7 +234,7 @@ async function main(): Promise<void> {
     for (const variant of [bare, builtVariant(BARE_CONDITIONAL), builtVariant(SAME_WRITE), ours]) {
       const handler = await WarmHandler.start(options, { modulePath: variant.modulePath, idPrefix: `${variant.name}-warm`, authorization });
       warm.push(handler);
-      sides.push({ name: variant.name, handler, latencies: [], cpuPerAnswer: [], throughput: [], logLines: 0 });
+      sides.push({ name: variant.name, handler, latencies: [], roundP50s: [], cpuPerAnswer: [], throughput: [], logLines: 0 });
     }
     const [bareSide, conditionalSide, sameWriteSide, oursSide] = sides;
     if (bareSide === undefined || conditionalSide === undefined || sameWriteSide === undefined || oursSide === undefined) {
@@ -242,6 +245,7 @@ async function main(): Promise<void> {
       for (const side of rotated(sides, round)) {
         const report = checked(side.name, await side.handler.latency(plan.latencyBatch));
         side.latencies.push(...report.latenciesMs);
+        side.roundP50s.push(percentile(report.latenciesMs, 50));
         side.cpuPerAnswer.push(report.cpuMicros / 1000 / report.latenciesMs.length);
       }
     }

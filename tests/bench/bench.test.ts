@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { BenchResult, Figures } from '../../bench/report.ts';
-import { renderDoc, renderTable } from '../../bench/report.ts';
+import { pairedP50Ratio, renderDoc, renderTable } from '../../bench/report.ts';
 import { deployedBuild, PLUGIN_ONLY_KEYS } from '../../bench/serverless-config.ts';
 import { median, percentile } from '../../bench/stats.ts';
 import { projectRoot } from '../../bench/paths.ts';
@@ -112,6 +112,7 @@ describe('the report', () => {
       p99Ms: 1.2 * scale,
       cpuMsPerAnswer: 0.2 * scale,
       answersPerSecond: 1000 / scale,
+      roundP50sMs: [0.6 * scale, 0.5 * scale, 0.7 * scale],
     });
     const result: BenchResult = {
       runtime: 'nodejs24.x',
@@ -134,10 +135,30 @@ describe('the report', () => {
     expect(table).toContain('| 1.20x | <= 1.05x: MISSED |');
     // The store's share: ours against the reference writing the same item.
     expect(renderDoc(result)).toContain('| 1.10x | 1.09x |');
+    expect(renderDoc(result)).toContain('ours / same write 1.09x (middle half 1.09x–1.09x)');
     const met = renderTable({ ...result, ours: figures(1.01) });
     expect(met).toContain('| 1.01x | <= 1.05x: met |');
     // Figures from another Node major than Lambda's are flagged as such.
     expect(renderDoc(result)).toContain("Not the runtime's Node");
     expect(renderDoc({ ...result, machine: { ...result.machine, node: 'v24.1.0' } })).not.toContain("Not the runtime's Node");
+  });
+});
+
+describe('ratios paired by round', () => {
+  const warm = (roundP50sMs: number[]) => ({ p50Ms: 1, p99Ms: 2, cpuMsPerAnswer: 1, answersPerSecond: 1000, roundP50sMs });
+
+  it('takes each round\'s ratio, then their median and middle half, so a slow round weighs on both sides alike', () => {
+    // Round 3 is slow for everyone; pooled, it would shift both p50s; paired, its ratio is like the others.
+    const bottom = warm([1.0, 1.0, 3.0, 1.0]);
+    const top = warm([1.1, 1.2, 3.3, 1.3]);
+    const paired = pairedP50Ratio(top, bottom);
+    expect(paired?.median).toBeCloseTo(1.15, 10);
+    expect(paired?.low).toBeCloseTo(1.1, 10);
+    expect(paired?.high).toBeCloseTo(1.2, 10);
+  });
+
+  it('gives nothing without round figures or with rounds that do not pair up', () => {
+    expect(pairedP50Ratio(warm([]), warm([]))).toBeUndefined();
+    expect(pairedP50Ratio(warm([1, 2]), warm([1]))).toBeUndefined();
   });
 });
