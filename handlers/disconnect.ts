@@ -1,7 +1,7 @@
 /**
  * Bandwidth Voice Disconnect callback → one record in DynamoDB → 204.
  * The pipeline, top to bottom: auth → body (JSON, or the GET form's parameters) → size limit → parse (middy's
- * http-json-body-parser) → validate → record → store → 204.
+ * http-json-body-parser; plain JSON.parse for text that cannot hold a forbidden key) → validate → record → store → 204.
  */
 import middy from '@middy/core';
 import { readConfig } from '../lib/config.ts';
