@@ -33,7 +33,9 @@ export const PASSWORD_RETRY_SECONDS = 30;
  * Rotation: credentials that do not match make basic-auth ask `refreshCredentials`, which reads the parameter
  * again at once (at most once per PASSWORD_RETRY_SECONDS, so wrong passwords cannot flood SSM). The first callback
  * carrying a new password is then accepted, instead of being refused until the cache expires; the password before it
- * stays accepted for PREVIOUS_PASSWORD_GRACE_SECONDS, so callbacks still carrying it are not refused either.
+ * stays accepted until PREVIOUS_PASSWORD_GRACE_SECONDS after the rotation (the parameter's LastModifiedDate), so
+ * callbacks still carrying it are not refused either — by containers that saw the change and by containers started
+ * after it alike (those read the version before the current one once, at start).
  */
 export function callbackCredentials(
   auth: CallbackAuthConfig,
@@ -52,18 +54,46 @@ export function callbackCredentials(
   const accepted = (credentials: BasicCredentials): AcceptedCredentials =>
     previous !== undefined && Date.now() < previous.acceptedUntil ? [credentials, previous.credentials] : credentials;
 
-  const read = async (): Promise<BasicCredentials> => {
-    ssm ??= import('@aws-sdk/client-ssm').then((sdk) => ({
+  const client = () =>
+    (ssm ??= import('@aws-sdk/client-ssm').then((sdk) => ({
       sdk,
       client: new sdk.SSMClient(boundedCalls(PASSWORD_FETCH_LIMITS)),
-    }));
-    let password: string | undefined;
+    })));
+
+  /** One version of the parameter (`name:version`, SSM's selector), or the current one. */
+  const fetchParameter = async (version?: number) => {
+    const { client: ssmClient, sdk } = await client();
+    const name = version === undefined ? auth.passwordParameter : `${auth.passwordParameter}:${version}`;
+    const { Parameter } = await ssmClient.send(new sdk.GetParameterCommand({ Name: name, WithDecryption: true }));
+    return Parameter;
+  };
+
+  /**
+   * A container that starts shortly after a rotation still accepts the password before it, until the grace period
+   * counted from the rotation (the parameter's LastModifiedDate) ends — as a container that saw the change does.
+   * Without it, callbacks still carrying the old password would be refused by every new container until
+   * Bandwidth is given the new one. Best effort: if that version cannot be read, only the current one is accepted.
+   */
+  const previousAtStart = async (version: number | undefined, changedAt: number | undefined) => {
+    if (version === undefined || version < 2 || changedAt === undefined) return undefined;
+    const acceptedUntil = changedAt + PREVIOUS_PASSWORD_GRACE_SECONDS * 1000;
+    if (Date.now() >= acceptedUntil) return undefined;
     try {
-      const { client, sdk } = await ssm;
-      const { Parameter } = await client.send(
-        new sdk.GetParameterCommand({ Name: auth.passwordParameter, WithDecryption: true }),
-      );
-      password = Parameter?.Value;
+      const password = (await fetchParameter(version - 1))?.Value;
+      return password === undefined || password === '' ? undefined : { credentials: { username: auth.username, password }, acceptedUntil };
+    } catch (error) {
+      logger.warn('the password before the latest rotation could not be read; only the current one is accepted', {
+        parameter: auth.passwordParameter,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      return undefined;
+    }
+  };
+
+  const read = async (): Promise<BasicCredentials> => {
+    let parameter: Awaited<ReturnType<typeof fetchParameter>>;
+    try {
+      parameter = await fetchParameter();
     } catch (error) {
       if (current === undefined) throw error;
       freshUntil = Date.now() + PASSWORD_RETRY_SECONDS * 1000;
@@ -73,15 +103,19 @@ export function callbackCredentials(
       });
       return current;
     }
+    const password = parameter?.Value;
     if (password === undefined || password === '') {
       throw new Error(`SSM parameter ${auth.passwordParameter} holds no password`);
     }
+    const changedAt = parameter?.LastModifiedDate?.getTime();
     freshUntil = Date.now() + PASSWORD_CACHE_SECONDS * 1000;
     // Same object while the password is unchanged, so basic-auth keeps its digests.
-    if (current?.password !== password) {
-      if (current !== undefined) {
-        previous = { credentials: current, acceptedUntil: Date.now() + PREVIOUS_PASSWORD_GRACE_SECONDS * 1000 };
-      }
+    if (current === undefined) {
+      previous = await previousAtStart(parameter?.Version, changedAt);
+      current = { username: auth.username, password };
+    } else if (current.password !== password) {
+      // Counted from the rotation when SSM says when it was, else from now.
+      previous = { credentials: current, acceptedUntil: (changedAt ?? Date.now()) + PREVIOUS_PASSWORD_GRACE_SECONDS * 1000 };
       current = { username: auth.username, password };
     }
     return current;

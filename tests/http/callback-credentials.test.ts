@@ -27,8 +27,13 @@ interface SsmRequest {
   body: unknown;
 }
 
-/** What the fake answers: a parameter value, or a server error (the SDK retries it, then gives up). */
-let answer: { value: string } | { failure: true } = { value: 'first-password' };
+/**
+ * What the fake answers: the current value (with its version and when it was set, when given, and older versions
+ * for `name:version` selectors), or a server error (the SDK retries it, then gives up).
+ */
+let answer:
+  | { value: string; version?: number; modifiedAt?: number; versions?: Readonly<Record<number, string>> }
+  | { failure: true } = { value: 'first-password' };
 const requests: SsmRequest[] = [];
 let ssm: Server;
 
@@ -43,7 +48,29 @@ beforeAll(async () => {
       return;
     }
     const { Name } = body as { Name: string };
-    response.end(JSON.stringify({ Parameter: { Name, Type: 'SecureString', Value: answer.value, Version: 1 } }));
+    const selector = /^(.*):(\d+)$/.exec(Name);
+    if (selector !== null) {
+      const value = answer.versions?.[Number(selector[2])];
+      if (value === undefined) {
+        response.statusCode = 400;
+        response.end(JSON.stringify({ __type: 'ParameterVersionNotFound', message: `no version ${selector[2]}` }));
+        return;
+      }
+      response.end(JSON.stringify({ Parameter: { Name: selector[1], Selector: `:${selector[2]}`, Type: 'SecureString', Value: value, Version: Number(selector[2]) } }));
+      return;
+    }
+    response.end(
+      JSON.stringify({
+        Parameter: {
+          Name,
+          Type: 'SecureString',
+          Value: answer.value,
+          Version: answer.version ?? 1,
+          // The JSON protocol's timestamps are epoch seconds.
+          ...(answer.modifiedAt === undefined ? {} : { LastModifiedDate: answer.modifiedAt / 1000 }),
+        },
+      }),
+    );
   });
   await new Promise<void>((resolve) => ssm.listen(0, '127.0.0.1', resolve));
   const { port } = ssm.address() as AddressInfo;
@@ -187,6 +214,57 @@ describe('callback credentials from SSM Parameter Store', () => {
     expect(requests).toHaveLength(3);
   });
 
+  it('a container started within the grace period after a rotation also accepts the password before it', async () => {
+    answer = { value: 'rotated-password', version: 2, modifiedAt: now - 60_000, versions: { 1: 'first-password' } };
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
+
+    expect(await credentials()).toEqual([
+      { username: 'bandwidth', password: 'rotated-password' },
+      { username: 'bandwidth', password: 'first-password' },
+    ]);
+    expect(requests.map(({ body }) => (body as { Name: string }).Name)).toEqual([passwordParameter, `${passwordParameter}:1`]);
+
+    // The grace period counts from the rotation, not from when this container started.
+    now += (PREVIOUS_PASSWORD_GRACE_SECONDS - 60) * 1000;
+    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'rotated-password' });
+  });
+
+  it.each<[string, { modifiedAt?: number; version: number }]>([
+    ['the rotation was longer ago than the grace period', { modifiedAt: -(PREVIOUS_PASSWORD_GRACE_SECONDS + 1) * 1000, version: 2 }],
+    ['the parameter has no earlier version', { modifiedAt: -60_000, version: 1 }],
+    ['SSM does not say when the parameter changed', { version: 2 }],
+  ])('a container started when %s reads only the current password', async (_, shape) => {
+    answer = {
+      value: 'rotated-password',
+      version: shape.version,
+      ...(shape.modifiedAt === undefined ? {} : { modifiedAt: now + shape.modifiedAt }),
+      versions: { 1: 'first-password' },
+    };
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
+    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'rotated-password' });
+    expect(requests).toHaveLength(1);
+  });
+
+  it('a container started after a rotation whose earlier version cannot be read accepts the current password', async () => {
+    answer = { value: 'rotated-password', version: 3, modifiedAt: now - 60_000, versions: {} };
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
+    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'rotated-password' });
+    expect(requests.map(({ body }) => (body as { Name: string }).Name)).toEqual([passwordParameter, `${passwordParameter}:2`]);
+  });
+
+  it('a container that sees a rotation counts the grace period from the rotation SSM reports', async () => {
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
+    await credentials();
+    now += (PASSWORD_CACHE_SECONDS + 1) * 1000;
+    answer = { value: 'rotated-password', version: 2, modifiedAt: now - 240_000, versions: { 1: 'first-password' } };
+    expect(await credentials()).toHaveLength(2);
+    // Only the current version was read: this container knew the one before.
+    expect(requests).toHaveLength(2);
+
+    now += (PREVIOUS_PASSWORD_GRACE_SECONDS - 240) * 1000;
+    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'rotated-password' });
+  });
+
   it('a password from the environment has nothing to refresh', () => {
     expect(callbackCredentials({ username: 'bandwidth', password: 'p' }).refreshCredentials).toBeUndefined();
   });
@@ -217,5 +295,27 @@ describe('the recorder with its password in SSM', () => {
     expect((await send('rotated-password', 'c-rotation-5')).statusCode).toBe(204);
     expect(await storedItem(stores, 'c-rotation-2')).toBeDefined();
     expect(await storedItem(stores, 'c-rotation-4')).toBeUndefined();
+  });
+  it('a container started just after a rotation records callbacks still sent with the old password', async () => {
+    answer = { value: 'rotated-password', version: 2, modifiedAt: now - 120_000, versions: { 1: 'first-password' } };
+    const stores = await freshStores();
+    const handler = await loadHandler(stores, {
+      BANDWIDTH_CALLBACK_USERNAME: 'bandwidth',
+      BANDWIDTH_CALLBACK_PASSWORD_PARAMETER: passwordParameter,
+    });
+    const answerFor = async (password: string, callId: string) =>
+      (
+        await handler(
+          httpApiEvent({
+            body: JSON.stringify({ eventType: 'disconnect', callId, cause: 'hangup' }),
+            headers: { authorization: basicAuthorization('bandwidth', password) },
+          }),
+          lambdaContext,
+        )
+      ).statusCode;
+
+    expect(await answerFor('first-password', 'c-cold-rotation-1')).toBe(204);
+    expect(await answerFor('rotated-password', 'c-cold-rotation-2')).toBe(204);
+    expect(await storedItem(stores, 'c-cold-rotation-1')).toBeDefined();
   });
 });
