@@ -61,10 +61,11 @@ export function callbackCredentials(
     })));
 
   /** One version of the parameter (`name:version`, SSM's selector), or the current one. */
-  const fetchParameter = async (version?: number) => {
+  const fetchParameter = async (version?: number, abortSignal?: AbortSignal) => {
     const { client: ssmClient, sdk } = await client();
     const name = version === undefined ? auth.passwordParameter : `${auth.passwordParameter}:${version}`;
-    const { Parameter } = await ssmClient.send(new sdk.GetParameterCommand({ Name: name, WithDecryption: true }));
+    const command = new sdk.GetParameterCommand({ Name: name, WithDecryption: true });
+    const { Parameter } = await ssmClient.send(command, abortSignal === undefined ? {} : { abortSignal });
     return Parameter;
   };
 
@@ -79,7 +80,8 @@ export function callbackCredentials(
     const acceptedUntil = changedAt + PREVIOUS_PASSWORD_GRACE_SECONDS * 1000;
     if (Date.now() >= acceptedUntil) return undefined;
     try {
-      const password = (await fetchParameter(version - 1))?.Value;
+      // Best effort, so it gets one attempt's time: the answer budget already paid for the current version.
+      const password = (await fetchParameter(version - 1, AbortSignal.timeout(PASSWORD_FETCH_LIMITS.attemptTimeoutMs)))?.Value;
       return password === undefined || password === '' ? undefined : { credentials: { username: auth.username, password }, acceptedUntil };
     } catch (error) {
       logger.warn('the password before the latest rotation could not be read; only the current one is accepted', {
