@@ -131,7 +131,7 @@ export interface StoresProcess extends StoresReady {
   close(): Promise<void>;
 }
 
-/** dynalite and s3rver (local/stores.ts) in their own process, with the table and bucket created. */
+/** dynalite and s3rver (tools/local-stage/stores.ts) in their own process, with the table and bucket created. */
 export async function startStoresProcess(table: string, bucket: string): Promise<StoresProcess> {
   const script = fileURLToPath(new URL('./stores-process.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script, table, bucket], {

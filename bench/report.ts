@@ -272,7 +272,7 @@ const WARM_GAP_SECTION = [
   '  JSON.parse about 8x slower on Node 24 (7.5 against 0.9 µs for this callback in a tight loop, more in a real',
   '  process). A callback whose text holds no `__proto__`, no `constructor` and no `\\u` escape cannot carry a key the',
   '  guard refuses, so it is parsed with plain JSON.parse to the very same object; every other body goes through',
-  "  middy's parser (lib/http/json-body.ts; a test holds the two equal on 2,000 generated bodies).",
+  "  middy's parser (lambda/http/json-body.ts; a test holds the two equal on 2,000 generated bodies).",
   '',
   'On this 2-core machine the ratio ours / same write moves by several hundredths between runs (other load, the',
   'drain and dynalite sharing the cores); the CPU-time row is the steadier measure of work added.',

@@ -6,8 +6,8 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { DisconnectCallback } from '../lib/callback/validate.ts';
-import { toDisconnectRecord } from '../lib/record/disconnect-record.ts';
+import type { DisconnectCallback } from '../lambda/domain/callback/validate.ts';
+import { toDisconnectRecord } from '../lambda/domain/stored-record/disconnect-record.ts';
 
 interface BareEvent {
   body?: string | null;

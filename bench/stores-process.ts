@@ -2,7 +2,7 @@
  * The local stores in a process of their own, so dynalite's work is not done by the process that drains the
  * handlers' log pipes and runs the benchmark: each runs where it would in Lambda, apart from the function.
  */
-import { ensureBucket, ensureTable, startLocalStores } from '../local/stores.ts';
+import { ensureBucket, ensureTable, startLocalStores } from '../tools/local-stage/stores.ts';
 
 export interface StoresReady {
   dynamoEndpoint: string;

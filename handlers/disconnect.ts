@@ -4,22 +4,22 @@
  * http-json-body-parser; plain JSON.parse for text that cannot hold a forbidden key) → validate → record → store → 204.
  */
 import middy from '@middy/core';
-import { readConfig } from '../lib/config.ts';
-import { type ApiGatewayEvent, type ApiGatewayResult, httpMethod } from '../lib/http/api-gateway.ts';
-import { callbackLog, OUTCOME_HEADER } from '../lib/http/callback-log.ts';
-import { errorResponses } from '../lib/http/error-responses.ts';
-import { basicAuth } from '../lib/http/basic-auth.ts';
-import { callbackCredentials } from '../lib/http/callback-credentials.ts';
-import { bodyLimit } from '../lib/http/body-limit.ts';
-import { queryForm } from '../lib/http/query-form.ts';
-import { keepRejected, sentInput } from '../lib/http/keep-rejected.ts';
-import { jsonBody } from '../lib/http/json-body.ts';
-import { receivedAt } from '../lib/http/received-at.ts';
-import { validateCallback } from '../lib/callback/validate.ts';
-import { toDisconnectRecord } from '../lib/record/disconnect-record.ts';
-import { DisconnectsTable } from '../lib/store/disconnects-table.ts';
-import { ParkedCallbacks } from '../lib/store/parked-callbacks.ts';
-import { recordKeeper } from '../lib/store/keep-record.ts';
+import { readConfig } from '../lambda/config.ts';
+import { type ApiGatewayEvent, type ApiGatewayResult, httpMethod } from '../lambda/http/api-gateway.ts';
+import { callbackLog, OUTCOME_HEADER } from '../lambda/http/callback-log.ts';
+import { errorResponses } from '../lambda/http/error-responses.ts';
+import { basicAuth } from '../lambda/http/basic-auth.ts';
+import { callbackCredentials } from '../lambda/adapters/callback-credentials.ts';
+import { bodyLimit } from '../lambda/http/body-limit.ts';
+import { queryForm } from '../lambda/http/query-form.ts';
+import { keepRejected, sentInput } from '../lambda/http/keep-rejected.ts';
+import { jsonBody } from '../lambda/http/json-body.ts';
+import { receivedAt } from '../lambda/http/received-at.ts';
+import { validateCallback } from '../lambda/domain/callback/validate.ts';
+import { toDisconnectRecord } from '../lambda/domain/stored-record/disconnect-record.ts';
+import { DisconnectsTable } from '../lambda/adapters/disconnects-table.ts';
+import { ParkedCallbacks } from '../lambda/adapters/parked-callbacks.ts';
+import { recordKeeper } from '../lambda/recording/keep-record.ts';
 
 // Built once per container.
 const config = readConfig();

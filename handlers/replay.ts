@@ -1,14 +1,14 @@
 /**
- * The scheduled replay: re-drives callbacks parked in the fallback bucket into the table (see lib/replay).
+ * The scheduled replay: re-drives callbacks parked in the fallback bucket into the table (see lambda/recording/replay-parked.ts).
  * A schedule's input (or a manual invoke) may pass `{"quarantined": true}` to retry quarantined ones too,
  * after a schema fix. Answers the reports, one per kind, and logs them.
  */
 import type { Context } from 'aws-lambda';
-import { readConfig } from '../lib/config.ts';
-import { logger } from '../lib/log/logger.ts';
-import { replayParked, type ReplayReport } from '../lib/replay/replay-parked.ts';
-import { DisconnectsTable } from '../lib/store/disconnects-table.ts';
-import { ParkedCallbacks, type ParkedKind } from '../lib/store/parked-callbacks.ts';
+import { readConfig } from '../lambda/config.ts';
+import { logger } from '../lambda/log/logger.ts';
+import { replayParked, type ReplayReport } from '../lambda/recording/replay-parked.ts';
+import { DisconnectsTable } from '../lambda/adapters/disconnects-table.ts';
+import { ParkedCallbacks, type ParkedKind } from '../lambda/adapters/parked-callbacks.ts';
 
 // Built once per container. No answer is waiting, so the calls get more time and attempts than the live path.
 const config = readConfig();

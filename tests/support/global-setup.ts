@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { startLocalStores } from '../../local/stores.ts';
+import { startLocalStores } from '../../tools/local-stage/stores.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -7,9 +7,9 @@ import { inject, vi } from 'vitest';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { GetCommand, ScanCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ListObjectsV2Command, GetObjectCommand } from '@aws-sdk/client-s3';
-import { ensureBucket, ensureTable, localDynamoClient, localS3Client } from '../../local/stores.ts';
-import type { ApiGatewayEvent, ApiGatewayResult } from '../../lib/http/api-gateway.ts';
-import type { ParkedCallback } from '../../lib/store/parked-callbacks.ts';
+import { ensureBucket, ensureTable, localDynamoClient, localS3Client } from '../../tools/local-stage/stores.ts';
+import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/http/api-gateway.ts';
+import type { ParkedCallback } from '../../lambda/adapters/parked-callbacks.ts';
 
 export type Handler = (event: ApiGatewayEvent, context: Context) => Promise<ApiGatewayResult>;
 

@@ -1,0 +1,129 @@
+import type { ErrorObject } from 'ajv';
+import type { DisconnectCallback } from './disconnect-callback.generated.ts';
+import validateJsonBody from './validate-json-body.generated.cjs';
+import { QUERY_FORM_TYPES } from './query-form-types.generated.ts';
+import { storabilityProblems } from '../stored-record/storable.ts';
+import { RequestRejected } from '../../http/request-rejected.ts';
+
+export type { DisconnectCallback };
+export type CallbackForm = 'json' | 'query';
+
+/** The causes Bandwidth documents; the list is not exhaustive, so others are accepted (and logged). */
+export const DOCUMENTED_CAUSES: ReadonlySet<string> = new Set([
+  'hangup', 'busy', 'timeout', 'cancel', 'rejected', 'callback-error', 'invalid-bxml',
+  'application-error', 'account-limit', 'node-capacity-exceeded', 'error', 'unknown',
+]);
+
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'a JSON object',
+  array: 'an array',
+  null: 'null',
+};
+
+/** Ajv's `params.type` ("string,null") in words: "a string or null". */
+function typeWords(type: unknown): string {
+  return String(type)
+    .split(',')
+    .map((name) => TYPE_WORDS[name] ?? name)
+    .join(' or ');
+}
+
+/** What a JSON value is, in words, for a body that is not an object. */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string': return 'a string';
+    case 'number': return 'a number';
+    case 'boolean': return 'true or false';
+    default: return 'nothing';
+  }
+}
+
+function field(error: ErrorObject): string {
+  const path = error.instancePath.slice(1).replaceAll('/', '.');
+  if (error.keyword === 'required') {
+    const missing = String(error.params['missingProperty']);
+    return path === '' ? missing : `${path}.${missing}`;
+  }
+  return path === '' ? 'the body' : path;
+}
+
+/** Ajv's errors in plain words, one per failing field: "answerTime must be an ISO 8601 date-time ...". */
+export function describeErrors(errors: readonly ErrorObject[]): string[] {
+  const described = new Map<string, string>();
+  for (const error of errors) {
+    const name = field(error);
+    if (described.has(name)) continue; // the first error per field is the telling one
+    const params = error.params as Record<string, unknown>;
+    let words: string;
+    switch (error.keyword) {
+      case 'required': words = 'is required'; break;
+      case 'type': words = `must be ${typeWords(params['type'])}`; break;
+      case 'const': words = `must be ${JSON.stringify(params['allowedValue'])}`; break;
+      case 'maxLength': words = `must be at most ${String(params['limit'])} characters`; break;
+      case 'minLength': words = 'must not be empty'; break;
+      case 'maxUtf8Bytes': words = `must be at most ${String(params['limit'])} bytes of UTF-8`; break;
+      case 'minimum': words = `must be at least ${String(params['limit'])}`; break;
+      case 'maximum': words = `must be at most ${String(params['limit'])}`; break;
+      case 'format':
+      case 'anyOf':
+        words = 'must be an ISO 8601 date-time with a time zone, such as 2026-11-20T15:58:04.911Z (or null or empty)';
+        break;
+      case 'not': words = 'is reserved for the recorder and cannot be sent'; break;
+      default: words = error.message ?? 'is invalid';
+    }
+    described.set(name, `${name} ${words}`);
+  }
+  return [...described.values()];
+}
+
+/**
+ * The GET form's values are all text. Fields the schema types otherwise get the schema's type, in place, as Ajv's
+ * `coerceTypes` would (tests/lambda/domain/callback/query-form-typing.test.ts holds the two side by side): "486" → 486 for an integer,
+ * "" → null where null is allowed. Text that fits none of the types stays text, and the schema names the field.
+ */
+export function typeQueryForm(fields: Record<string, unknown>): void {
+  for (const [name, types] of Object.entries(QUERY_FORM_TYPES)) {
+    const text = fields[name];
+    if (typeof text !== 'string') continue;
+    for (const type of types) {
+      const number = Number(text);
+      if ((type === 'number' || type === 'integer') && text !== '' && !Number.isNaN(number)) {
+        if (type === 'number' || Number.isInteger(number)) {
+          fields[name] = number;
+          break;
+        }
+      } else if (type === 'boolean' && (text === 'true' || text === 'false')) {
+        fields[name] = text === 'true';
+        break;
+      } else if (type === 'null' && text === '') {
+        fields[name] = null;
+        break;
+      }
+    }
+  }
+}
+
+/**
+ * The schema's verdict on a parsed callback: the callback, typed, or a 422 naming every failing field.
+ * The GET form's values are typed by the schema first (typeQueryForm).
+ */
+export function validateCallback(value: unknown, form: CallbackForm): DisconnectCallback {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new RequestRejected(422, 'the body is not a JSON object', [`the body must be a JSON object, not ${kindOf(value)}`]);
+  }
+  if (form === 'query') typeQueryForm(value as Record<string, unknown>);
+  if (!validateJsonBody(value)) {
+    throw new RequestRejected(422, 'the callback does not match the Disconnect schema', describeErrors(validateJsonBody.errors ?? []));
+  }
+  const problems = storabilityProblems(value);
+  if (problems.length > 0) {
+    throw new RequestRejected(422, 'the callback cannot be stored in DynamoDB', problems);
+  }
+  return value as DisconnectCallback;
+}

@@ -1,0 +1,150 @@
+/**
+ * Replay: parked (and, after a schema fix, quarantined) callbacks re-driven into the table through the same steps
+ * as a live one — parse, validate, toDisconnectRecord with the time the recorder first received it, conditional
+ * put — so a replay is idempotent: a callback already in the table stays as it is. A parked copy is removed only
+ * once the table holds its call; everything else stays in the bucket for the next run.
+ */
+import { jsonParseProtectProto } from '@middy/util';
+import { validateCallback } from '../domain/callback/validate.ts';
+import { type DisconnectRecord, toDisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
+import type { DisconnectsTable } from '../adapters/disconnects-table.ts';
+import type { ParkedCallback, ParkedCallbacks, ParkedKind } from '../adapters/parked-callbacks.ts';
+
+export interface ReplayFailure {
+  key: string;
+  reason: string;
+}
+
+export interface ReplayReport {
+  kind: ParkedKind;
+  /** Stored by this run (and removed from the bucket). */
+  replayed: number;
+  /** The table already held the call (and the parked copy was removed). */
+  alreadyPresent: number;
+  /** Not stored: they stay in the bucket. */
+  stillFailing: number;
+  /** Why, for the first few still failing (and any stored copy that could not be removed). */
+  failures: ReplayFailure[];
+  /** Set when the run ended before the end of the listing: out of time, or a store still unavailable. */
+  stopped?: ReplayStop;
+}
+
+export interface ReplayStop {
+  because: 'time' | 'table' | 'bucket';
+  detail: string;
+}
+
+export interface ReplayOptions {
+  table: DisconnectsTable;
+  parked: ParkedCallbacks;
+  kind: ParkedKind;
+  /** As the live recorder's RETENTION_DAYS, so a replayed record expires as it would have. */
+  retentionDays?: number | undefined;
+  /** Callbacks replayed at once. */
+  concurrency?: number;
+  /** Asked before each callback; false ends the run (a Lambda near its timeout). */
+  canContinue?: () => boolean;
+  /** After this many table failures in a row the table is taken as still down and the run ends. */
+  maxTableFailuresInARow?: number;
+}
+
+/** The report lists this many failures; the counts cover all of them. */
+const LISTED_FAILURES = 100;
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const details = (error as { details?: unknown }).details;
+  const listed = Array.isArray(details) && details.length > 0 ? `: ${details.map(String).join('; ')}` : '';
+  return `${error.message}${listed}`.slice(0, 1_000);
+}
+
+/**
+ * The record a parked callback becomes: the same parse as the live body parser (prototype keys refused), the
+ * same schema for its form, and the time the recorder first received it. Throws what the live recorder would
+ * have answered 4xx.
+ */
+export function recordFromParked(parked: ParkedCallback, retentionDays?: number): DisconnectRecord {
+  let value: unknown;
+  try {
+    value = jsonParseProtectProto(parked.input.body, undefined, 'replay');
+  } catch (error) {
+    throw new Error(`the body is not usable JSON: ${describe(error)}`);
+  }
+  const callback = validateCallback(value, parked.input.form);
+  return toDisconnectRecord(callback, new Date(parked.receivedAt), retentionDays);
+}
+
+type Result =
+  | { outcome: 'replayed' | 'alreadyPresent'; notRemoved?: string }
+  | { outcome: 'stillFailing'; reason: string; tableFailed: boolean };
+
+async function replayOne(key: string, options: ReplayOptions): Promise<Result> {
+  let record: DisconnectRecord;
+  try {
+    record = recordFromParked(await options.parked.read(key), options.retentionDays);
+  } catch (error) {
+    return { outcome: 'stillFailing', reason: describe(error), tableFailed: false };
+  }
+  let outcome: Result['outcome'];
+  try {
+    outcome = (await options.table.putFirst(record)) === 'recorded' ? 'replayed' : 'alreadyPresent';
+  } catch (error) {
+    return { outcome: 'stillFailing', reason: `table: ${describe(error)}`, tableFailed: true };
+  }
+  try {
+    await options.parked.remove(key);
+    return { outcome };
+  } catch (error) {
+    // Stored, so nothing is lost: the next run finds it already present and removes it then.
+    return { outcome, notRemoved: `stored, but the parked copy could not be removed: ${describe(error)}` };
+  }
+}
+
+/** Replays every callback of one kind waiting in the bucket and reports what became of them. */
+export async function replayParked(options: ReplayOptions): Promise<ReplayReport> {
+  const report: ReplayReport = { kind: options.kind, replayed: 0, alreadyPresent: 0, stillFailing: 0, failures: [] };
+  const maxTableFailures = options.maxTableFailuresInARow ?? 10;
+  const keys = options.parked.keys(options.kind);
+  let tableFailuresInARow = 0;
+  let stopped: ReplayStop | undefined;
+  const note = (failure: ReplayFailure) => {
+    if (report.failures.length < LISTED_FAILURES) report.failures.push(failure);
+  };
+
+  const worker = async () => {
+    while (stopped === undefined) {
+      if (options.canContinue?.() === false) {
+        stopped ??= { because: 'time', detail: 'out of time; the rest waits for the next run' };
+        return;
+      }
+      let next: IteratorResult<string>;
+      try {
+        next = await keys.next();
+      } catch (error) {
+        stopped ??= { because: 'bucket', detail: `the bucket could not be listed: ${describe(error)}` };
+        return;
+      }
+      if (next.done === true) return;
+      const result = await replayOne(next.value, options);
+      if (result.outcome === 'stillFailing') {
+        report.stillFailing += 1;
+        note({ key: next.value, reason: result.reason });
+        tableFailuresInARow = result.tableFailed ? tableFailuresInARow + 1 : 0;
+        if (tableFailuresInARow >= maxTableFailures) {
+          stopped ??= {
+            because: 'table',
+            detail: `the table failed ${tableFailuresInARow} times in a row (${result.reason}); the rest waits for the next run`,
+          };
+        }
+      } else {
+        report[result.outcome] += 1;
+        tableFailuresInARow = 0;
+        if (result.notRemoved !== undefined) note({ key: next.value, reason: result.notRemoved });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
+  await keys.return(undefined);
+  if (stopped !== undefined) report.stopped = stopped;
+  return report;
+}

@@ -1,0 +1,201 @@
+/**
+ * The bad-input matrix, through the whole handler with Basic auth configured and the real table: every case gets
+ * its exact status and JSON error body, and the table stays empty.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ApiGatewayEvent } from '../../../lambda/http/api-gateway.ts';
+import {
+  allItems,
+  basicAuthorization,
+  freshStores,
+  type Handler,
+  httpApiEvent,
+  loadHandler,
+  restApiEvent,
+  type TestStores,
+} from '../../support/recorder.ts';
+import { disconnectCallback, errorBody, queryParameters, send } from './support/intake.ts';
+
+const USER = 'bandwidth';
+const PASSWORD = 'p@ss:wörd';
+const AUTH = { authorization: basicAuthorization(USER, PASSWORD) };
+const CHALLENGE = /^Basic realm="[^"]+"/;
+
+const NOT_JSON = 'Invalid or malformed JSON was provided';
+const NOT_OBJECT = 'the body is not a JSON object';
+const SCHEMA = 'the callback does not match the Disconnect schema';
+const UNSTORABLE = 'the callback cannot be stored in DynamoDB';
+const TIME = 'must be an ISO 8601 date-time with a time zone, such as 2026-11-20T15:58:04.911Z (or null or empty)';
+
+/** A POST (HTTP API 2.0) with valid credentials and this body text. */
+const post = (body: string | undefined, headers: Record<string, string> = AUTH): ApiGatewayEvent =>
+  httpApiEvent({ ...(body === undefined ? {} : { body }), headers });
+/** The documented callback with some fields replaced, as a POST. */
+const postCallback = (fields: Record<string, unknown>): ApiGatewayEvent => post(JSON.stringify(disconnectCallback(fields)));
+
+/** `{"a":{"a":...1}}`: a number inside `maps` nested maps; as an unknown field's value it sits at level maps + 1. */
+function nested(maps: number): unknown {
+  let value: unknown = 1;
+  for (let map = 0; map < maps; map++) value = { a: value };
+  return value;
+}
+
+interface Case {
+  name: string;
+  event: () => ApiGatewayEvent;
+  status: number;
+  error: string;
+  details: string[];
+}
+
+const authFailures: Case[] = [
+  { name: 'no Authorization header', event: () => post('{}', {}), status: 401, error: 'authentication required', details: ['send HTTP Basic credentials'] },
+  { name: 'a wrong user', event: () => post('{}', { authorization: basicAuthorization('admin', PASSWORD) }), status: 401, error: 'invalid credentials', details: [] },
+  { name: 'a wrong password', event: () => post('{}', { authorization: basicAuthorization(USER, 'p@ss:word') }), status: 401, error: 'invalid credentials', details: [] },
+  { name: 'the Bearer scheme', event: () => post('{}', { authorization: 'Bearer abc.def.ghi' }), status: 401, error: 'authentication required', details: ['send HTTP Basic credentials'] },
+  { name: 'undecodable Basic credentials', event: () => post('{}', { authorization: 'Basic %%%%' }), status: 401, error: 'authentication required', details: ['send HTTP Basic credentials'] },
+  { name: 'Basic credentials without a colon', event: () => post('{}', { authorization: `Basic ${Buffer.from(USER).toString('base64')}` }), status: 401, error: 'authentication required', details: ['send HTTP Basic credentials'] },
+  // Auth comes before the body limit: an unauthenticated giant body is a 401, not a 413.
+  { name: 'no credentials and a giant body', event: () => post('x'.repeat(200_000), {}), status: 401, error: 'authentication required', details: ['send HTTP Basic credentials'] },
+  // ... and before parsing: unauthenticated malformed JSON is a 401, not a 422.
+  { name: 'no credentials and malformed JSON', event: () => post('{"eventType":', {}), status: 401, error: 'authentication required', details: ['send HTTP Basic credentials'] },
+];
+
+const bodyFailures: Case[] = [
+  { name: 'malformed JSON', event: () => post('{"eventType":"disconnect",'), status: 422, error: NOT_JSON, details: ['the body is not valid JSON'] },
+  { name: 'JSON with a trailing comma', event: () => post('{"eventType":"disconnect","callId":"c-1",}'), status: 422, error: NOT_JSON, details: ['the body is not valid JSON'] },
+  { name: 'a form-encoded POST body', event: () => post('eventType=disconnect&callId=c-1'), status: 422, error: NOT_JSON, details: ['the body is not valid JSON'] },
+  { name: 'base64 that is not JSON', event: () => httpApiEvent({ body: '\u0000\u0001binary', base64: true, headers: AUTH }), status: 422, error: NOT_JSON, details: ['the body is not valid JSON'] },
+  { name: 'an empty body', event: () => post(''), status: 422, error: NOT_JSON, details: ['the body is empty'] },
+  { name: 'a missing body (HTTP API)', event: () => post(undefined), status: 422, error: NOT_JSON, details: ['the body is empty'] },
+  { name: 'a null body (REST API)', event: () => restApiEvent({ headers: AUTH }), status: 422, error: NOT_OBJECT, details: ['the body must be a JSON object, not null'] },
+  { name: 'the JSON null', event: () => post('null'), status: 422, error: NOT_OBJECT, details: ['the body must be a JSON object, not null'] },
+  { name: 'a JSON array of callbacks', event: () => post(JSON.stringify([disconnectCallback()])), status: 422, error: NOT_OBJECT, details: ['the body must be a JSON object, not an array'] },
+  { name: 'a JSON number', event: () => post('42'), status: 422, error: NOT_OBJECT, details: ['the body must be a JSON object, not a number'] },
+  { name: 'a JSON string', event: () => post('"disconnect"'), status: 422, error: NOT_OBJECT, details: ['the body must be a JSON object, not a string'] },
+  { name: 'a JSON boolean', event: () => post('true'), status: 422, error: NOT_OBJECT, details: ['the body must be a JSON object, not true or false'] },
+  { name: 'an empty object', event: () => post('{}'), status: 422, error: SCHEMA, details: ['eventType is required', 'callId is required'] },
+  { name: 'a giant body (1 byte over 64 KiB)', event: () => post(`{"pad":"${'x'.repeat(64 * 1024 - 9)}"}`), status: 413, error: 'body too large', details: ['the body is 65537 bytes; the limit is 65536'] },
+  { name: 'a giant base64-encoded body', event: () => httpApiEvent({ body: 'y'.repeat(100_000), base64: true, headers: AUTH }), status: 413, error: 'body too large', details: ['the body is 100000 bytes; the limit is 65536'] },
+  { name: 'a __proto__ key', event: () => post('{"__proto__":{"admin":true},"eventType":"disconnect","callId":"c-1"}'), status: 422, error: 'Forbidden key in JSON body', details: ['the field name "__proto__" is not allowed'] },
+  { name: 'a __proto__ key inside an unknown field', event: () => post('{"eventType":"disconnect","callId":"c-1","extra":{"__proto__":{}}}'), status: 422, error: 'Forbidden key in JSON body', details: ['the field name "__proto__" is not allowed'] },
+  { name: 'a constructor.prototype key', event: () => post('{"constructor":{"prototype":{"polluted":true}},"eventType":"disconnect","callId":"c-1"}'), status: 422, error: 'Forbidden key in JSON body', details: ['the field name "constructor" is not allowed'] },
+  { name: 'deep nesting (a value at level 33)', event: () => postCallback({ extra: nested(32) }), status: 422, error: UNSTORABLE, details: [`extra${'.a'.repeat(32)} is nested more than 32 levels deep`] },
+  { name: 'nesting 1,000 levels deep', event: () => post(`{"eventType":"disconnect","callId":"c-1","extra":${'['.repeat(1_000)}${']'.repeat(1_000)}}`), status: 422, error: UNSTORABLE, details: [`extra${'[0]'.repeat(32)} is nested more than 32 levels deep`] },
+  // Deeper still, JSON.parse itself runs out of stack: still a 422 that says why, never a 5xx.
+  { name: 'nesting 20,000 levels deep', event: () => post(`{"eventType":"disconnect","callId":"c-1","extra":${'['.repeat(20_000)}${']'.repeat(20_000)}}`), status: 422, error: UNSTORABLE, details: [`extra${'[0]'.repeat(32)} is nested more than 32 levels deep`] },
+  // A body that may hold a forbidden key is read by middy's parser, whose guard (a reviver) cannot go that deep.
+  { name: 'nesting 20,000 levels deep beside a "constructor" field', event: () => post(`{"eventType":"disconnect","callId":"c-1","constructor":"x","extra":${'['.repeat(20_000)}${']'.repeat(20_000)}}`), status: 422, error: NOT_JSON, details: ['the body is nested too deeply to read (DynamoDB stores at most 32 levels)'] },
+  { name: 'an empty field name', event: () => postCallback({ '': 'x' }), status: 422, error: UNSTORABLE, details: ['the body has an empty field name'] },
+  { name: 'an integer DynamoDB cannot hold exactly', event: () => post('{"eventType":"disconnect","callId":"c-1","count":12345678901234567890}'), status: 422, error: UNSTORABLE, details: ['count is a number DynamoDB cannot store exactly'] },
+  { name: 'a number out of DynamoDB\'s range', event: () => post('{"eventType":"disconnect","callId":"c-1","big":1e400}'), status: 422, error: UNSTORABLE, details: ['big is a number DynamoDB cannot store exactly'] },
+];
+
+const fieldFailures: Case[] = [
+  { name: 'eventType missing', event: () => postCallback({ eventType: undefined }), status: 422, error: SCHEMA, details: ['eventType is required'] },
+  { name: 'callId missing', event: () => postCallback({ callId: undefined }), status: 422, error: SCHEMA, details: ['callId is required'] },
+  { name: 'a wrong eventType', event: () => postCallback({ eventType: 'answer' }), status: 422, error: SCHEMA, details: ['eventType must be "disconnect"'] },
+  { name: 'eventType in another case', event: () => postCallback({ eventType: 'Disconnect' }), status: 422, error: SCHEMA, details: ['eventType must be "disconnect"'] },
+  { name: 'an empty callId', event: () => postCallback({ callId: '' }), status: 422, error: SCHEMA, details: ['callId must not be empty'] },
+  { name: 'a callId over 2,048 bytes of UTF-8 (683 characters)', event: () => postCallback({ callId: '€'.repeat(683) }), status: 422, error: SCHEMA, details: ['callId must be at most 2048 bytes of UTF-8'] },
+  { name: 'an eventTime that is not a date', event: () => postCallback({ eventTime: 'yesterday' }), status: 422, error: SCHEMA, details: [`eventTime ${TIME}`] },
+  { name: 'a startTime on a day that does not exist', event: () => postCallback({ startTime: '2026-02-30T10:00:00.000Z' }), status: 422, error: SCHEMA, details: [`startTime ${TIME}`] },
+  { name: 'an endTime without a time zone', event: () => postCallback({ endTime: '2026-11-20T15:58:04.911' }), status: 422, error: SCHEMA, details: [`endTime ${TIME}`] },
+  { name: 'an answerTime as epoch milliseconds', event: () => postCallback({ answerTime: 1763654284911 }), status: 422, error: SCHEMA, details: ['answerTime must be a string or null'] },
+  { name: 'a date-only enqueuedTime', event: () => postCallback({ enqueuedTime: '2026-11-20' }), status: 422, error: SCHEMA, details: [`enqueuedTime ${TIME}`] },
+  { name: 'sipResponseCode as a string in the JSON form', event: () => postCallback({ sipResponseCode: '486' }), status: 422, error: SCHEMA, details: ['sipResponseCode must be an integer or null'] },
+  { name: 'a fractional sipResponseCode', event: () => postCallback({ sipResponseCode: 48.6 }), status: 422, error: SCHEMA, details: ['sipResponseCode must be an integer or null'] },
+  { name: 'a sipResponseCode over 999', event: () => postCallback({ sipResponseCode: 4860 }), status: 422, error: SCHEMA, details: ['sipResponseCode must be at most 999'] },
+  { name: 'a negative sipResponseCode', event: () => postCallback({ sipResponseCode: -1 }), status: 422, error: SCHEMA, details: ['sipResponseCode must be at least 0'] },
+  { name: 'an accountId over 256 characters', event: () => postCallback({ accountId: '5'.repeat(257) }), status: 422, error: SCHEMA, details: ['accountId must be at most 256 characters'] },
+  { name: 'a cause over 256 characters', event: () => postCallback({ cause: 'c'.repeat(257) }), status: 422, error: SCHEMA, details: ['cause must be at most 256 characters'] },
+  { name: 'a recorder attribute name (receivedAt)', event: () => postCallback({ receivedAt: '2026-11-20T15:58:05.000Z' }), status: 422, error: SCHEMA, details: ['receivedAt is reserved for the recorder and cannot be sent'] },
+  {
+    name: 'several fields wrong at once',
+    event: () => postCallback({ eventType: 'answer', from: 15551112222, endTime: 'soon', tag: false }),
+    status: 422,
+    error: SCHEMA,
+    details: ['eventType must be "disconnect"', 'from must be a string', `endTime ${TIME}`, 'tag must be a string or null'],
+  },
+  {
+    name: 'the GET form without a callId',
+    event: () => httpApiEvent({ method: 'GET', headers: AUTH, query: queryParameters(disconnectCallback({ callId: undefined })) }),
+    status: 422,
+    error: SCHEMA,
+    details: ['callId is required'],
+  },
+  {
+    name: 'the GET form with a non-numeric sipResponseCode',
+    event: () => restApiEvent({ method: 'GET', headers: AUTH, query: queryParameters(disconnectCallback({ sipResponseCode: 'busy' })) }),
+    status: 422,
+    error: SCHEMA,
+    details: ['sipResponseCode must be an integer or null'],
+  },
+  {
+    name: 'the GET form without any parameter',
+    event: () => httpApiEvent({ method: 'GET', headers: AUTH }),
+    status: 422,
+    error: SCHEMA,
+    details: ['eventType is required', 'callId is required'],
+  },
+];
+
+/** A value of the wrong type for every field of the schema, and the words that name it. */
+const wrongTypes: [field: string, value: unknown, words: string][] = [
+  ['eventType', 1, 'must be "disconnect"'],
+  ['callId', 12345, 'must be a string'],
+  ['eventTime', true, 'must be a string or null'],
+  ['accountId', 55555555, 'must be a string'],
+  ['applicationId', null, 'must be a string'],
+  ['from', { number: '+15551112222' }, 'must be a string'],
+  ['to', ['+15553334444'], 'must be a string'],
+  ['direction', 1, 'must be a string'],
+  ['callUrl', { href: 'https://voice.bandwidth.com' }, 'must be a string'],
+  ['enqueuedTime', 0, 'must be a string or null'],
+  ['startTime', {}, 'must be a string or null'],
+  ['answerTime', [], 'must be a string or null'],
+  ['endTime', false, 'must be a string or null'],
+  ['cause', null, 'must be a string'],
+  ['errorMessage', 503, 'must be a string or null'],
+  ['errorId', {}, 'must be a string or null'],
+  ['tag', 7, 'must be a string or null'],
+  ['sipCallId', 1, 'must be a string or null'],
+  ['sipResponseCode', true, 'must be an integer or null'],
+];
+const typeFailures: Case[] = wrongTypes.map(([field, value, words]) => ({
+  name: `${field} as ${JSON.stringify(value)}`,
+  event: () => postCallback({ [field]: value }),
+  status: 422,
+  error: SCHEMA,
+  details: [`${field} ${words}`],
+}));
+
+describe('bad input: exact answer, nothing written', () => {
+  let stores: TestStores;
+  let handler: Handler;
+
+  beforeAll(async () => {
+    stores = await freshStores();
+    // No fallback bucket: only the table is asked about here (quarantine has its own test, quarantine.test.ts).
+    handler = await loadHandler(stores, {
+      BANDWIDTH_CALLBACK_USERNAME: USER,
+      BANDWIDTH_CALLBACK_PASSWORD: PASSWORD,
+      PARKED_CALLBACKS_BUCKET: undefined,
+    });
+  });
+
+  const matrix = [...authFailures, ...bodyFailures, ...fieldFailures, ...typeFailures];
+
+  it('covers at least 30 cases', () => {
+    expect(matrix.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it.each(matrix.map((entry) => [entry.name, entry] as const))('%s', async (_, entry) => {
+    const answer = await send(handler, entry.event());
+    expect(answer.status).toBe(entry.status);
+    expect(errorBody(answer)).toEqual({ error: entry.error, details: entry.details });
+    if (entry.status === 401) expect(answer.headers['www-authenticate']).toMatch(CHALLENGE);
+    else expect(answer.headers['www-authenticate']).toBeUndefined();
+    expect(await allItems(stores)).toEqual([]);
+  });
+});

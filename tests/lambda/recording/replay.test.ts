@@ -1,0 +1,254 @@
+/**
+ * After an outage, replay stores what was parked: every call in the table exactly once, with the time it was
+ * first received; the bucket keeps only what could not be stored.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  allItems,
+  basicAuthorization,
+  freshStores,
+  httpApiEvent,
+  loadHandler,
+  parkedObjects,
+  storedItem,
+  type TestStores,
+} from '../../support/recorder.ts';
+import { ParkedCallbacks } from '../../../lambda/adapters/parked-callbacks.ts';
+import { closedPort } from '../../support/faulty-stores.ts';
+import { disconnectCallback, postedCallback, timedAnswer } from '../../support/callbacks.ts';
+import { loadReplayHandler, putObject, replay, replayContext, runReplayScript } from '../../support/replay.ts';
+
+const HOUR_MS = 3_600_000;
+
+/** The recorder with its table down (closed port): every callback it gets is parked. */
+async function tableDown(stores: TestStores, env: Record<string, string> = {}) {
+  return loadHandler(stores, { ...env, DYNAMODB_ENDPOINT: await closedPort() });
+}
+
+async function deliver(handler: Awaited<ReturnType<typeof loadHandler>>, callbacks: Record<string, unknown>[], receivedAt?: Date) {
+  const answers = await Promise.all(callbacks.map((callback) => timedAnswer(handler, postedCallback(callback, receivedAt))));
+  return answers.map((answer) => `${answer.status} ${answer.outcome ?? ''}`);
+}
+
+describe('replay after the table recovers', () => {
+  it('stores every parked callback exactly once, with the time it was first received, and empties the bucket', async () => {
+    const stores = await freshStores();
+    const before = Array.from({ length: 5 }, () => disconnectCallback());
+    const during = Array.from({ length: 20 }, () => disconnectCallback());
+    const outageStarted = new Date(Date.now() - 2 * HOUR_MS);
+
+    // Before the outage: recorded. During it: new calls, copies of some of them, and copies of calls already recorded.
+    expect(await deliver(await loadHandler(stores), before)).toEqual(Array(5).fill('204 recorded'));
+    const down = await tableDown(stores);
+    const deliveries = [...during, ...during.slice(0, 5), ...during.slice(0, 5), ...before];
+    expect(await deliver(down, deliveries, outageStarted)).toEqual(Array(35).fill('204 parked'));
+
+    const report = await replay(stores);
+
+    expect(report).toMatchObject({ kind: 'parked', replayed: 20, alreadyPresent: 15, stillFailing: 0, failures: [] });
+    expect(report.stopped).toBeUndefined();
+    const items = await allItems(stores);
+    expect(items).toHaveLength(25);
+    expect(new Set(items.map((item) => item['callId'])).size).toBe(25);
+    for (const callback of during) {
+      expect(await storedItem(stores, callback.callId)).toMatchObject({ ...callback, receivedAt: outageStarted.toISOString() });
+    }
+    expect(await parkedObjects(stores, 'parked/')).toEqual([]);
+
+    // Idempotent: a second run finds nothing to do and changes nothing.
+    expect(await replay(stores)).toMatchObject({ replayed: 0, alreadyPresent: 0, stillFailing: 0 });
+    expect(await allItems(stores)).toEqual(items);
+  });
+
+  it('a GET-form callback is replayed with the types the GET form is stored with', async () => {
+    const stores = await freshStores();
+    const down = await tableDown(stores);
+    const callback = disconnectCallback({ sipResponseCode: 486 });
+    const query = Object.fromEntries(Object.entries(callback).map(([name, value]) => [name, String(value)]));
+    expect(await timedAnswer(down, httpApiEvent({ method: 'GET', query }))).toMatchObject({ status: 204, outcome: 'parked' });
+
+    expect(await replay(stores)).toMatchObject({ replayed: 1, stillFailing: 0 });
+
+    expect(await storedItem(stores, callback.callId)).toMatchObject({ callId: callback.callId, sipResponseCode: 486 });
+  });
+
+  it('replayed records expire as live ones do (RETENTION_DAYS)', async () => {
+    const stores = await freshStores();
+    const callback = disconnectCallback();
+    await deliver(await tableDown(stores), [callback]);
+
+    await replay(stores, { retentionDays: 30 });
+
+    const endedSeconds = Math.floor(Date.parse(String(callback['endTime'])) / 1000);
+    expect(await storedItem(stores, callback.callId)).toMatchObject({ expiresAt: endedSeconds + 30 * 86_400 });
+  });
+});
+
+describe('replay keeps what it could not store', () => {
+  it('with the table still down it removes nothing, and stops after repeated table failures', async () => {
+    const stores = await freshStores();
+    const callbacks = Array.from({ length: 12 }, () => disconnectCallback());
+    await deliver(await tableDown(stores), callbacks);
+
+    const report = await replay(stores, { dynamoEndpoint: await closedPort(), concurrency: 1, maxTableFailuresInARow: 4 });
+
+    expect(report).toMatchObject({ replayed: 0, alreadyPresent: 0, stillFailing: 4 });
+    expect(report.stopped).toMatchObject({ because: 'table', detail: expect.stringMatching(/table failed 4 times in a row/) });
+    expect(report.failures[0]?.reason).toMatch(/ECONNREFUSED/);
+    expect(await parkedObjects(stores, 'parked/')).toHaveLength(12);
+    expect(await allItems(stores)).toEqual([]);
+
+    // Once the table is back, the next run stores them all.
+    expect(await replay(stores)).toMatchObject({ replayed: 12, stillFailing: 0 });
+  });
+
+  it('an object that is not a parked callback is reported and left in place', async () => {
+    const stores = await freshStores();
+    await putObject(stores, 'parked/2026-11-20/not-a-callback.json', '{"hello":"world"}');
+    await putObject(stores, 'parked/2026-11-20/not-json.json', 'garbage');
+
+    const report = await replay(stores);
+
+    expect(report).toMatchObject({ replayed: 0, stillFailing: 2 });
+    expect(report.failures.map((failure) => failure.reason).join('\n')).toMatch(/not a parked callback/);
+    const s3 = new ParkedCallbacks({ bucket: stores.bucket, endpoint: stores.s3Endpoint });
+    const left: string[] = [];
+    for await (const key of s3.keys('parked')) left.push(key);
+    await s3.destroy();
+    expect(left.sort()).toEqual(['parked/2026-11-20/not-a-callback.json', 'parked/2026-11-20/not-json.json']);
+  });
+});
+
+describe('quarantined callbacks are replayed only when asked, once the schema accepts them', () => {
+  it('a body the live parser refuses (a prototype key) is refused by replay too, and stays', async () => {
+    const stores = await freshStores();
+    const parked = new ParkedCallbacks({ bucket: stores.bucket, endpoint: stores.s3Endpoint });
+    await parked.park({
+      version: 1,
+      kind: 'quarantined',
+      reason: 'Forbidden key in JSON body',
+      details: [],
+      receivedAt: new Date().toISOString(),
+      input: { form: 'json', body: '{"eventType":"disconnect","callId":"c-proto","__proto__":{"polluted":true}}' },
+    });
+    await parked.destroy();
+
+    const report = await replay(stores, { kind: 'quarantined' });
+
+    expect(report).toMatchObject({ replayed: 0, stillFailing: 1 });
+    expect(report.failures[0]?.reason).toMatch(/not usable JSON: Forbidden key/);
+    expect(await storedItem(stores, 'c-proto')).toBeUndefined();
+    expect(await parkedObjects(stores, 'quarantine/')).toHaveLength(1);
+  });
+
+  it('a callback quarantined by an earlier, stricter schema is stored; one the schema still rejects stays', async () => {
+    const stores = await freshStores();
+    // What a recorder deployed with a schema that refused an undocumented cause would have quarantined.
+    const refusedThen = disconnectCallback({ cause: 'carrier-congestion' });
+    const parked = new ParkedCallbacks({ bucket: stores.bucket, endpoint: stores.s3Endpoint });
+    await parked.park({
+      version: 1,
+      kind: 'quarantined',
+      reason: 'the callback does not match the Disconnect schema',
+      details: ['cause must be one of the documented causes'],
+      receivedAt: '2026-11-20T15:56:12.000Z',
+      callId: refusedThen.callId,
+      input: { form: 'json', body: JSON.stringify(refusedThen) },
+    });
+    await parked.destroy();
+    // And one the current schema rejects, quarantined by the live recorder.
+    const handler = await loadHandler(stores, { BANDWIDTH_CALLBACK_USERNAME: 'bandwidth', BANDWIDTH_CALLBACK_PASSWORD: 'pw' });
+    const stillWrong = disconnectCallback({ eventType: 'answer' });
+    const event = httpApiEvent({ body: JSON.stringify(stillWrong), headers: { authorization: basicAuthorization('bandwidth', 'pw') } });
+    expect((await timedAnswer(handler, event)).status).toBe(422);
+
+    // A plain replay leaves the quarantine alone.
+    expect(await replay(stores)).toMatchObject({ replayed: 0, stillFailing: 0 });
+    expect(await parkedObjects(stores, 'quarantine/')).toHaveLength(2);
+
+    const report = await replay(stores, { kind: 'quarantined' });
+
+    expect(report).toMatchObject({ kind: 'quarantined', replayed: 1, stillFailing: 1 });
+    expect(report.failures[0]?.reason).toMatch(/eventType/);
+    expect(await storedItem(stores, refusedThen.callId)).toMatchObject({
+      cause: 'carrier-congestion',
+      receivedAt: '2026-11-20T15:56:12.000Z',
+    });
+    expect(await storedItem(stores, stillWrong.callId)).toBeUndefined();
+    expect((await parkedObjects(stores, 'quarantine/')).map((envelope) => envelope.callId)).toEqual([stillWrong.callId]);
+  });
+});
+
+describe('the scheduled replay function', () => {
+  it('replays what is parked and answers the counts', async () => {
+    const stores = await freshStores();
+    const callbacks = Array.from({ length: 3 }, () => disconnectCallback());
+    await deliver(await tableDown(stores), callbacks);
+    const handler = await loadReplayHandler(stores);
+
+    const reports = await handler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, replayContext(() => 60_000));
+
+    expect(reports).toEqual([{ kind: 'parked', replayed: 3, alreadyPresent: 0, stillFailing: 0, failures: [] }]);
+    expect(await allItems(stores)).toHaveLength(3);
+  });
+
+  it('replays quarantined callbacks too when its input asks', async () => {
+    const stores = await freshStores();
+    const handler = await loadReplayHandler(stores);
+
+    const reports = await handler({ quarantined: true }, replayContext(() => 60_000));
+
+    expect(reports.map((report) => report.kind)).toEqual(['parked', 'quarantined']);
+  });
+
+  it('stops taking callbacks when the Lambda is nearly out of time, leaving the rest for the next run', async () => {
+    const stores = await freshStores();
+    await deliver(await tableDown(stores), Array.from({ length: 5 }, () => disconnectCallback()));
+    const handler = await loadReplayHandler(stores);
+    // 60 s at the start (so it stops below 20 s), then two looks with time to spare, then 1 s.
+    let looks = 0;
+    const context = replayContext(() => (++looks <= 3 ? 60_000 : 1_000));
+
+    const [report] = await handler({}, context);
+
+    expect(report).toMatchObject({ replayed: 2, stillFailing: 0 });
+    expect(report?.stopped).toMatchObject({ because: 'time' });
+    expect(await parkedObjects(stores, 'parked/')).toHaveLength(3);
+  });
+
+  it('fails the invocation when a store is still down, so the error shows in the function’s metrics', async () => {
+    const stores = await freshStores();
+    await deliver(await tableDown(stores), Array.from({ length: 12 }, () => disconnectCallback()));
+    const handler = await loadReplayHandler(stores, { DYNAMODB_ENDPOINT: await closedPort() });
+
+    await expect(handler({}, replayContext(() => 60_000))).rejects.toThrow(/replay stopped: the table failed 10 times in a row/);
+    expect(await parkedObjects(stores, 'parked/')).toHaveLength(12);
+  });
+});
+
+describe('npm run replay', () => {
+  it('replays into the stores the environment names, prints the counts, and exits 2 while something still fails', async () => {
+    const stores = await freshStores();
+    const callbacks = Array.from({ length: 2 }, () => disconnectCallback());
+    await deliver(await tableDown(stores), callbacks);
+    await putObject(stores, 'parked/2026-11-20/not-a-callback.json', '{}');
+
+    const run = await runReplayScript(stores, ['--json']);
+
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject([{ kind: 'parked', replayed: 2, alreadyPresent: 0, stillFailing: 1 }]);
+    expect(await allItems(stores)).toHaveLength(2);
+  });
+
+  it('exits 0 and says so in words when everything waiting was stored', async () => {
+    const stores = await freshStores();
+    await deliver(await tableDown(stores), [disconnectCallback()]);
+
+    const run = await runReplayScript(stores, ['--quarantined']);
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/parked: 1 replayed, 0 already present, 0 still failing/);
+    expect(run.stdout).toMatch(/quarantined: 0 replayed, 0 already present, 0 still failing/);
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * The alarms on parked, rejected and throttled callbacks count log lines with CloudWatch metric filters. These
+ * tests hold the filters in serverless.yml against the lines the recorder really writes (its callback-log
+ * middleware through its logger) and against the API's access-log format, so a change on either side that would
+ * silence an alarm fails here.
+ */
+import { readFileSync } from 'node:fs';
+import type { Request } from '@middy/core';
+import { parse } from 'yaml';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/http/api-gateway.ts';
+import type { KeepOutcome } from '../../lambda/recording/keep-record.ts';
+
+interface ServerlessConfig {
+  provider: { logs: { httpApi: { format: string } } };
+  resources: { Resources: Record<string, { Properties: { FilterPattern?: string } }> };
+}
+
+const config = parse(readFileSync(new URL('../../serverless.yml', import.meta.url), 'utf8')) as ServerlessConfig;
+const filterPattern = (id: string): string => {
+  const pattern = config.resources.Resources[id]?.Properties.FilterPattern;
+  if (pattern === undefined) throw new Error(`serverless.yml has no metric filter ${id}`);
+  return pattern;
+};
+
+/**
+ * CloudWatch's JSON filter syntax, the part these filters use: `{ $.a = "text" }`, `{ $.n = 429 }`, terms joined by
+ * `&&`, each optionally in parentheses. A string matches only a string, a number only a number.
+ */
+function matches(pattern: string, event: Record<string, unknown>): boolean {
+  const body = /^\{\s*(.+?)\s*\}$/.exec(pattern)?.[1];
+  if (body === undefined) throw new Error(`not a JSON filter pattern: ${pattern}`);
+  return body.split('&&').every((term) => {
+    const parts = /^\(?\s*\$\.(\w+)\s*=\s*("(?:[^"\\]|\\.)*"|-?\d+)\s*\)?$/.exec(term.trim());
+    if (parts?.[1] === undefined || parts[2] === undefined) throw new Error(`unsupported filter term: ${term}`);
+    return event[parts[1]] === JSON.parse(parts[2]);
+  });
+}
+
+type Log = (result: ApiGatewayResult | undefined, error?: Error) => Record<string, unknown>;
+let logCallback: Log;
+let outcomeHeader: string;
+
+beforeAll(async () => {
+  // The logger reads its level when it loads; the test run sets SILENT.
+  process.env['POWERTOOLS_LOG_LEVEL'] = 'INFO';
+  const { callbackLog, OUTCOME_HEADER } = await import('../../lambda/http/callback-log.ts');
+  outcomeHeader = OUTCOME_HEADER;
+  logCallback = (response, error) => {
+    const lines: string[] = [];
+    const capture = (chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    const middleware = callbackLog();
+    const request = {
+      event: { body: { callId: 'c-1', cause: 'busy', direction: 'inbound' } } as unknown as ApiGatewayEvent,
+      context: {},
+      response: response ?? null,
+      error: error ?? null,
+      internal: {},
+    } as unknown as Request<ApiGatewayEvent, ApiGatewayResult>;
+    void middleware.before?.(request);
+    void (error === undefined ? middleware.after?.(request) : middleware.onError?.(request));
+    vi.restoreAllMocks();
+    const [line] = lines.filter((text) => text.includes('"disconnect callback"'));
+    if (line === undefined) throw new Error(`no callback line logged, got ${JSON.stringify(lines)}`);
+    return JSON.parse(line) as Record<string, unknown>;
+  };
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+const answered = (outcome: KeepOutcome): ApiGatewayResult => ({ statusCode: 204, headers: { [outcomeHeader]: outcome } });
+
+describe('the parked-callbacks metric filter', () => {
+  const parked = () => filterPattern('ParkedCallbacksMetric');
+
+  it('counts the line the recorder writes when it parks a callback', () => {
+    expect(matches(parked(), logCallback(answered('parked')))).toBe(true);
+  });
+
+  it('does not count recorded or duplicate callbacks', () => {
+    expect(matches(parked(), logCallback(answered('recorded')))).toBe(false);
+    expect(matches(parked(), logCallback(answered('duplicate')))).toBe(false);
+  });
+});
+
+describe('the rejected-callbacks metric filter', () => {
+  const rejected = () => filterPattern('RejectedCallbacksMetric');
+
+  it('counts a callback answered 4xx after auth (it was quarantined)', () => {
+    const line = logCallback({ statusCode: 422, headers: {}, body: '{"error":"invalid"}' });
+    expect(matches(rejected(), line)).toBe(true);
+  });
+
+  it('does not count the 401 of the auth challenge (every callback gets one first), nor stored callbacks', () => {
+    expect(matches(rejected(), logCallback({ statusCode: 401, headers: {}, body: '{}' }))).toBe(false);
+    expect(matches(rejected(), logCallback(answered('parked')))).toBe(false);
+    expect(matches(rejected(), logCallback(answered('recorded')))).toBe(false);
+  });
+});
+
+describe('the API-throttled metric filter', () => {
+  const accessLogLine = (status: number): Record<string, unknown> =>
+    JSON.parse(
+      config.provider.logs.httpApi.format
+        .replace(/\$context\.status/g, String(status))
+        .replace(/\$context\.[\w.]+/g, 'sample'),
+    ) as Record<string, unknown>;
+
+  it('counts a request API Gateway throttled (429)', () => {
+    expect(matches(filterPattern('ApiThrottledMetric'), accessLogLine(429))).toBe(true);
+  });
+
+  it('does not count any other answer', () => {
+    for (const status of [204, 401, 422, 500, 503]) {
+      expect(matches(filterPattern('ApiThrottledMetric'), accessLogLine(status))).toBe(false);
+    }
+  });
+});

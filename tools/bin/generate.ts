@@ -1,0 +1,16 @@
+/**
+ * Build-time step: turns schemas/disconnect.schema.json (the single source of truth) into
+ *  - lambda/domain/callback/validate-json-body.generated.cjs: the Ajv standalone validator (no Ajv compiler at run time);
+ *  - lambda/domain/callback/query-form-types.generated.ts: the typed (non-string) fields, for the GET form;
+ *  - lambda/domain/callback/disconnect-callback.generated.ts: the DisconnectCallback type, derived with json-schema-to-ts.
+ * `npm run generate` rewrites them; a test fails when they are stale.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { generatedSources } from '../generate/validator-sources.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+for (const [path, text] of Object.entries(generatedSources())) {
+  writeFileSync(`${root}${path}`, text);
+  console.log(`wrote ${path}`);
+}

@@ -1,0 +1,89 @@
+/**
+ * `npm run invoke -- events/<file>.json`: runs one API Gateway event through the real handler into the embedded
+ * local stores (persisted under .local/, so records survive between runs), then prints the HTTP answer and what
+ * was kept: the stored item, or the parked/quarantined copy. No AWS account needed.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Context } from 'aws-lambda';
+import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import {
+  LOCAL_BUCKET,
+  LOCAL_TABLE,
+  localDynamoClient,
+  localS3Client,
+  startPersistedLocalStores,
+} from '../local-stage/stores.ts';
+import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/http/api-gateway.ts';
+
+const USAGE = 'usage: npm run invoke -- events/<file>.json';
+
+function callIdOf(event: ApiGatewayEvent): string | undefined {
+  let fields: unknown = event.queryStringParameters;
+  if (typeof event.body === 'string' && event.body !== '') {
+    try {
+      const text = event.isBase64Encoded === true ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+      fields = JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  }
+  const callId = (fields as { callId?: unknown } | null | undefined)?.callId;
+  return typeof callId === 'string' && callId !== '' ? callId : undefined;
+}
+
+async function main(): Promise<number> {
+  const file = process.argv[2];
+  if (file === undefined || file === '--help') {
+    console.error(USAGE);
+    return 2;
+  }
+  const event = JSON.parse(readFileSync(resolve(file), 'utf8')) as ApiGatewayEvent;
+  const callId = callIdOf(event);
+
+  const stores = await startPersistedLocalStores();
+  try {
+    process.env['DISCONNECTS_TABLE'] = LOCAL_TABLE;
+    process.env['DYNAMODB_ENDPOINT'] = stores.dynamoEndpoint;
+    process.env['PARKED_CALLBACKS_BUCKET'] = LOCAL_BUCKET;
+    process.env['S3_ENDPOINT'] = stores.s3Endpoint;
+    const { handler } = (await import('../../handlers/disconnect.ts')) as {
+      handler: (event: ApiGatewayEvent, context: Context) => Promise<ApiGatewayResult>;
+    };
+    const context = { functionName: 'disconnect', awsRequestId: 'local', getRemainingTimeInMillis: () => 8_000 };
+    const answer = await handler(event, context as unknown as Context);
+
+    console.log(`\nHTTP ${answer.statusCode}`);
+    for (const [name, value] of Object.entries(answer.headers ?? {})) console.log(`${name}: ${String(value)}`);
+    if (answer.body !== undefined && answer.body !== '') console.log(`\n${answer.body}`);
+
+    if (callId !== undefined) {
+      const client = DynamoDBDocumentClient.from(localDynamoClient(stores.dynamoEndpoint));
+      const { Item } = await client.send(new GetCommand({ TableName: LOCAL_TABLE, Key: { callId } }));
+      client.destroy();
+      console.log(`\nStored item for ${callId} in ${LOCAL_TABLE}:`);
+      console.log(Item === undefined ? '(none)' : JSON.stringify(Item, null, 2));
+    }
+    const s3 = localS3Client(stores.s3Endpoint);
+    const waiting = await Promise.all(
+      ['parked/', 'quarantine/'].map(async (Prefix) => {
+        const listing = await s3.send(new ListObjectsV2Command({ Bucket: LOCAL_BUCKET, Prefix }));
+        return `${listing.KeyCount ?? 0} under ${Prefix}`;
+      }),
+    );
+    s3.destroy();
+    console.log(`\nFallback bucket ${LOCAL_BUCKET}: ${waiting.join(', ')}`);
+    return answer.statusCode >= 500 ? 1 : 0;
+  } finally {
+    await stores.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

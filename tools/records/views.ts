@@ -1,0 +1,151 @@
+/** What the records commands print by default: aligned text for people (`--json` is for scripts). */
+import { RECORDER_ATTRIBUTES } from '../../lambda/domain/stored-record/disconnect-record.ts';
+import type { Listing } from './listing.ts';
+import type { StoredRecord } from './recorded-disconnects.ts';
+import { NONE, type Count, type Report } from './report.ts';
+import { bar, printable, renderTable, truncate } from './text-table.ts';
+import type { TimeRange } from './time-range.ts';
+
+/** The callback's fields in the order a person reads a call: who, what happened, when, then the rest. */
+const CALLBACK_ORDER = [
+  'callId', 'eventType', 'direction', 'from', 'to', 'cause', 'errorMessage', 'errorId', 'startTime', 'answerTime',
+  'endTime', 'enqueuedTime', 'eventTime', 'tag', 'accountId', 'applicationId', 'callUrl', 'sipCallId', 'sipResponseCode',
+];
+const RECORDER: ReadonlySet<string> = new Set(RECORDER_ATTRIBUTES);
+
+const count = (value: number): string => value.toLocaleString('en-US');
+
+function percent(part: number, whole: number): string {
+  return whole === 0 ? '' : `${((part / whole) * 100).toFixed(1)}%`;
+}
+
+/** 12.3s, 1m 41s, 2h 03m 09s: seconds for short calls, minutes and hours when they help. */
+export function formatSeconds(seconds: number): string {
+  // Decided on the rounded value, so 59.96 s reads 1m 00s and not 60.0s.
+  if (Math.round(seconds * 10) < 600) return `${seconds.toFixed(1)}s`;
+  const whole = Math.round(seconds);
+  const h = Math.floor(whole / 3600);
+  const m = Math.floor((whole % 3600) / 60);
+  const s = String(whole % 60).padStart(2, '0');
+  return h > 0 ? `${h}h ${String(m).padStart(2, '0')}m ${s}s` : `${m}m ${s}s`;
+}
+
+function cell(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return printable(value);
+  return printable(JSON.stringify(value) ?? String(value));
+}
+
+/** `get`: every stored field, the callback's first, then what the recorder added. */
+export function viewRecord(record: StoredRecord): string {
+  const names = Object.keys(record);
+  const known = CALLBACK_ORDER.filter((name) => name in record);
+  const unknown = names.filter((name) => !CALLBACK_ORDER.includes(name) && !RECORDER.has(name)).sort();
+  const recorder = RECORDER_ATTRIBUTES.filter((name) => name in record);
+  const rows = [...known, ...unknown].map((name) => [name, cell(record[name])]);
+  const lines = renderTable([...rows, ['', ''], ...recorder.map((name) => [name, cell(record[name])])]);
+  return `${lines.join('\n')}\n`;
+}
+
+function describeRange(range: TimeRange): string {
+  return `${range.from.toISOString()} to ${range.to.toISOString()}`;
+}
+
+/** `list`: one line per call, newest first, and how to get the next page. */
+export function viewListing(listing: Listing, range: TimeRange): string {
+  if (listing.records.length === 0) return `No records ended from ${describeRange(range)}.\n`;
+  const rows = listing.records.map((record) => [
+    cell(record['endedAt']),
+    cell(record['direction']) || NONE,
+    cell(record['cause']) || NONE,
+    typeof record['durationSeconds'] === 'number' ? formatSeconds(record['durationSeconds']) : record['answered'] === true ? '?' : '-',
+    truncate(cell(record['from']), 32),
+    truncate(cell(record['to']), 32),
+    cell(record['callId']),
+  ]);
+  const lines = renderTable([['ENDED AT', 'DIRECTION', 'CAUSE', 'DURATION', 'FROM', 'TO', 'CALL ID'], ...rows], [
+    'left', 'left', 'left', 'right',
+  ]);
+  const noun = listing.records.length === 1 ? 'record' : 'records';
+  lines.push('', `${count(listing.records.length)} ${noun}, newest first, ended from ${describeRange(range)}.`);
+  if (listing.next !== undefined) lines.push(`More records: add --cursor ${listing.next}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function counted(title: string, counts: readonly Count[], total: number, withBars: boolean): string[] {
+  const max = Math.max(0, ...counts.map((entry) => entry.count));
+  return renderTable(
+    [
+      [title, 'COUNT', '%', ...(withBars ? [''] : [])],
+      ...counts.map((entry) => [
+        printable(entry.name),
+        count(entry.count),
+        percent(entry.count, total),
+        ...(withBars ? [bar(entry.count, max)] : []),
+      ]),
+    ],
+    ['left', 'right', 'right'],
+  );
+}
+
+/** `report`: the range at a glance. */
+export function viewReport(report: Report): string {
+  const lines = [`Disconnects that ended from ${report.from} to ${report.to}: ${count(report.records)}`];
+  if (report.records > 0) {
+    lines.push('', ...counted('CAUSE', report.byCause, report.records, true));
+    lines.push('', ...counted('DIRECTION', report.byDirection, report.records, false));
+    lines.push(
+      '',
+      ...renderTable(
+        [
+          ['ANSWERED', 'COUNT', '%'],
+          ['answered', count(report.answered), percent(report.answered, report.records)],
+          ['never answered', count(report.neverAnswered), percent(report.neverAnswered, report.records)],
+        ],
+        ['left', 'right', 'right'],
+      ),
+    );
+    if (report.duration !== undefined) {
+      const { calls, averageSeconds, p50Seconds, p95Seconds, maxSeconds } = report.duration;
+      lines.push(
+        '',
+        `DURATION OF ${count(calls)} ANSWERED ${calls === 1 ? 'CALL' : 'CALLS'}`,
+        ...renderTable(
+          [
+            ['average', formatSeconds(averageSeconds)],
+            ['p50', formatSeconds(p50Seconds)],
+            ['p95', formatSeconds(p95Seconds)],
+            ['longest', formatSeconds(maxSeconds)],
+          ],
+          ['left', 'right'],
+        ),
+      );
+    }
+    if (report.topErrorMessages.length > 0) {
+      lines.push(
+        '',
+        ...renderTable(
+          [['TOP ERROR MESSAGES', 'COUNT'], ...report.topErrorMessages.map((entry) => [truncate(printable(entry.name), 80), count(entry.count)])],
+          ['left', 'right'],
+        ),
+      );
+    }
+  }
+  lines.push('');
+  const waiting = report.waiting;
+  if ('unavailable' in waiting) {
+    lines.push(`WAITING FOR REPLAY: unknown (${printable(waiting.unavailable)})`);
+  } else {
+    lines.push(
+      ...renderTable(
+        [
+          [`WAITING FOR REPLAY (bucket ${printable(waiting.bucket)}, now)`, 'COUNT'],
+          ['parked (table was unavailable)', count(waiting.parked)],
+          ['quarantined (failed validation)', count(waiting.quarantined)],
+        ],
+        ['left', 'right'],
+      ),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
