@@ -7,7 +7,7 @@ import { decodeCursor, listRecords, type ListRequest } from './listing.ts';
 import { EXIT, type ExitCode, RecordNotFound, RecordsProblem, UsageProblem } from './problems.ts';
 import { progressLine, type ProgressOutput } from './progress.ts';
 import { REPORT_ATTRIBUTES, ReportTally } from './report.ts';
-import { LOCAL_STAGE, type LocalStage, openStores, type OpenStores } from './stores.ts';
+import { type LocalStage, openStores, type OpenStores } from './stores.ts';
 import { parseRange, type TimeRange } from './time-range.ts';
 import { viewListing, viewRecord, viewReport } from './views.ts';
 
@@ -233,7 +233,7 @@ export async function runRecords(argv: readonly string[], io: RecordsIO): Promis
         bucket: nonEmpty(values.bucket, '--bucket'),
         s3Endpoint: nonEmpty(values['s3-endpoint'], '--s3-endpoint'),
       },
-      io.local ?? LOCAL_STAGE,
+      io.local,
     );
     await run(todo, stores, io);
     return EXIT.ok;
