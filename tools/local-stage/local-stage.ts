@@ -226,7 +226,8 @@ export async function openLocalStage(stage: LocalStage): Promise<LocalStores> {
       rmSync(storesFile(stage.dataDir), { force: true });
       continue;
     }
-    if (Date.now() > deadline) {
+    // Alive: still starting its stores (no token yet), or not the process that wrote the file.
+    if (found.token !== undefined || Date.now() > deadline) {
       throw new Error(
         `${storesFile(stage.dataDir)} names process ${found.pid}, whose stores do not answer as this folder's: ` +
           'stop that process, or delete the file if it is not a recorder command',
