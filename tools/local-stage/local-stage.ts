@@ -50,7 +50,7 @@ interface RunningStores {
 
 /** Holds the owner's token: a store answering with it is this folder's. Its own bucket, so replay never sees it. */
 const MARKER = { bucket: 'local-stage', key: 'owner' };
-/** How long a command waits for another one that is starting the stores, or for users before stopping them. */
+/** How long an owner waits for its users before stopping the stores anyway. */
 const WAIT_MS = 30_000;
 
 const storesFile = (dataDir: string) => `${dataDir}/stores.json`;
@@ -65,8 +65,11 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Created exclusively with only the owner's pid, completed once its stores run. */
-type StoresFile = RunningStores | { pid: number; token?: undefined };
+/**
+ * Created exclusively with only the owner's pid, completed once its stores run, marked `stopping` while the owner
+ * waits for its users before stopping them (newcomers wait for it to finish, then start their own).
+ */
+type StoresFile = (RunningStores & { stopping?: true }) | { pid: number; token?: undefined; stopping?: undefined };
 
 function readStoresFile(dataDir: string): StoresFile | undefined {
   try {
@@ -158,6 +161,12 @@ async function checkPinnedPorts(stage: LocalStage): Promise<void> {
   }
 }
 
+/** Replaced whole (a reader sees the old file or the new one, never half of one). */
+function writeStoresFile(file: string, content: StoresFile): void {
+  writeFileSync(`${file}.tmp`, JSON.stringify(content, null, 2));
+  renameSync(`${file}.tmp`, file);
+}
+
 /** Starts this folder's stores (this process owns them); stores.json is created exclusively first. */
 async function startOwned(stage: LocalStage): Promise<LocalStores> {
   const file = storesFile(stage.dataDir);
@@ -180,8 +189,7 @@ async function startOwned(stage: LocalStage): Promise<LocalStores> {
   try {
     await ensureBucket(stores.s3Endpoint, MARKER.bucket);
     await s3.send(new PutObjectCommand({ Bucket: MARKER.bucket, Key: MARKER.key, Body: running.token }));
-    writeFileSync(`${file}.tmp`, JSON.stringify(running, null, 2));
-    renameSync(`${file}.tmp`, file);
+    writeStoresFile(file, running);
   } catch (error) {
     rmSync(file, { force: true });
     await stores.close();
@@ -192,10 +200,11 @@ async function startOwned(stage: LocalStage): Promise<LocalStores> {
   return {
     ...running,
     async close() {
-      // No new user from here on; those already in finish first.
-      rmSync(file, { force: true });
+      // No new user from here on (a newcomer checks this after taking its lease); those already in finish first.
+      writeStoresFile(file, { ...running, stopping: true });
       await leasesEnded(stage.dataDir);
       await stores.close();
+      rmSync(file, { force: true });
     },
   };
 }
@@ -206,7 +215,8 @@ async function startOwned(stage: LocalStage): Promise<LocalStores> {
  * after the commands using them are done.
  */
 export async function openLocalStage(stage: LocalStage): Promise<LocalStores> {
-  const deadline = Date.now() + WAIT_MS;
+  // Long enough for another command to start its stores, or to stop them once its users are done.
+  const deadline = Date.now() + 2 * WAIT_MS;
   for (;;) {
     const found = readStoresFile(stage.dataDir);
     if (found === undefined) {
@@ -220,14 +230,20 @@ export async function openLocalStage(stage: LocalStage): Promise<LocalStores> {
       }
       return startOwned(stage);
     }
-    if (found.token !== undefined && (await verified(found))) return lease(stage.dataDir, found);
+    if (found.token !== undefined && found.stopping === undefined && (await verified(found))) {
+      const leased = lease(stage.dataDir, found);
+      if (readStoresFile(stage.dataDir)?.stopping === undefined) return leased;
+      // Their owner began stopping them meanwhile, without seeing this lease: wait, then start afresh.
+      await leased.close();
+      continue;
+    }
     if (!alive(found.pid)) {
       // Left by a process that ended without closing (killed): nothing runs for it any more.
       rmSync(storesFile(stage.dataDir), { force: true });
       continue;
     }
-    // Alive: still starting its stores (no token yet), or not the process that wrote the file.
-    if (found.token !== undefined || Date.now() > deadline) {
+    // Alive: still starting or stopping its stores, or not the process that wrote the file.
+    if ((found.token !== undefined && found.stopping === undefined) || Date.now() > deadline) {
       throw new Error(
         `${storesFile(stage.dataDir)} names process ${found.pid}, whose stores do not answer as this folder's: ` +
           'stop that process, or delete the file if it is not a recorder command',

@@ -78,6 +78,24 @@ describe('the local stores', () => {
     expect(existsSync(`${stage.dataDir}/stores.json`)).toBe(false);
   });
 
+  it('opened while their owner is stopping them are started afresh once it is done, never half-stopped ones', async () => {
+    const stage = freeStage();
+    const owner = await startPersistedLocalStores(stage);
+    const user = await openLocalStage(stage);
+    const ownerClosing = owner.close();
+    const newcomer = openLocalStage(stage);
+    await user.close();
+    await ownerClosing;
+    const fresh = await newcomer;
+    try {
+      expect(fresh.dynamoEndpoint).not.toBe(owner.dynamoEndpoint);
+      expect(await listening(portOf(fresh.dynamoEndpoint))).toBe(true);
+      expect(await callIdIn(fresh.dynamoEndpoint, 'c-any')).toBe(false);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('left behind by a killed command (stores.json naming a dead process) are started afresh', async () => {
     const stage = freeStage();
     const { stdout } = await promisify(execFile)(process.execPath, ['-e', 'console.log(process.pid)']);
