@@ -198,7 +198,8 @@ async function startOwned(stage: LocalStage): Promise<LocalStores> {
     s3.destroy();
   }
   return {
-    ...running,
+    dynamoEndpoint: running.dynamoEndpoint,
+    s3Endpoint: running.s3Endpoint,
     async close() {
       // No new user from here on (a newcomer checks this after taking its lease); those already in finish first.
       writeStoresFile(file, { ...running, stopping: true });
