@@ -3,6 +3,9 @@
  * server (dynalite, s3rver, DynamoDB Local, LocalStack): those take s3rver's well-known local key, so a developer without
  * an AWS account needs none.
  */
+/** The key every local store takes (s3rver's well-known one; dynalite takes any): stated here once for all. */
+export const LOCAL_STORE_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
 export function awsClientConfig(region: string | undefined, endpoint: string | undefined) {
   const local = endpoint !== undefined;
   // Only explicit keys count: a profile exported for real AWS work must not break the local stores.
@@ -10,7 +13,7 @@ export function awsClientConfig(region: string | undefined, endpoint: string | u
   return {
     region: region ?? (local ? 'us-east-1' : undefined),
     ...(local ? { endpoint } : {}),
-    ...(local && !hasCredentials ? { credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } } : {}),
+    ...(local && !hasCredentials ? { credentials: LOCAL_STORE_CREDENTIALS } : {}),
   };
 }
 

@@ -1,20 +1,15 @@
 /**
  * `npm run invoke -- events/<file>.json`: runs one API Gateway event through the real handler into the embedded
- * local stores (persisted under .local/, so records survive between runs), then prints the HTTP answer and what
- * was kept: the stored item, or the parked/quarantined copy. No AWS account needed.
+ * local stores (persisted under .local/, so records survive between runs; tools/local-stage/local-stage.ts), then
+ * prints the HTTP answer and what was kept: the stored item, or the parked/quarantined copy. No AWS account needed.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import {
-  LOCAL_BUCKET,
-  LOCAL_TABLE,
-  localDynamoClient,
-  localS3Client,
-  startPersistedLocalStores,
-} from '../local-stage/stores.ts';
+import { localDynamoClient, localS3Client } from '../local-stage/stores.ts';
+import { resolveStage } from '../stage/resolve-stage.ts';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/http/api-gateway.ts';
 
 const USAGE = 'usage: npm run invoke -- events/<file>.json';
@@ -42,11 +37,15 @@ async function main(): Promise<number> {
   const event = JSON.parse(readFileSync(resolve(file), 'utf8')) as ApiGatewayEvent;
   const callId = callIdOf(event);
 
-  const stores = await startPersistedLocalStores();
+  const stage = await resolveStage({ stage: 'local', env: process.env });
+  const { tableName, bucket = '' } = stage;
+  // Its own stores on free ports, or those another command (say `npm run offline`) runs for this data folder.
+  const opened = await stage.open();
+  const stores = { dynamoEndpoint: opened.dynamoEndpoint ?? '', s3Endpoint: opened.s3Endpoint ?? '' };
   try {
-    process.env['DISCONNECTS_TABLE'] = LOCAL_TABLE;
+    process.env['DISCONNECTS_TABLE'] = tableName;
     process.env['DYNAMODB_ENDPOINT'] = stores.dynamoEndpoint;
-    process.env['PARKED_CALLBACKS_BUCKET'] = LOCAL_BUCKET;
+    process.env['PARKED_CALLBACKS_BUCKET'] = bucket;
     process.env['S3_ENDPOINT'] = stores.s3Endpoint;
     const { handler } = (await import('../../handlers/disconnect.ts')) as {
       handler: (event: ApiGatewayEvent, context: Context) => Promise<ApiGatewayResult>;
@@ -60,23 +59,23 @@ async function main(): Promise<number> {
 
     if (callId !== undefined) {
       const client = DynamoDBDocumentClient.from(localDynamoClient(stores.dynamoEndpoint));
-      const { Item } = await client.send(new GetCommand({ TableName: LOCAL_TABLE, Key: { callId } }));
+      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { callId } }));
       client.destroy();
-      console.log(`\nStored item for ${callId} in ${LOCAL_TABLE}:`);
+      console.log(`\nStored item for ${callId} in ${tableName}:`);
       console.log(Item === undefined ? '(none)' : JSON.stringify(Item, null, 2));
     }
     const s3 = localS3Client(stores.s3Endpoint);
     const waiting = await Promise.all(
       ['parked/', 'quarantine/'].map(async (Prefix) => {
-        const listing = await s3.send(new ListObjectsV2Command({ Bucket: LOCAL_BUCKET, Prefix }));
+        const listing = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix }));
         return `${listing.KeyCount ?? 0} under ${Prefix}`;
       }),
     );
     s3.destroy();
-    console.log(`\nFallback bucket ${LOCAL_BUCKET}: ${waiting.join(', ')}`);
+    console.log(`\nFallback bucket ${bucket}: ${waiting.join(', ')}`);
     return answer.statusCode >= 500 ? 1 : 0;
   } finally {
-    await stores.close();
+    await opened.close();
   }
 }
 

@@ -1,13 +1,14 @@
 /**
  * `npm run replay [-- options]`: re-drives parked callbacks into the table (see lambda/recording/replay-parked.ts).
  *
- *   --stage local        (default) the local stage: DYNAMODB_ENDPOINT / S3_ENDPOINT from the environment when set,
- *                        else the running local stores, else the ones persisted under .local/ (started for the run)
- *   --stage <name>       a deployed stage: the table and bucket are read from its CloudFormation stack
+ *   (no --stage)         the handler's environment (DISCONNECTS_TABLE, DYNAMODB_ENDPOINT, PARKED_CALLBACKS_BUCKET,
+ *                        S3_ENDPOINT, AWS_REGION) when DISCONNECTS_TABLE is set, else the local stage: its running
+ *                        stores, else the ones persisted under .local/ (started for the run)
+ *   --stage <name>       a deployed stage: the table, bucket and retention are read from its stack's outputs
  *   --region, --profile  for a deployed stage (else AWS_REGION / AWS_PROFILE, as usual)
  *   --table, --bucket    use these names instead
  *   --quarantined        retry quarantined callbacks too (after a schema fix)
- *   --retention-days N   as the stage's RETENTION_DAYS (read from the stack when deployed)
+ *   --retention-days N   as the stage's RETENTION_DAYS (the stack's RetentionDays output when deployed)
  *   --concurrency N      callbacks replayed at once (default 8)
  *   --json               print the reports as JSON
  *
@@ -16,27 +17,16 @@
  */
 import { parseArgs } from 'node:util';
 import { replayParked, type ReplayReport } from '../../lambda/recording/replay-parked.ts';
-import { stackOfStage } from '../stage/stage-names.ts';
+import { noBucket, resolveStage } from '../stage/resolve-stage.ts';
 import { DisconnectsTable } from '../../lambda/adapters/disconnects-table.ts';
 import { ParkedCallbacks, type ParkedKind } from '../../lambda/adapters/parked-callbacks.ts';
 
 // A command-line tool, not a Lambda: the SDK's Node-version notice is noise here (serverless.yml sets the same).
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-interface Target {
-  description: string;
-  tableName: string;
-  bucket: string;
-  region: string | undefined;
-  dynamoEndpoint: string | undefined;
-  s3Endpoint: string | undefined;
-  retentionDays: number | undefined;
-  close(): Promise<void>;
-}
-
 const { values: options } = parseArgs({
   options: {
-    stage: { type: 'string', default: 'local' },
+    stage: { type: 'string' },
     region: { type: 'string' },
     profile: { type: 'string' },
     table: { type: 'string' },
@@ -56,83 +46,6 @@ function positive(name: string, text: string | undefined): number | undefined {
   return value;
 }
 
-const env = (name: string): string | undefined => (process.env[name] === '' ? undefined : process.env[name]);
-
-async function localTarget(): Promise<Target> {
-  const local = await import('../local-stage/stores.ts');
-  const retentionDays = positive('--retention-days', options['retention-days'] ?? env('RETENTION_DAYS'));
-  const dynamoEndpoint = env('DYNAMODB_ENDPOINT');
-  if (dynamoEndpoint !== undefined) {
-    const s3Endpoint = env('S3_ENDPOINT');
-    if (s3Endpoint === undefined) throw new Error('DYNAMODB_ENDPOINT is set but S3_ENDPOINT is not: set both, or neither');
-    return {
-      description: `local stores at ${dynamoEndpoint} and ${s3Endpoint}`,
-      tableName: options.table ?? env('DISCONNECTS_TABLE') ?? local.LOCAL_TABLE,
-      bucket: options.bucket ?? env('PARKED_CALLBACKS_BUCKET') ?? local.LOCAL_BUCKET,
-      region: env('AWS_REGION'),
-      dynamoEndpoint,
-      s3Endpoint,
-      retentionDays,
-      close: async () => {},
-    };
-  }
-  const stores = await local.startPersistedLocalStores();
-  return {
-    description: `the local stage's stores (${stores.dynamoEndpoint}, ${stores.s3Endpoint})`,
-    tableName: options.table ?? local.LOCAL_TABLE,
-    bucket: options.bucket ?? local.LOCAL_BUCKET,
-    region: 'us-east-1',
-    dynamoEndpoint: stores.dynamoEndpoint,
-    s3Endpoint: stores.s3Endpoint,
-    retentionDays,
-    close: () => stores.close(),
-  };
-}
-
-/** A deployed stage: its stack (named as the Serverless Framework names it) says where the table and bucket are. */
-async function deployedTarget(stage: string): Promise<Target> {
-  if (options.profile !== undefined) process.env['AWS_PROFILE'] = options.profile;
-  const region = options.region ?? env('AWS_REGION') ?? env('AWS_DEFAULT_REGION');
-  const { CloudFormationClient, DescribeStackResourcesCommand, GetTemplateCommand } = await import(
-    '@aws-sdk/client-cloudformation'
-  );
-  const stackName = stackOfStage(stage);
-  const cloudFormation = new CloudFormationClient(region === undefined ? {} : { region });
-  try {
-    const { StackResources = [] } = await cloudFormation.send(new DescribeStackResourcesCommand({ StackName: stackName }));
-    const physical = (logicalId: string): string => {
-      const id = StackResources.find((resource) => resource.LogicalResourceId === logicalId)?.PhysicalResourceId;
-      if (id === undefined) throw new Error(`stack ${stackName} has no ${logicalId}`);
-      return id;
-    };
-    // The live function's RETENTION_DAYS, so replayed records expire as live ones do.
-    const { TemplateBody = '{}' } = await cloudFormation.send(
-      new GetTemplateCommand({ StackName: stackName, TemplateStage: 'Processed' }),
-    );
-    let deployed: unknown;
-    try {
-      const template = JSON.parse(TemplateBody) as {
-        Resources?: Record<string, { Properties?: { Environment?: { Variables?: Record<string, unknown> } } }>;
-      };
-      deployed = template.Resources?.['DisconnectLambdaFunction']?.Properties?.Environment?.Variables?.['RETENTION_DAYS'];
-    } catch {
-      console.warn(`stack ${stackName}: template not readable as JSON; pass --retention-days if the stage sets RETENTION_DAYS`);
-    }
-    return {
-      description: `stack ${stackName}${region === undefined ? '' : ` in ${region}`}`,
-      tableName: options.table ?? physical('DisconnectsTable'),
-      bucket: options.bucket ?? physical('ParkedCallbacksBucket'),
-      region,
-      dynamoEndpoint: undefined,
-      s3Endpoint: undefined,
-      retentionDays: positive('--retention-days', options['retention-days'] ?? (typeof deployed === 'string' ? deployed : undefined)),
-      close: async () => {},
-    };
-  } finally {
-    cloudFormation.destroy();
-  }
-}
-
 function summary(report: ReplayReport): string {
   const lines = [
     `${report.kind}: ${report.replayed} replayed, ${report.alreadyPresent} already present, ${report.stillFailing} still failing`,
@@ -143,24 +56,30 @@ function summary(report: ReplayReport): string {
 }
 
 async function main(): Promise<number> {
-  const target = options.stage === 'local' ? await localTarget() : await deployedTarget(options.stage);
+  if (options.profile !== undefined) process.env['AWS_PROFILE'] = options.profile;
+  const stage = await resolveStage({ stage: options.stage, env: process.env, region: options.region, profile: options.profile });
+  const bucket = options.bucket ?? stage.bucket;
+  if (bucket === undefined) throw new Error(noBucket(stage));
+  const tableName = options.table ?? stage.tableName;
+  const retentionDays = positive('--retention-days', options['retention-days']) ?? stage.retentionDays;
+  const stores = await stage.open();
   // No answer is waiting: generous per-call limits, and the run continues past a slow call.
   const table = new DisconnectsTable({
-    tableName: target.tableName,
-    region: target.region,
-    endpoint: target.dynamoEndpoint,
+    tableName,
+    region: stage.region,
+    endpoint: stores.dynamoEndpoint,
     requestTimeoutMs: 5_000,
     maxAttempts: 4,
   });
   const parked = new ParkedCallbacks({
-    bucket: target.bucket,
-    region: target.region,
-    endpoint: target.s3Endpoint,
+    bucket,
+    region: stage.region,
+    endpoint: stores.s3Endpoint,
     requestTimeoutMs: 10_000,
     maxAttempts: 3,
   });
   try {
-    if (!options.json) console.log(`replaying into ${target.tableName} from ${target.bucket}: ${target.description}`);
+    if (!options.json) console.log(`replaying into ${tableName} from ${bucket}: ${stage.description}`);
     const kinds: ParkedKind[] = options.quarantined ? ['parked', 'quarantined'] : ['parked'];
     const reports: ReplayReport[] = [];
     for (const kind of kinds) {
@@ -169,7 +88,7 @@ async function main(): Promise<number> {
           table,
           parked,
           kind,
-          retentionDays: target.retentionDays,
+          retentionDays,
           concurrency: positive('--concurrency', options.concurrency) ?? 8,
         }),
       );
@@ -179,7 +98,7 @@ async function main(): Promise<number> {
   } finally {
     table.destroy();
     await parked.destroy();
-    await target.close();
+    await stores.close();
   }
 }
 

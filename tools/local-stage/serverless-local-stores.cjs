@@ -1,8 +1,9 @@
 'use strict';
 /**
- * Serverless plugin for the `local` stage: before `invoke local` or `offline` it starts the embedded stores
- * (dynalite + s3rver, data in .local/, table created from this service's own DisconnectsTable definition), or
- * uses them if they are already running, and stops what it started afterwards. Other stages are untouched.
+ * Serverless plugin for the `local` stage: before `invoke local` or `offline` it opens the local stage's embedded
+ * stores (tools/local-stage/local-stage.ts: started on free ports, or this data folder's running ones), points the
+ * function at them (replacing serverless.yml's placeholder endpoints), and stops what it started afterwards.
+ * Other stages are untouched.
  */
 const { pathToFileURL } = require('node:url');
 
@@ -27,8 +28,12 @@ class LocalStoresPlugin {
   async start() {
     if (!this.isLocalStage() || this.stores !== undefined) return;
     const { tsImport } = await import('tsx/esm/api');
-    const { startPersistedLocalStores } = await tsImport('./stores.ts', pathToFileURL(__filename).href);
-    this.stores = await startPersistedLocalStores();
+    const { localStageOf, startPersistedLocalStores } = await tsImport('./local-stage.ts', pathToFileURL(__filename).href);
+    this.stores = await startPersistedLocalStores(localStageOf(process.env));
+    const endpoints = { DYNAMODB_ENDPOINT: this.stores.dynamoEndpoint, S3_ENDPOINT: this.stores.s3Endpoint };
+    // offline builds each function's environment from the service; invoke local has already copied it to process.env.
+    Object.assign(this.serverless.service.provider.environment, endpoints);
+    Object.assign(process.env, endpoints);
     this.serverless.cli.log(`local stores: DynamoDB ${this.stores.dynamoEndpoint}, S3 ${this.stores.s3Endpoint}`);
   }
 

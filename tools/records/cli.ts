@@ -7,7 +7,7 @@ import { decodeCursor, listRecords, type ListRequest } from './listing.ts';
 import { EXIT, type ExitCode, RecordNotFound, RecordsProblem, UsageProblem } from './problems.ts';
 import { progressLine, type ProgressOutput } from './progress.ts';
 import { REPORT_ATTRIBUTES, ReportTally } from './report.ts';
-import { LOCAL_STAGE, type LocalStage, openStores, type OpenStores } from './stores.ts';
+import { type LocalStage, openStores, type OpenStores } from './stores.ts';
 import { parseRange, type TimeRange } from './time-range.ts';
 import { viewListing, viewRecord, viewReport } from './views.ts';
 
@@ -42,13 +42,13 @@ list
 report
   --top <n>                    how many error messages to show (default 10)
 
-Stores (default: the local stage's, under .local/, the running ones when \`npm run offline\` holds the ports)
-  --stage <stage>              a deployed stage: table bandwidth-disconnect-recorder-<stage>-disconnects
+Stores (default: the handler's environment when DISCONNECTS_TABLE is set, else the local stage's, under .local/)
+  --stage <stage>              a deployed stage (its stack's outputs name the table and bucket), or local
   --region <region>            its AWS region (default: AWS_REGION or the profile's)
   --profile <profile>          the AWS profile to use (default: AWS_PROFILE or the default chain)
   --endpoint <url>             a DynamoDB-compatible endpoint instead (dynalite, DynamoDB Local, LocalStack)
-  --table <name>               the table, when not named after the stage
-  --bucket <name>              the fallback bucket (a deployed stage's is found from its CloudFormation stack)
+  --table <name>               this table instead of the stage's
+  --bucket <name>              this fallback bucket instead of the stage's
   --s3-endpoint <url>          an S3-compatible endpoint for --bucket
 
 Output
@@ -233,7 +233,7 @@ export async function runRecords(argv: readonly string[], io: RecordsIO): Promis
         bucket: nonEmpty(values.bucket, '--bucket'),
         s3Endpoint: nonEmpty(values['s3-endpoint'], '--s3-endpoint'),
       },
-      io.local ?? LOCAL_STAGE,
+      io.local,
     );
     await run(todo, stores, io);
     return EXIT.ok;

@@ -1,43 +1,33 @@
 /**
- * Which stores a records command reads: the local stage's (default), any DynamoDB-compatible endpoint, or a
- * deployed stage's table and fallback bucket in AWS.
+ * Which stores a records command reads: the local stage's (default), any DynamoDB-compatible endpoint, the
+ * handler's environment, or a deployed stage's table and fallback bucket in AWS — the stage resolved by
+ * tools/stage/resolve-stage.ts, as every command resolves it.
  */
-import {
-  LOCAL_BUCKET,
-  LOCAL_STAGE as LOCAL_STORES,
-  LOCAL_TABLE,
-  type LocalStage as LocalStores,
-  type LocalStores as OpenedLocalStores,
-  openLocalStage,
-} from '../local-stage/stores.ts';
+import type { LocalStage } from '../local-stage/local-stage.ts';
+import { LOCAL_STORE_CREDENTIALS } from '../../lambda/adapters/aws-clients.ts';
 import { ParkedCallbacks } from '../../lambda/adapters/parked-callbacks.ts';
-import { stackOfStage, tableOfStage } from '../stage/stage-names.ts';
+import { noBucket, type ResolvedStage, resolveStage, StageUnavailable } from '../stage/resolve-stage.ts';
+import { tableOfStage } from '../stage/stage-names.ts';
 import { StoreUnavailable, UsageProblem } from './problems.ts';
 import { RecordedDisconnects } from './recorded-disconnects.ts';
 import type { WaitingForReplay } from './report.ts';
 import { waitingForReplay } from './waiting.ts';
 
+export type { LocalStage };
 
 export interface StoreOptions {
-  /** A deployed stage; absent or `local` means the local stage's stores. */
+  /** A deployed stage; absent or `local` means the local stage's stores (or the handler's environment, when set). */
   stage?: string | undefined;
   region?: string | undefined;
+  profile?: string | undefined;
   /** A DynamoDB-compatible endpoint (dynalite, DynamoDB Local, LocalStack) instead of AWS. */
   endpoint?: string | undefined;
-  /** Overrides the table name derived from the stage. */
+  /** Overrides the table name the stage gives. */
   table?: string | undefined;
-  /** Overrides the fallback bucket (found from the stage's CloudFormation stack otherwise). */
+  /** Overrides the fallback bucket the stage gives. */
   bucket?: string | undefined;
   s3Endpoint?: string | undefined;
 }
-
-/** Where the local stage keeps its data and listens, and its table and bucket; the tests put it elsewhere. */
-export interface LocalStage extends LocalStores {
-  tableName: string;
-  bucket: string;
-}
-
-export const LOCAL_STAGE: LocalStage = { ...LOCAL_STORES, tableName: LOCAL_TABLE, bucket: LOCAL_BUCKET };
 
 export interface OpenStores {
   table: RecordedDisconnects;
@@ -61,27 +51,38 @@ function endpointUrl(text: string, option: string): string {
   return text;
 }
 
-/**
- * The local stage's stores: the running ones when `npm run offline` (or another records command) holds the
- * ports, else the persisted data under .local/, opened here and closed again when the command ends.
- */
-async function openLocal(local: LocalStage): Promise<OpenStores> {
-  let endpoints: OpenedLocalStores;
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+async function resolved(options: StoreOptions, local: LocalStage | undefined): Promise<ResolvedStage> {
   try {
-    endpoints = await openLocalStage(local);
+    return await resolveStage({ stage: options.stage, env: process.env, region: options.region, profile: options.profile, local });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new StoreUnavailable(`cannot open the local stores in ${local.dataDir}: ${reason}`);
+    if (error instanceof StageUnavailable) throw new StoreUnavailable(error.message);
+    throw error;
   }
+}
+
+/**
+ * The local stage's stores: the running ones when `npm run offline` (or another command) runs them for this data
+ * folder, else its persisted data, opened here and closed again when the command ends. Nothing is created.
+ */
+async function openLocal(stage: ResolvedStage): Promise<OpenStores> {
+  let endpoints;
+  try {
+    endpoints = await stage.open({ readOnly: true });
+  } catch (error) {
+    throw new StoreUnavailable(`cannot open ${stage.description}: ${reasonOf(error)}`);
+  }
+  const dynamoEndpoint = endpoints.dynamoEndpoint ?? '';
   const table = new RecordedDisconnects({
-    tableName: local.tableName,
-    endpoint: endpoints.dynamoEndpoint,
-    description: `the local table ${local.tableName} (${endpoints.dynamoEndpoint})`,
+    tableName: stage.tableName,
+    endpoint: dynamoEndpoint,
+    description: `the local table ${stage.tableName} (${dynamoEndpoint})`,
     whenMissing: 'nothing has been recorded locally yet: `npm run invoke` records a sample callback',
     // An AWS_PROFILE exported for real work must not stop a developer reading the local stage.
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    credentials: LOCAL_STORE_CREDENTIALS,
   });
-  const parked = new ParkedCallbacks({ bucket: local.bucket, endpoint: endpoints.s3Endpoint, requestTimeoutMs: 5_000 });
+  const parked = new ParkedCallbacks({ bucket: stage.bucket ?? '', endpoint: endpoints.s3Endpoint, requestTimeoutMs: 5_000 });
   return {
     table,
     waiting: () => waitingForReplay(parked),
@@ -92,27 +93,7 @@ async function openLocal(local: LocalStage): Promise<OpenStores> {
   };
 }
 
-/** The stage's fallback bucket: a name CloudFormation generated, so it is asked of the stack. */
-async function stageBucket(stage: string, region: string | undefined): Promise<string> {
-  const { CloudFormationClient, DescribeStackResourceCommand } = await import('@aws-sdk/client-cloudformation');
-  const client = new CloudFormationClient({
-    ...(region === undefined ? {} : { region }),
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 2_000, requestTimeout: 10_000 },
-  });
-  try {
-    const { StackResourceDetail } = await client.send(
-      new DescribeStackResourceCommand({ StackName: stackOfStage(stage), LogicalResourceId: 'ParkedCallbacksBucket' }),
-    );
-    const bucket = StackResourceDetail?.PhysicalResourceId;
-    if (bucket === undefined) throw new Error(`stack ${stackOfStage(stage)} has no ParkedCallbacksBucket`);
-    return bucket;
-  } finally {
-    client.destroy();
-  }
-}
-
-export async function openStores(options: StoreOptions, local: LocalStage = LOCAL_STAGE): Promise<OpenStores> {
+export async function openStores(options: StoreOptions, local?: LocalStage): Promise<OpenStores> {
   const stage = options.stage;
   if (stage !== undefined && !STAGE_NAME.test(stage)) {
     throw new UsageProblem(`--stage ${JSON.stringify(stage)} is not a stage name (letters, digits and dashes)`);
@@ -143,34 +124,43 @@ export async function openStores(options: StoreOptions, local: LocalStage = LOCA
     };
   }
 
-  if (stage === undefined || stage === 'local') {
-    if (options.table !== undefined || options.bucket !== undefined) {
-      throw new UsageProblem('--table and --bucket need --endpoint or a deployed --stage');
-    }
-    return openLocal(local);
+  const deployed = stage !== undefined && stage !== 'local';
+  if (!deployed && (options.table !== undefined || options.bucket !== undefined)) {
+    throw new UsageProblem('--table and --bucket need --endpoint or a deployed --stage');
   }
+  if (deployed && options.table !== undefined && explicitBucket !== undefined) {
+    // Both names given: nothing to ask of the stack.
+    const table = new RecordedDisconnects({
+      tableName: options.table,
+      region: options.region,
+      description: `table ${options.table} (stage ${stage})`,
+      whenMissing: 'is the stage deployed in this region and account? (--stage, --region, --profile)',
+    });
+    return { table, waiting: () => waitingForReplay(explicitBucket), close: async () => table.destroy() };
+  }
+  const target = await resolved(options, local);
+  if (target.source === 'local') return openLocal(target);
 
-  const tableName = options.table ?? tableOfStage(stage);
-  const where = options.region === undefined ? `stage ${stage}` : `stage ${stage}, ${options.region}`;
+  const tableName = options.table ?? target.tableName;
+  const endpoints = await target.open();
   const table = new RecordedDisconnects({
     tableName,
-    region: options.region,
-    description: `table ${tableName} (${where})`,
+    region: target.region,
+    endpoint: endpoints.dynamoEndpoint,
+    description: `table ${tableName} (${target.description})`,
     whenMissing: 'is the stage deployed in this region and account? (--stage, --region, --profile)',
   });
+  const bucket =
+    explicitBucket ??
+    (target.bucket === undefined
+      ? undefined
+      : new ParkedCallbacks({ bucket: target.bucket, region: target.region, endpoint: endpoints.s3Endpoint, requestTimeoutMs: 5_000 }));
   return {
     table,
-    async waiting() {
-      if (explicitBucket !== undefined) return waitingForReplay(explicitBucket);
-      let bucket: string;
-      try {
-        bucket = await stageBucket(stage, options.region);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        return { bucket: undefined, unavailable: `cannot find the stage's fallback bucket (pass --bucket): ${reason}` };
-      }
-      return waitingForReplay(new ParkedCallbacks({ bucket, region: options.region, requestTimeoutMs: 5_000 }));
+    waiting: () => waitingForReplay(bucket, noBucket(target)),
+    async close() {
+      table.destroy();
+      await endpoints.close();
     },
-    close: async () => table.destroy(),
   };
 }

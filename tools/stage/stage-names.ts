@@ -1,10 +1,15 @@
 /**
  * How the Serverless Framework names a stage's AWS resources (serverless.yml: `service`, `custom.tableName`,
- * `params.default.callbackPasswordParameter`). One place, for the commands that reach a deployed stage;
- * tests/stage-names.test.ts holds these against serverless.yml.
+ * `params.default.callbackPasswordParameter`, `params.local.parkedBucket`). One place, for what must be named before
+ * a stack exists (deploy's password parameter) and for the local stage; tests/tools/stage/stage-names.test.ts holds
+ * these against serverless.yml. A deployed stage's names come from its stack's outputs (resolve-stage.ts).
  */
 export const SERVICE = 'bandwidth-disconnect-recorder';
 
 export const stackOfStage = (stage: string): string => `${SERVICE}-${stage}`;
 export const tableOfStage = (stage: string): string => `${SERVICE}-${stage}-disconnects`;
 export const passwordParameterOfStage = (stage: string): string => `/${SERVICE}/${stage}/callback-password`;
+
+/** The local stage (embedded stores): its table and fallback bucket. */
+export const LOCAL_TABLE = tableOfStage('local');
+export const LOCAL_BUCKET = 'parked-callbacks';

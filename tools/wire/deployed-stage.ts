@@ -1,9 +1,10 @@
 /**
- * What a deployed stage tells `wire`: its stack's outputs (the callback URL, the Basic auth username, the SSM
- * parameter holding the password) and that password, read from SSM at the moment of wiring. The AWS clients load
- * only when a stage is actually consulted.
+ * What a deployed stage tells `wire`: the callback URL, the Basic auth username and the SSM parameter holding the
+ * password, from the stage as tools/stage/resolve-stage.ts resolves it, and that password, read from SSM at the
+ * moment of wiring. The AWS clients load only when a stage is actually consulted.
  */
-
+import { resolveStage } from '../stage/resolve-stage.ts';
+import { stackOfStage } from '../stage/stage-names.ts';
 
 export interface StageOutputs {
   callbackUrl: string;
@@ -12,24 +13,16 @@ export interface StageOutputs {
   callbackPasswordParameter: string | undefined;
 }
 
-export async function readStageOutputs(stackName: string, region: string | undefined): Promise<StageOutputs> {
-  const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
-  const client = new CloudFormationClient(region === undefined ? {} : { region });
-  try {
-    const { Stacks = [] } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
-    const outputs = new Map((Stacks[0]?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]));
-    const callbackUrl = outputs.get('DisconnectCallbackUrl');
-    if (callbackUrl === undefined || callbackUrl === '') {
-      throw new Error(`stack ${stackName} has no DisconnectCallbackUrl output: is it deployed from this project?`);
-    }
-    return {
-      callbackUrl,
-      callbackUsername: outputs.get('CallbackUsername') || undefined,
-      callbackPasswordParameter: outputs.get('CallbackPasswordParameter') || undefined,
-    };
-  } finally {
-    client.destroy();
+export async function readStageOutputs(stage: string, region: string | undefined): Promise<StageOutputs> {
+  const resolved = await resolveStage({ stage, env: process.env, region });
+  if (resolved.callbackUrl === undefined) {
+    throw new Error(`stack ${stackOfStage(stage)} has no DisconnectCallbackUrl output: is it deployed from this project?`);
   }
+  return {
+    callbackUrl: resolved.callbackUrl,
+    callbackUsername: resolved.callbackUsername,
+    callbackPasswordParameter: resolved.callbackPasswordParameter,
+  };
 }
 
 export async function readCallbackPassword(parameterName: string, region: string | undefined): Promise<string> {

@@ -12,7 +12,6 @@ import {
   statusCallbackPatchXml,
 } from './application-callbacks.ts';
 import { readCallbackPassword, readStageOutputs } from './deployed-stage.ts';
-import { stackOfStage } from '../stage/stage-names.ts';
 
 export const WIRE_USAGE = `Usage: npm run wire -- --account-id <id> --application-id <id> (--stage <name> | --url <https://...>) [options]
 
@@ -192,7 +191,7 @@ export async function runWire(request: WireRequest, output: WireOutput): Promise
     request.url === undefined ||
     (credentials !== false &&
       (credentials.username === undefined || (credentials.password === undefined && credentials.passwordParameter === undefined)));
-  const outputs = stackNeeded && stage !== undefined ? await readStageOutputs(stackOfStage(stage), region) : undefined;
+  const outputs = stackNeeded && stage !== undefined ? await readStageOutputs(stage, region) : undefined;
   const url = request.url ?? outputs?.callbackUrl;
   if (url === undefined) throw new WireUsageError('no callback URL: give --url or --stage');
   let settingsCredentials: StatusCallbackSettings['credentials'];

@@ -21,8 +21,6 @@ beforeAll(async () => {
     dataDir: '/nonexistent/records-must-not-open-this',
     dynamoPort: await closedPort(),
     s3Port: (squatter.address() as { port: number }).port,
-    tableName: 'never',
-    bucket: 'never',
   };
 });
 

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBucket, ensureTable, localDynamoClient, startLocalStores } from '../../../tools/local-stage/stores.ts';
+import { type LocalStage, listening, openLocalStage } from '../../../tools/local-stage/local-stage.ts';
+import { LOCAL_BUCKET, LOCAL_TABLE } from '../../../tools/stage/stage-names.ts';
 import type { Report } from '../../../tools/records/report.ts';
-import { type LocalStage } from '../../../tools/records/stores.ts';
-import { listening } from '../../../tools/local-stage/stores.ts';
 import { ParkedCallbacks } from '../../../lambda/adapters/parked-callbacks.ts';
 import { records } from './run-records.ts';
 import { seededRecords } from './seeded-disconnects.ts';
@@ -25,32 +25,30 @@ async function freePort(): Promise<number> {
 
 const folders: string[] = [];
 
-async function localStage(): Promise<LocalStage> {
+async function localStage(): Promise<LocalStage & { dynamoPort: number; s3Port: number }> {
   const dataDir = mkdtempSync(`${tmpdir()}/records-local-`);
   folders.push(dataDir);
   return {
     dataDir,
     dynamoPort: await freePort(),
     s3Port: await freePort(),
-    tableName: 'bandwidth-disconnect-recorder-local-disconnects',
-    bucket: 'parked-callbacks',
   };
 }
 
 const APRIL_30 = ['--from', '2024-04-30', '--to', '2024-05-01'];
-let stage: LocalStage;
+let stage: LocalStage & { dynamoPort: number; s3Port: number };
 
 beforeAll(async () => {
   // What `npm run invoke` leaves behind: the local stores' files, with ten calls and one parked callback.
   stage = await localStage();
   const stores = await startLocalStores({ dataDir: stage.dataDir, dynamoPort: stage.dynamoPort, s3Port: stage.s3Port });
-  await ensureTable(stores.dynamoEndpoint, stage.tableName);
-  await ensureBucket(stores.s3Endpoint, stage.bucket);
+  await ensureTable(stores.dynamoEndpoint, LOCAL_TABLE);
+  await ensureBucket(stores.s3Endpoint, LOCAL_BUCKET);
   const client = DynamoDBDocumentClient.from(localDynamoClient(stores.dynamoEndpoint));
   const april30 = seededRecords().filter((record) => record.endedDay === '2024-04-30');
-  await client.send(new BatchWriteCommand({ RequestItems: { [stage.tableName]: april30.map((Item) => ({ PutRequest: { Item } })) } }));
+  await client.send(new BatchWriteCommand({ RequestItems: { [LOCAL_TABLE]: april30.map((Item) => ({ PutRequest: { Item } })) } }));
   client.destroy();
-  await new ParkedCallbacks({ bucket: stage.bucket, endpoint: stores.s3Endpoint }).park({
+  await new ParkedCallbacks({ bucket: LOCAL_BUCKET, endpoint: stores.s3Endpoint }).park({
     version: 1,
     kind: 'parked',
     reason: 'TimeoutError',
@@ -92,7 +90,7 @@ describe('records on the local stage (the default)', () => {
   });
 
   it('reads the running local stores, and leaves them running', async () => {
-    const running = await startLocalStores({ dataDir: stage.dataDir, dynamoPort: stage.dynamoPort, s3Port: stage.s3Port });
+    const running = await openLocalStage(stage);
     try {
       const run = await records(['list', ...APRIL_30, '--json'], { local: stage });
       expect((JSON.parse(run.stdout) as { count: number }).count).toBe(10);
@@ -120,7 +118,7 @@ describe('records on the local stage (the default)', () => {
     const run = await records(['get', 'c-1'], { local: empty });
     expect(run.code).toBe(3);
     expect(run.stderr).toBe(
-      `records: the local table ${empty.tableName} (http://127.0.0.1:${empty.dynamoPort}) does not exist: ` +
+      `records: the local table ${LOCAL_TABLE} (http://127.0.0.1:${empty.dynamoPort}) does not exist: ` +
         'nothing has been recorded locally yet: `npm run invoke` records a sample callback\n',
     );
   });

@@ -1,0 +1,31 @@
+/**
+ * The stack outputs the operator commands resolve a deployed stage from (tools/stage/resolve-stage.ts): packaged
+ * as `serverless deploy` would submit them, each naming the resource it stands for.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { STAGE_OUTPUTS } from '../../tools/stage/resolve-stage.ts';
+import { packageStage, type PackagedStage } from './package-stage.ts';
+import { effectiveTemplate, type Template } from './template.ts';
+
+let packaged: PackagedStage;
+let template: Template;
+
+beforeAll(async () => {
+  packaged = await packageStage('prod', { retentionDays: '400' });
+  template = effectiveTemplate(packaged.template);
+}, 180_000);
+
+describe('the stack outputs the commands read', () => {
+  it('name the table, the fallback bucket, the region and the retention the function runs with', () => {
+    const outputs = template.Outputs ?? {};
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(Object.values(STAGE_OUTPUTS)));
+    expect(outputs[STAGE_OUTPUTS.table]?.Value).toEqual({ Ref: 'DisconnectsTable' });
+    expect(outputs[STAGE_OUTPUTS.bucket]?.Value).toEqual({ Ref: 'ParkedCallbacksBucket' });
+    expect(outputs[STAGE_OUTPUTS.region]?.Value).toEqual({ Ref: 'AWS::Region' });
+    expect(outputs[STAGE_OUTPUTS.retentionDays]?.Value).toBe('400');
+  });
+
+  it('publish the retention only when the stage has one (an empty output would fail the deploy)', () => {
+    expect(packaged.template.Outputs?.[STAGE_OUTPUTS.retentionDays]?.Condition).toBe('HasRetention');
+  });
+});
