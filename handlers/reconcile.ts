@@ -1,6 +1,6 @@
 /**
  * The scheduled reconciliation (see lambda/recording/reconcile.ts). Each schedule passes its window as input:
- * `{"lookbackMinutes": 360, "settleMinutes": 15}` every 15 minutes (calls of the last six hours, leaving those that
+ * `{"lookbackMinutes": 180, "settleMinutes": 15}` every 15 minutes (calls of the last three hours, leaving those that
  * ended in the last 15 minutes to their callback), `{"lookbackMinutes": 10080}` daily (the 7 days Bandwidth keeps).
  * Logs the report as one line (`reconcile`, with `backfilled`: the metric the alarm watches) and answers it.
  * A run that cannot finish throws, so the function's error alarm shows it.
