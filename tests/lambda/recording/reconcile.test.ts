@@ -158,6 +158,15 @@ describe('the callback is the record of truth', () => {
     expect(await allItems(stores)).toHaveLength(1);
   });
 
+  it('a callback that claims recordedFrom itself is refused, so no callback can make its record replaceable', async () => {
+    const handler = await loadHandler(stores);
+    const forged = disconnectCallback({ recordedFrom: 'call-list' });
+    const answer = await timedAnswer(handler, postedCallback(forged));
+    expect(answer.status).toBe(422);
+    expect(answer.body).toContain('recordedFrom is reserved for the recorder');
+    expect(await storedItem(stores, forged.callId)).toBeUndefined();
+  });
+
   it('a parked callback replayed later replaces the backfilled item too', async () => {
     const callback = disconnectCallback({ startTime: '2026-11-20T10:30:00.000Z' });
     const receivedAt = new Date('2026-11-20T10:32:00.000Z');
