@@ -64,11 +64,14 @@ export const DEFAULT_SLICE_MS = 3_600_000;
 
 function slices(range: StartTimeRange, sliceMs: number): StartTimeRange[] {
   const result: StartTimeRange[] = [];
-  for (let start = range.from.getTime(); start <= range.to.getTime(); start += sliceMs) {
-    // Bandwidth's bounds are inclusive: the next slice starts one millisecond after this one ends.
-    result.push({ from: new Date(start), to: new Date(Math.min(start + sliceMs - 1, range.to.getTime())) });
+  const to = range.to.getTime();
+  // Bandwidth's bounds are inclusive: each slice starts one millisecond after the one before ends.
+  for (let start = range.from.getTime(); ; ) {
+    const end = Math.min(start + sliceMs, to);
+    result.push({ from: new Date(start), to: new Date(end) });
+    if (end >= to) return result;
+    start = end + 1;
   }
-  return result;
 }
 
 async function eachAtOnce<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
