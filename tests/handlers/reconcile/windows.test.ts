@@ -7,6 +7,8 @@ import type { Context } from 'aws-lambda';
 import { allItems, freshStores, type TestStores } from '../../support/recorder.ts';
 import { type FakeBandwidthVoice, fakeBandwidthVoice, listedCall } from '../../support/fake-bandwidth-voice.ts';
 import type { ReconcileReport } from '../../../lambda/recording/reconcile.ts';
+import { CLIENT_SECRET } from '../../support/fake-bandwidth-voice.ts';
+import { fakeAws } from '../../tools/wire/fakes.ts';
 
 type ReconcileHandler = (event: unknown, context: Context) => Promise<ReconcileReport>;
 
@@ -78,6 +80,28 @@ describe('the scheduled reconciliation', () => {
     }
     const line = lines.map((text) => JSON.parse(text) as Record<string, unknown>).find((entry) => entry['message'] === 'reconcile');
     expect(line).toMatchObject({ level: 'WARN', message: 'reconcile', backfilled: 1, backfilledCallIds: ['c-missing'] });
+  });
+
+  it('reads the Bandwidth client secret from its SSM SecureString parameter at run time (a fake SSM on loopback)', async () => {
+    const aws = await fakeAws();
+    try {
+      const parameter = '/bandwidth-disconnect-recorder/test/bandwidth-client-secret';
+      aws.parameters[parameter] = CLIENT_SECRET;
+      bandwidth.calls = [listedCall('c-from-ssm-run', ago(120))];
+      const handler = await loadReconcileHandler({
+        BW_CLIENT_SECRET: undefined,
+        BW_CLIENT_SECRET_PARAMETER: parameter,
+        AWS_ENDPOINT_URL_SSM: aws.url,
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+        AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
+      });
+      expect(aws.requests).toHaveLength(0);
+      expect(await handler({ lookbackMinutes: 360 }, context)).toMatchObject({ backfilled: 1 });
+      expect(aws.requests.map((request) => JSON.parse(request.body) as unknown)).toEqual([{ Name: parameter, WithDecryption: true }]);
+    } finally {
+      for (const name of ['AWS_ENDPOINT_URL_SSM', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'BW_CLIENT_SECRET_PARAMETER']) delete process.env[name];
+      await aws.close();
+    }
   });
 
   it('fails the run on an event without a window, and refuses to start without its Bandwidth settings', async () => {
