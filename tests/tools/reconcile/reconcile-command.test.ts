@@ -1,5 +1,10 @@
 /** `npm run reconcile -- ...` run as an operator runs it, against the fake Bandwidth and a real table. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LOCAL_TABLE, localDynamoClient, startLocalStores } from '../../../tools/local-stage/stores.ts';
 import { allItems, freshStores, type TestStores } from '../../support/recorder.ts';
 import { type FakeBandwidthVoice, fakeBandwidthVoice, listedCall } from '../../support/fake-bandwidth-voice.ts';
 import { runReconcileScript } from '../../support/reconcile.ts';
@@ -45,6 +50,45 @@ describe('npm run reconcile', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('would backfill: c-missing');
     expect(await allItems(stores)).toEqual([]);
+  });
+
+  it('by default writes to the local stage (its stores opened for the run and closed after)', async () => {
+    const freePort = () =>
+      new Promise<number>((resolve) => {
+        const server = createServer().listen(0, '127.0.0.1', () => {
+          const { port } = server.address() as { port: number };
+          server.close(() => resolve(port));
+        });
+      });
+    const dataDir = mkdtempSync(`${tmpdir()}/reconcile-local-`);
+    const [dynamoPort, s3Port] = [await freePort(), await freePort()];
+    try {
+      const run = await runReconcileScript(range, {
+        ...bandwidth.env,
+        DISCONNECTS_TABLE: undefined,
+        DYNAMODB_ENDPOINT: undefined,
+        LOCAL_DATA_DIR: dataDir,
+        LOCAL_DYNAMODB_PORT: String(dynamoPort),
+        LOCAL_S3_PORT: String(s3Port),
+      });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain('1 backfilled');
+      const local = await startLocalStores({ dataDir, dynamoPort, s3Port });
+      const client = DynamoDBDocumentClient.from(localDynamoClient(local.dynamoEndpoint));
+      const { Item } = await client.send(new GetCommand({ TableName: LOCAL_TABLE, Key: { callId: 'c-missing' } }));
+      client.destroy();
+      await local.close();
+      expect(Item).toMatchObject({ callId: 'c-missing', recordedFrom: 'call-list' });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('shows progress on stderr for a range of more than an hour', async () => {
+    const run = await runReconcileScript(['--from', '2026-11-20T09:00:00Z', '--to', '2026-11-20T12:00:00Z'], environment());
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toContain('reconcile: through 2026-11-20T10:00:00.000Z: 1 listed, 1 backfilled');
+    expect(run.stderr).toContain('2 listed, 1 backfilled');
   });
 
   it('--help exits 0', async () => {
