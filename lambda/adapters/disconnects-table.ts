@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
+import { CALL_LIST, type BackfilledRecord } from '../domain/stored-record/backfilled-record.ts';
 import { awsClientConfig, boundedCalls } from './aws-clients.ts';
 
 export type PutOutcome = 'recorded' | 'duplicate';
@@ -37,18 +38,43 @@ export class DisconnectsTable {
   }
 
   /**
-   * Writes the record unless one exists for its callId: the first accepted delivery wins, atomically, so any
-   * number of simultaneous copies leave one item. `duplicate` also covers a retry whose first attempt was
-   * written but whose answer was lost: either way the table holds the call.
+   * Writes a callback's record unless a callback's record exists for its callId: the first accepted delivery
+   * wins, atomically, so any number of simultaneous copies leave one item. An item reconciliation wrote from the
+   * call list (`recordedFrom = call-list`) is replaced: the callback is the record of truth. `duplicate` also
+   * covers a retry whose first attempt was written but whose answer was lost: either way the table holds the call.
    */
   async putFirst(record: DisconnectRecord, signal?: AbortSignal): Promise<PutOutcome> {
+    return this.conditionalPut(
+      {
+        Item: record,
+        ConditionExpression: 'attribute_not_exists(callId) OR recordedFrom = :callList',
+        ExpressionAttributeValues: { ':callList': CALL_LIST },
+      },
+      signal,
+    );
+  }
+
+  /** Writes a backfilled record only where the table holds nothing for its callId: it never replaces a callback's. */
+  async putBackfilled(record: BackfilledRecord, signal?: AbortSignal): Promise<PutOutcome> {
+    return this.conditionalPut({ Item: record, ConditionExpression: 'attribute_not_exists(callId)' }, signal);
+  }
+
+  /** Whether the table holds an item for this callId (an eventually consistent read of the key alone). */
+  async has(callId: string, signal?: AbortSignal): Promise<boolean> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { callId }, ProjectionExpression: 'callId' }),
+      signal === undefined ? {} : { abortSignal: signal },
+    );
+    return Item !== undefined;
+  }
+
+  private async conditionalPut(
+    put: Pick<ConstructorParameters<typeof PutCommand>[0], 'Item' | 'ConditionExpression' | 'ExpressionAttributeValues'>,
+    signal: AbortSignal | undefined,
+  ): Promise<PutOutcome> {
     try {
       await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: record,
-          ConditionExpression: 'attribute_not_exists(callId)',
-        }),
+        new PutCommand({ TableName: this.tableName, ...put }),
         signal === undefined ? {} : { abortSignal: signal },
       );
       return 'recorded';

@@ -38,6 +38,7 @@ describe('packaging the prod stage', () => {
   it('makes one artifact per function, each with only its own bundle', () => {
     expect(packaged.artifacts).toEqual({
       'disconnect.zip': ['handlers/disconnect.cjs', 'handlers/disconnect.cjs.map'],
+      'reconcile.zip': ['handlers/reconcile.cjs', 'handlers/reconcile.cjs.map'],
       'replay.zip': ['handlers/replay.cjs', 'handlers/replay.cjs.map'],
     });
   });
@@ -170,10 +171,11 @@ describe('the fallback bucket', () => {
 
 describe('least privilege', () => {
   it('gives each function a role of its own, and creates no other role', () => {
-    expect(idsOfType(template, 'AWS::IAM::Role')).toEqual(['DisconnectRole', 'ReplayRole']);
+    expect(idsOfType(template, 'AWS::IAM::Role')).toEqual(['DisconnectRole', 'ReconcileRole', 'ReplayRole']);
     expect(properties(template, 'DisconnectLambdaFunction')['Role']).toEqual({ 'Fn::GetAtt': ['DisconnectRole', 'Arn'] });
     expect(properties(template, 'ReplayLambdaFunction')['Role']).toEqual({ 'Fn::GetAtt': ['ReplayRole', 'Arn'] });
-    for (const role of ['DisconnectRole', 'ReplayRole']) {
+    expect(properties(template, 'ReconcileLambdaFunction')['Role']).toEqual({ 'Fn::GetAtt': ['ReconcileRole', 'Arn'] });
+    for (const role of ['DisconnectRole', 'ReconcileRole', 'ReplayRole']) {
       expect(properties(template, role)['AssumeRolePolicyDocument']).toEqual({
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
@@ -258,7 +260,7 @@ describe('least privilege', () => {
 
 describe('the functions', () => {
   it('run on Node.js 24 on arm64', () => {
-    for (const functionId of ['DisconnectLambdaFunction', 'ReplayLambdaFunction']) {
+    for (const functionId of ['DisconnectLambdaFunction', 'ReplayLambdaFunction', 'ReconcileLambdaFunction']) {
       expect(properties(template, functionId)['Runtime']).toBe('nodejs24.x');
       expect(properties(template, functionId)['Architectures']).toEqual(['arm64']);
     }
@@ -279,13 +281,13 @@ describe('the functions', () => {
   });
 
   it('replay on a schedule, each run under its own timeout, a failed run left to the next one', () => {
-    const [ruleId] = idsOfType(template, 'AWS::Events::Rule');
+    const ruleId = idsOfType(template, 'AWS::Events::Rule').find((id) => id.startsWith('Replay'));
     expect(ruleId).toBeDefined();
     const rule = properties(template, ruleId ?? '');
     expect(rule['ScheduleExpression']).toBe('rate(10 minutes)');
     expect(rule['State']).toBe('ENABLED');
     expect(rule['Targets']).toEqual([{ Arn: { 'Fn::GetAtt': ['ReplayLambdaFunction', 'Arn'] }, Id: expect.any(String) }]);
-    const [invokeConfigId] = idsOfType(template, 'AWS::Lambda::EventInvokeConfig');
+    const invokeConfigId = idsOfType(template, 'AWS::Lambda::EventInvokeConfig').find((id) => id.startsWith('Replay'));
     expect(properties(template, invokeConfigId ?? '')).toMatchObject({
       FunctionName: { Ref: 'ReplayLambdaFunction' },
       MaximumRetryAttempts: 0,
@@ -297,13 +299,57 @@ describe('the functions', () => {
   });
 
   it('keep their logs, and the API access log, for 90 days', () => {
-    expect(idsOfType(template, 'AWS::Logs::LogGroup')).toEqual(['DisconnectLogGroup', 'HttpApiLogGroup', 'ReplayLogGroup']);
+    expect(idsOfType(template, 'AWS::Logs::LogGroup')).toEqual(['DisconnectLogGroup', 'HttpApiLogGroup', 'ReconcileLogGroup', 'ReplayLogGroup']);
     for (const id of idsOfType(template, 'AWS::Logs::LogGroup')) {
       expect(properties(template, id)['RetentionInDays']).toBe(90);
     }
     expect(properties(template, 'DisconnectLogGroup')['LogGroupName']).toBe(
       '/aws/lambda/bandwidth-disconnect-recorder-prod-disconnect',
     );
+  });
+});
+
+describe('the reconcile function', () => {
+  const CLIENT_SECRET_PARAMETER = '/bandwidth-disconnect-recorder/prod/bandwidth-client-secret';
+
+  it('sweeps the trailing 3 hours every 15 minutes and the whole 7 days daily, a failed run left to the next one', () => {
+    const schedules = idsOfType(template, 'AWS::Events::Rule')
+      .filter((id) => id.startsWith('Reconcile'))
+      .map((id) => {
+        const rule = properties(template, id);
+        const [target] = rule['Targets'] as { Arn: Json; Input: string }[];
+        return { schedule: rule['ScheduleExpression'], state: rule['State'], arn: target?.Arn, input: JSON.parse(target?.Input ?? 'null') as Json };
+      });
+    const arn = { 'Fn::GetAtt': ['ReconcileLambdaFunction', 'Arn'] };
+    expect(schedules).toEqual([
+      { schedule: 'rate(15 minutes)', state: 'ENABLED', arn, input: { lookbackMinutes: 180, settleMinutes: 15 } },
+      { schedule: 'cron(17 4 * * ? *)', state: 'ENABLED', arn, input: { lookbackMinutes: 10080, settleMinutes: 15 } },
+    ]);
+    const invokeConfigId = idsOfType(template, 'AWS::Lambda::EventInvokeConfig').find((id) => id.startsWith('Reconcile'));
+    expect(properties(template, invokeConfigId ?? '')).toMatchObject({ FunctionName: { Ref: 'ReconcileLambdaFunction' }, MaximumRetryAttempts: 0 });
+    expect(properties(template, 'ReconcileLambdaFunction')).toMatchObject({ Handler: 'handlers/reconcile.handler', Timeout: 900 });
+  });
+
+  it('reads the Bandwidth client secret from its SSM parameter at run time, never from the environment', () => {
+    const variables = environment('ReconcileLambdaFunction');
+    expect(variables).toMatchObject({ BW_CLIENT_SECRET_PARAMETER: CLIENT_SECRET_PARAMETER, BW_ACCOUNT_ID: '', BW_CLIENT_ID: '' });
+    expect(variables).not.toHaveProperty('BW_CLIENT_SECRET');
+    for (const functionId of ['DisconnectLambdaFunction', 'ReplayLambdaFunction']) {
+      expect(environment(functionId)).not.toHaveProperty('BW_CLIENT_SECRET_PARAMETER');
+    }
+  });
+
+  it('may write its own logs, read and put items in its table, and read its one parameter', () => {
+    expect(roleStatements(template, 'ReconcileRole')).toEqual([
+      { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: ['ReconcileLogGroup.Arn'] },
+      { Sid: 'BackfillDisconnects', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: ['DisconnectsTable.Arn'] },
+      {
+        Sid: 'ReadBandwidthClientSecret',
+        Effect: 'Allow',
+        Action: ['ssm:GetParameter'],
+        Resource: [`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${CLIENT_SECRET_PARAMETER}`],
+      },
+    ]);
   });
 });
 
@@ -352,6 +398,7 @@ describe('alarms', () => {
     const namespace = 'BandwidthDisconnectRecorder/prod';
     expect(watched).toEqual([
       { id: 'ApiThrottledAlarm', metric: `${namespace} ApiThrottled`, dimensions: [] },
+      { id: 'BackfilledCallsAlarm', metric: `${namespace} BackfilledCalls`, dimensions: [] },
       {
         id: 'DisconnectErrorsAlarm',
         metric: 'AWS/Lambda Errors',
@@ -363,6 +410,11 @@ describe('alarms', () => {
         dimensions: [{ Name: 'FunctionName', Value: { Ref: 'DisconnectLambdaFunction' } }],
       },
       { id: 'ParkedCallbacksAlarm', metric: `${namespace} ParkedCallbacks`, dimensions: [] },
+      {
+        id: 'ReconcileErrorsAlarm',
+        metric: 'AWS/Lambda Errors',
+        dimensions: [{ Name: 'FunctionName', Value: { Ref: 'ReconcileLambdaFunction' } }],
+      },
       { id: 'RejectedCallbacksAlarm', metric: `${namespace} RejectedCallbacks`, dimensions: [] },
       {
         id: 'ReplayErrorsAlarm',
@@ -400,6 +452,11 @@ describe('alarms', () => {
       Unit: 'Count',
     });
     expect(filters).toEqual({
+      BackfilledCallsMetric: {
+        logGroup: { Ref: 'ReconcileLogGroup' },
+        pattern: '{ $.message = "reconcile" }',
+        metric: { ...metric('BackfilledCalls'), MetricValue: '$.backfilled' },
+      },
       ParkedCallbacksMetric: {
         logGroup: { Ref: 'DisconnectLogGroup' },
         pattern: '{ ($.message = "disconnect callback") && ($.outcome = "parked") }',

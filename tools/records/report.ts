@@ -2,7 +2,7 @@ import type { StoredRecord } from './recorded-disconnects.ts';
 import type { TimeRange } from './time-range.ts';
 
 /** The attributes a report reads; the Query asks for these only. */
-export const REPORT_ATTRIBUTES = ['cause', 'direction', 'answered', 'durationSeconds', 'errorMessage'] as const;
+export const REPORT_ATTRIBUTES = ['cause', 'direction', 'answered', 'durationSeconds', 'errorMessage', 'recordedFrom'] as const;
 
 /** Shown for records without a cause or direction (Bandwidth marks no field as required). */
 export const NONE = '(none)';
@@ -37,6 +37,8 @@ export interface Report {
   /** Absent when no answered call has a duration. */
   duration?: DurationSummary;
   topErrorMessages: Count[];
+  /** How the records were written: by the callback, or backfilled by reconciliation from Bandwidth's call list. */
+  recordedFrom: { callback: number; callList: number };
   waiting: WaitingForReplay;
 }
 
@@ -69,6 +71,7 @@ function label(value: unknown): string {
 export class ReportTally {
   private records = 0;
   private answered = 0;
+  private backfilled = 0;
   private readonly causes = new Map<string, number>();
   private readonly directions = new Map<string, number>();
   private readonly errorMessages = new Map<string, number>();
@@ -76,6 +79,7 @@ export class ReportTally {
 
   add(record: StoredRecord): void {
     this.records += 1;
+    if (record['recordedFrom'] === 'call-list') this.backfilled += 1;
     increment(this.causes, label(record['cause']));
     increment(this.directions, label(record['direction']));
     if (record['answered'] === true) {
@@ -99,6 +103,7 @@ export class ReportTally {
       neverAnswered: this.records - this.answered,
       ...(duration === undefined ? {} : { duration }),
       topErrorMessages: ranked(this.errorMessages).slice(0, topErrors),
+      recordedFrom: { callback: this.records - this.backfilled, callList: this.backfilled },
       waiting,
     };
   }

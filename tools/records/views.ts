@@ -44,6 +44,12 @@ export function viewRecord(record: StoredRecord): string {
   const recorder = RECORDER_ATTRIBUTES.filter((name) => name in record);
   const rows = [...known, ...unknown].map((name) => [name, cell(record[name])]);
   const lines = renderTable([...rows, ['', ''], ...recorder.map((name) => [name, cell(record[name])])]);
+  lines.push(
+    '',
+    record['recordedFrom'] === 'call-list'
+      ? "Recorded from Bandwidth's call list by reconciliation: no callback came (docs/records.md says what it lacks)."
+      : 'Recorded from the callback.',
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -121,6 +127,17 @@ export function viewReport(report: Report): string {
         ),
       );
     }
+    lines.push(
+      '',
+      ...renderTable(
+        [
+          ['RECORDED FROM', 'COUNT', '%'],
+          ['callback', count(report.recordedFrom.callback), percent(report.recordedFrom.callback, report.records)],
+          ["call list (backfilled)", count(report.recordedFrom.callList), percent(report.recordedFrom.callList, report.records)],
+        ],
+        ['left', 'right', 'right'],
+      ),
+    );
     if (report.topErrorMessages.length > 0) {
       lines.push(
         '',

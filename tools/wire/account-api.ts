@@ -4,9 +4,10 @@
  * endpoint), or with a legacy API user's Basic auth, which Bandwidth has deprecated.
  */
 import { statusCallbackPatchXml, type StatusCallbackSettings, xmlElementText } from './application-callbacks.ts';
+import { basicAuthorization, BandwidthTokenClient, DEFAULT_TOKEN_URL } from '../../lambda/adapters/bandwidth-token.ts';
 
 export const ACCOUNT_API = 'https://dashboard.bandwidth.com/api';
-export const TOKEN_URL = 'https://api.bandwidth.com/api/v1/oauth2/token';
+export const TOKEN_URL = DEFAULT_TOKEN_URL;
 
 export type AccountApiAuth =
   | { kind: 'client-credentials'; clientId: string; clientSecret: string }
@@ -32,10 +33,6 @@ export class AccountApiError extends Error {
 
 const USER_AGENT = 'bandwidth-disconnect-recorder-wire';
 
-function basic(username: string, password: string): string {
-  return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
-}
-
 /** Bandwidth's XML errors carry `<Description>` (and `<ErrorCode>`); anything else is shown as status only. */
 function errorDetail(body: string): string {
   const description = xmlElementText(body, 'Description');
@@ -46,39 +43,24 @@ function errorDetail(body: string): string {
 
 export class BandwidthAccountApi {
   private readonly timeoutMs: number;
+  /** The Authorization header: a cached Bearer token (client credentials), or the API user's Basic auth. */
+  private readonly authorization: () => Promise<string>;
 
   constructor(private readonly options: AccountApiOptions) {
     this.timeoutMs = options.timeoutMs ?? 15_000;
-  }
-
-  private async authorization(): Promise<string> {
-    const { auth } = this.options;
-    if (auth.kind === 'api-user') return basic(auth.username, auth.password);
-    const response = await fetch(this.options.tokenUrl, {
-      method: 'POST',
-      headers: {
-        Authorization: basic(auth.clientId, auth.clientSecret),
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Accept: 'application/json',
-        'User-Agent': USER_AGENT,
-      },
-      body: 'grant_type=client_credentials',
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
-    const text = await response.text();
-    if (!response.ok) {
-      throw new AccountApiError(`Bandwidth refused the API credentials (token endpoint answered ${response.status})`, response.status);
+    const { auth } = options;
+    if (auth.kind === 'api-user') {
+      const header = basicAuthorization(auth.username, auth.password);
+      this.authorization = () => Promise.resolve(header);
+    } else {
+      const tokens = new BandwidthTokenClient({
+        tokenUrl: options.tokenUrl,
+        credentials: { clientId: auth.clientId, clientSecret: auth.clientSecret },
+        timeoutMs: this.timeoutMs,
+        userAgent: USER_AGENT,
+      });
+      this.authorization = () => tokens.authorization();
     }
-    let token: unknown;
-    try {
-      token = (JSON.parse(text) as { access_token?: unknown }).access_token;
-    } catch {
-      token = undefined;
-    }
-    if (typeof token !== 'string' || token === '') {
-      throw new AccountApiError('Bandwidth\'s token endpoint answered without an access_token', response.status);
-    }
-    return `Bearer ${token}`;
   }
 
   /**

@@ -119,6 +119,9 @@ const schema = {
     },
     "expiresAt": {
       "$ref": "#/definitions/reserved"
+    },
+    "recordedFrom": {
+      "$ref": "#/definitions/reserved"
     }
   },
   "definitions": {

@@ -16,13 +16,15 @@ export interface RecorderAttributes {
   endedDay: string;
   /** Epoch seconds after which DynamoDB TTL may delete the record; only when a retention is configured. */
   expiresAt?: number;
+  /** Only on an item written by reconciliation from Bandwidth's call list: `call-list`. A callback's item has none. */
+  recordedFrom?: 'call-list';
 }
 
 export type DisconnectRecord = DisconnectCallback & RecorderAttributes;
 
 /** The recorder's own attribute names; the schema forbids them in a callback, so nothing Bandwidth sent is overwritten. */
 export const RECORDER_ATTRIBUTES = [
-  'receivedAt', 'answered', 'durationSeconds', 'ringSeconds', 'endedAt', 'endedDay', 'expiresAt',
+  'receivedAt', 'answered', 'durationSeconds', 'ringSeconds', 'endedAt', 'endedDay', 'expiresAt', 'recordedFrom',
 ] as const satisfies readonly (keyof RecorderAttributes)[];
 
 function instant(value: unknown): number | undefined {

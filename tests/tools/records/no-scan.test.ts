@@ -92,7 +92,7 @@ describe('what the records commands ask of DynamoDB', () => {
     expect(run.code).toBe(0);
     expect(seen.map((request) => request.operation)).toEqual(['Query', 'Query', 'Query']);
     const names = Object.values(seen[0]?.body['ExpressionAttributeNames'] as Record<string, string>);
-    expect(names.sort()).toEqual(['answered', 'cause', 'direction', 'durationSeconds', 'endedAt', 'endedDay', 'errorMessage']);
+    expect(names.sort()).toEqual(['answered', 'cause', 'direction', 'durationSeconds', 'endedAt', 'endedDay', 'errorMessage', 'recordedFrom']);
   });
 
   it('a report over weeks reads each day once, several at a time, and counts every record once', async () => {

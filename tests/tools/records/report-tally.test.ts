@@ -19,6 +19,14 @@ describe('percentiles (nearest rank)', () => {
 });
 
 describe('a report tally', () => {
+  it('counts records by how they were recorded: by their callback, or backfilled from the call list', () => {
+    const tally = new ReportTally();
+    tally.add({ callId: 'a', cause: 'hangup' });
+    tally.add({ callId: 'b', cause: 'hangup', recordedFrom: 'call-list' });
+    tally.add({ callId: 'c', cause: 'busy' });
+    expect(tally.report(RANGE, NO_BUCKET, 10).recordedFrom).toEqual({ callback: 2, callList: 1 });
+  });
+
   it('counts records without cause or direction, or with empty ones, under (none)', () => {
     const tally = new ReportTally();
     tally.add({ callId: 'a' });

@@ -45,6 +45,7 @@ describe('records report', () => {
         { name: 'Application error: BXML fetch failed with HTTP 500', count: 6 },
         { name: 'SIP 503 Service Unavailable', count: 3 },
       ],
+      recordedFrom: { callback: 360, callList: 0 },
       waiting: { bucket: stores.bucket, parked: 3, quarantined: 2 },
     });
   });

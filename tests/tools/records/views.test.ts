@@ -45,7 +45,13 @@ describe('terminal text', () => {
 
   it('shows unknown fields after the documented ones and before the recorder attributes', () => {
     const lines = viewRecord({ receivedAt: 'r', zeta: 1, callId: 'c', cause: 'busy', alpha: { nested: true } }).split('\n');
-    expect(lines).toEqual(['callId      c', 'cause       busy', 'alpha       {"nested":true}', 'zeta        1', '', 'receivedAt  r', '']);
+    expect(lines).toEqual(['callId      c', 'cause       busy', 'alpha       {"nested":true}', 'zeta        1', '', 'receivedAt  r', '', 'Recorded from the callback.', '']);
+  });
+
+  it('says when a record was backfilled from the call list rather than written by its callback', () => {
+    const text = viewRecord({ callId: 'c', cause: 'hangup', receivedAt: 'r', recordedFrom: 'call-list' });
+    expect(text).toContain('recordedFrom  call-list');
+    expect(text).toContain("Recorded from Bandwidth's call list by reconciliation: no callback came");
   });
 });
 

@@ -1,0 +1,186 @@
+/**
+ * Bandwidth's Voice API call list, `GET {apiBase}/accounts/{accountId}/calls` ("Retrieve Call Information By
+ * Query"): the calls that started in a time range, every page, following `Link: <…>; rel="next"`. Each request
+ * has its own time limit; 429 and 5xx answers (and a request that failed or timed out) are retried with
+ * exponential back-off, or after the `Retry-After` Bandwidth gives; the caller's signal bounds the whole run.
+ */
+import type { ListedCall } from '../domain/stored-record/backfilled-record.ts';
+import { BandwidthApiError, type BandwidthTokenClient, reason } from './bandwidth-token.ts';
+
+export const DEFAULT_VOICE_API_URL = 'https://voice.bandwidth.com/api/v2';
+/** Bandwidth returns at most this many calls for one query, however many pages it takes. */
+export const MAX_CALLS_PER_QUERY = 10_000;
+
+export interface StartTimeRange {
+  /** Calls that started at or after this instant… */
+  from: Date;
+  /** …and at or before this one. */
+  to: Date;
+}
+
+export interface CallListOptions {
+  apiBase: string;
+  accountId: string;
+  tokens: BandwidthTokenClient;
+  /** 1–1000, Bandwidth's default and maximum 1000. */
+  pageSize?: number;
+  /** One request, to the end of its answer. */
+  requestTimeoutMs?: number;
+  /** Per page, the first one included. */
+  maxAttempts?: number;
+  /** The first back-off; it doubles with each retry (full jitter). */
+  backoffMs?: number;
+  /** No wait between attempts is longer than this, whatever Retry-After asks. */
+  maxWaitMs?: number;
+}
+
+export interface CallQuery {
+  calls: ListedCall[];
+  /** How many requests it took (pages and retries), for the run's report and cost. */
+  requests: number;
+}
+
+/** Hand-written: one header, one relation; a library for RFC 8288 would cost more than these lines. */
+export function nextLink(header: string | null): string | undefined {
+  if (header === null) return undefined;
+  for (const link of header.split(/,(?=\s*<)/)) {
+    const match = /^\s*<([^>]*)>(.*)$/.exec(link);
+    if (match !== null && /;\s*rel\s*=\s*"?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/i.test(match[2] ?? '')) return match[1];
+  }
+  return undefined;
+}
+
+/** Retry-After in seconds or as an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted === true) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function isListedCall(value: unknown): value is ListedCall {
+  return typeof value === 'object' && value !== null && typeof (value as { callId?: unknown }).callId === 'string' &&
+    (value as { callId: string }).callId !== '';
+}
+
+export class BandwidthCallList {
+  private readonly origin: string;
+  private readonly base: string;
+
+  constructor(private readonly options: CallListOptions) {
+    this.base = options.apiBase.replace(/\/+$/, '');
+    this.origin = new URL(this.base).origin;
+  }
+
+  /** The account's calls that started in the range: every page of one query (Bandwidth stops at MAX_CALLS_PER_QUERY). */
+  async query(range: StartTimeRange, signal?: AbortSignal): Promise<CallQuery> {
+    const first = new URL(`${this.base}/accounts/${encodeURIComponent(this.options.accountId)}/calls`);
+    first.searchParams.set('minStartTime', range.from.toISOString());
+    first.searchParams.set('maxStartTime', range.to.toISOString());
+    first.searchParams.set('pageSize', String(this.options.pageSize ?? 1000));
+    const calls: ListedCall[] = [];
+    let requests = 0;
+    let url: string | undefined = first.toString();
+    while (url !== undefined) {
+      const page = await this.page(url, signal);
+      requests += page.requests;
+      calls.push(...page.calls);
+      url = page.next;
+      // The bearer token goes only where the calls are: a next link elsewhere is refused, not followed.
+      if (url !== undefined && new URL(url, this.base).origin !== this.origin) {
+        throw new BandwidthApiError(`Bandwidth's next-page link leaves ${this.origin}: ${url}`, 'answer');
+      }
+      if (url !== undefined) url = new URL(url, this.base).toString();
+    }
+    return { calls, requests };
+  }
+
+  private async page(url: string, signal: AbortSignal | undefined): Promise<{ calls: ListedCall[]; next: string | undefined; requests: number }> {
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    let refreshedToken = false;
+    for (let attempt = 1; ; attempt += 1) {
+      let response: Response;
+      let body: string;
+      try {
+        const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 15_000);
+        const authorization = await this.options.tokens.authorization(signal);
+        response = await fetch(url, {
+          headers: { Authorization: authorization, Accept: 'application/json', 'User-Agent': 'bandwidth-disconnect-recorder' },
+          signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
+        });
+        body = await response.text();
+      } catch (error) {
+        if (error instanceof BandwidthApiError || signal?.aborted === true || attempt >= maxAttempts) {
+          throw error instanceof BandwidthApiError
+            ? error
+            : new BandwidthApiError(`Bandwidth's Voice API ${this.origin} is unreachable: ${reason(signal?.reason ?? error)}`, 'unreachable');
+        }
+        await sleep(this.backoff(attempt, undefined), signal);
+        continue;
+      }
+      if (response.status === 401 && !refreshedToken) {
+        // Revoked or expired early: one new token, then the answer stands.
+        refreshedToken = true;
+        this.options.tokens.invalidate();
+        continue;
+      }
+      if (response.status === 401 || response.status === 403) {
+        throw new BandwidthApiError(
+          `Bandwidth refused to list the calls of account ${this.options.accountId} (HTTP ${response.status}); check BW_ACCOUNT_ID and that the API credentials have Voice access`,
+          'credentials',
+          response.status,
+        );
+      }
+      if (response.status === 429 || response.status >= 500) {
+        if (attempt >= maxAttempts) {
+          throw new BandwidthApiError(
+            `Bandwidth's Voice API answered ${response.status} ${maxAttempts} times in a row; try again later`,
+            response.status === 429 ? 'answer' : 'unreachable',
+            response.status,
+          );
+        }
+        await sleep(this.backoff(attempt, retryAfterMs(response.headers.get('retry-after'))), signal);
+        continue;
+      }
+      if (!response.ok) {
+        throw new BandwidthApiError(`Bandwidth's Voice API answered ${response.status} to ${url}: ${body.slice(0, 300)}`, 'answer', response.status);
+      }
+      let calls: unknown;
+      try {
+        calls = JSON.parse(body);
+      } catch {
+        calls = undefined;
+      }
+      if (!Array.isArray(calls) || !calls.every(isListedCall)) {
+        throw new BandwidthApiError("Bandwidth's Voice API answered something other than a list of calls", 'answer', response.status);
+      }
+      return { calls, next: nextLink(response.headers.get('link')), requests: attempt };
+    }
+  }
+
+  private backoff(attempt: number, asked: number | undefined): number {
+    const max = this.options.maxWaitMs ?? 30_000;
+    if (asked !== undefined) return Math.min(asked, max);
+    const base = this.options.backoffMs ?? 500;
+    return Math.min(max, Math.random() * base * 2 ** (attempt - 1));
+  }
+}
