@@ -114,9 +114,10 @@ export const logger: Logger = {
 
 /**
  * A phone number in any common spelling: E.164, digits grouped by spaces, dots or dashes, an area code in
- * parentheses, inside `tel:` and `sip:` URIs. Not inside a longer word (ids, hex), so call ids stay readable.
+ * parentheses, inside `tel:` and `sip:` URIs. Not inside a longer word or dashed id (call ids, trace ids, hex), so
+ * those stay readable.
  */
-const PHONE = /(?<![\w.+-])\+?(?:\(\d{1,4}\)|\d)(?:[ .-]?(?:\(\d{1,4}\)|\d)){5,}(?!\w)/g;
+const PHONE = /(?<![\w.+-])\+?(?:\(\d{1,4}\)|\d)(?:[ .-]?(?:\(\d{1,4}\)|\d)){5,}(?![\w-])/g;
 /** A JSON string literal of a serialised line: masking happens inside these only, so the line stays JSON. */
 const JSON_STRING = /"(?:[^"\\]|\\.)*"/g;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -40,6 +40,9 @@ const TYPE_WORDS: Readonly<Record<string, string>> = {
   null: 'null',
 };
 
+const TIME_WORDS =
+  'must be an ISO 8601 date-time with seconds and a time zone, such as 2026-11-20T15:58:04.911Z (or null or empty)';
+
 /** Ajv's `params.type` ("string,null") in words: "a string or null". */
 function typeWords(type: unknown): string {
   return String(type)
@@ -86,11 +89,10 @@ export function describeErrors(errors: readonly ErrorObject[]): string[] {
       case 'maxUtf8Bytes': words = `must be at most ${String(params['limit'])} bytes of UTF-8`; break;
       case 'minimum': words = `must be at least ${String(params['limit'])}`; break;
       case 'maximum': words = `must be at most ${String(params['limit'])}`; break;
+      // date-time is the schema's only other format; a time's anyOf says the same.
       case 'format':
-        words = params['format'] === 'uri' ? 'must be a URI' : `must be ${String(params['format'])}`;
-        break;
       case 'anyOf':
-        words = 'must be an ISO 8601 date-time with seconds and a time zone, such as 2026-11-20T15:58:04.911Z (or null or empty)';
+        words = params['format'] === 'uri' ? 'must be a URI' : TIME_WORDS;
         break;
       case 'enum': words = `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`; break;
       case 'not': words = 'is reserved for the recorder and cannot be sent'; break;
