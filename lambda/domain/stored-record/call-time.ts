@@ -2,7 +2,7 @@
  * Bandwidth's times read as instants, in every ISO 8601 form a callback may carry: fractional seconds of any length
  * (`.` or `,`), offsets `Z`, `±HH`, `±HHMM`, `±HH:MM`, times without seconds (`2022-06-17T22:20Z`), and the leap
  * second (`…T23:59:60Z`). Hand-written because no small parser fits: date-fns' parseISO refuses second 60, and the
- * Temporal polyfill (which reads it) costs 57 KB and ~9 ms of module init (docs/performance.md).
+ * Temporal polyfill (which reads it) costs 57 KB and ~9 ms of module init (measured: docs/records.md).
  */
 
 /** A time read: `ms` on the POSIX clock (a leap second counts as the next second's start), and its UTC text. */
