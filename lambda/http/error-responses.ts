@@ -1,7 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { ApiGatewayEvent, ApiGatewayResult } from './api-gateway.ts';
 import { logger } from '../log/logger.ts';
-import { MAX_NESTING } from '../domain/stored-record/storable.ts';
+import { CallbackRefused } from '../domain/callback/validate.ts';
+import { RequestRejected } from './request-rejected.ts';
 
 interface ExposedError {
   statusCode: number;
@@ -23,7 +24,7 @@ const BODY_PARSER = '@middy/http-json-body-parser';
  * middy's body parser says what it rejected in `cause` (its package, the raw body or the forbidden key, the
  * JSON.parse message). Turned into plain words here; never the raw body or JSON.parse's message, which quotes it.
  */
-function causeDetails(message: string, cause: unknown): string[] {
+function causeDetails(message: string, cause: unknown, maxNesting: number | undefined): string[] {
   if (typeof cause !== 'object' || cause === null) return [];
   const { package: from, data, message: parseError } = cause as { package?: unknown; data?: unknown; message?: unknown };
   if (from !== BODY_PARSER) return [];
@@ -36,16 +37,34 @@ function causeDetails(message: string, cause: unknown): string[] {
   if (data === undefined || data === null || (typeof data === 'string' && data.trim() === '')) return ['the body is empty'];
   // Valid JSON nested a few thousand levels deep overflows JSON.parse's reviver (middy's prototype guard).
   if (typeof parseError === 'string' && parseError.includes('call stack')) {
-    return [`the body is nested too deeply to read (DynamoDB stores at most ${MAX_NESTING} levels)`];
+    const limit = maxNesting === undefined ? '' : ` (DynamoDB stores at most ${maxNesting} levels)`;
+    return [`the body is nested too deeply to read${limit}`];
   }
   return ['the body is not valid JSON'];
 }
 
 /**
- * Every error becomes the JSON error contract: `{"error": "...", "details": [...]}` with
- * `Content-Type: application/json`. Unexpected errors are logged and answered 500 without their message or stack.
+ * A callback the domain refused is a 422 naming its problems. Placed innermost, so every step that answers or keeps
+ * a rejected callback (keep-rejected.ts, errorResponses) sees the HTTP answer, not the domain's error.
  */
-export function errorResponses(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
+export function callbackRefusals(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
+  return {
+    onError(request) {
+      const { error } = request;
+      if (error instanceof CallbackRefused) {
+        request.error = new RequestRejected(422, error.message, error.problems);
+      }
+    },
+  };
+}
+
+/**
+ * Every error becomes the JSON error contract: `{"error": "...", "details": [...]}` with
+ * `Content-Type: application/json`. `maxNesting`, the store's nesting limit, is named when a body is too deep to read
+ * (passed in by the entry point, which knows the domain's limit).
+ * Unexpected errors are logged and answered 500 without their message or stack.
+ */
+export function errorResponses({ maxNesting }: { maxNesting?: number } = {}): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
   return {
     onError(request) {
       const { error } = request;
@@ -54,7 +73,7 @@ export function errorResponses(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResul
       let headers: Readonly<Record<string, string>> = {};
       if (isExposed(error)) {
         statusCode = error.statusCode;
-        body = { error: error.message, details: error.details ?? causeDetails(error.message, error.cause) };
+        body = { error: error.message, details: error.details ?? causeDetails(error.message, error.cause, maxNesting) };
         headers = error.headers ?? {};
       } else {
         logger.error('unexpected error', { error: error instanceof Error ? error : String(error) });

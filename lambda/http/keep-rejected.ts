@@ -27,9 +27,8 @@ export function keepRejected(
 ): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
   return {
     before({ event }) {
-      const body = event.body ?? '';
-      const text = event.isBase64Encoded === true ? Buffer.from(body, 'base64').toString('utf8') : body;
-      inputs.set(event, { form: httpMethod(event) === 'GET' ? 'query' : 'json', body: text });
+      // Text already: body-text.ts decoded a base64 body.
+      inputs.set(event, { form: httpMethod(event) === 'GET' ? 'query' : 'json', body: event.body ?? '' });
     },
     async onError({ event, error }) {
       const input = inputs.get(event);

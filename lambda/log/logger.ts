@@ -4,7 +4,7 @@
  * neither prefixes nor re-wraps them in either log format. Hand-written because the benchmark measured the
  * libraries' price (docs/performance.md): Powertools Logger ~6.5 ms of module init (most of the recorder's 10%
  * init budget over a bare handler) and ~2x the CPU per line; pino ~10 ms of init. This costs ~0 at init and one
- * JSON.stringify and one write per line.
+ * JSON.stringify, one masking pass (phone numbers, maskPhoneNumber) and one write per line.
  */
 
 type Attributes = Readonly<Record<string, unknown>>;
@@ -96,7 +96,7 @@ function write(level: 'INFO' | 'WARN' | 'ERROR', stream: NodeJS.WriteStream, mes
   } catch {
     line = JSON.stringify(entry, safeReplacer());
   }
-  stream.write(`${line}\n`);
+  stream.write(`${maskText(line)}\n`);
 }
 
 export interface Logger {
@@ -113,10 +113,48 @@ export const logger: Logger = {
 };
 
 /**
- * Phone numbers never reach the logs whole: `+15552222222` → `+1555***2222`, also inside SIP URIs.
- * Names such as `Anonymous` carry no number and stay as they are.
+ * What may be a phone number in any common spelling: E.164, digits grouped by spaces, dots or dashes, an area code
+ * in parentheses, inside `tel:` and `sip:` URIs. One pass over the whole serialised line (cheaper than walking its
+ * attributes, measured in docs/performance.md); maskAt then leaves alone what is part of an id and JSON's own numbers.
+ */
+const CANDIDATE = /\+?\(?\d[\d ().-]{5,}\d/g;
+/** A candidate touching one of these is part of a longer word or dashed id (call ids, trace ids, hex, times). */
+const ID_CHAR = /[\w.-]/;
+const BARE_NUMBER = /^\d+$/;
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function maskDigits(spelled: string): string {
+  const digits = spelled.replace(/\D/g, '');
+  if (digits.length < 7 || DATE.test(spelled)) return spelled;
+  // At least 3 digits hidden, the last 4 shown: +1 (555) 111-2222 → +1555***2222.
+  const head = Math.min(4, digits.length - 7);
+  return `${spelled.startsWith('+') ? '+' : ''}${digits.slice(0, head)}***${digits.slice(-4)}`;
+}
+
+function maskAt(candidate: string, offset: number, text: string): string {
+  const before = text[offset - 1];
+  const after = text[offset + candidate.length];
+  if ((before !== undefined && ID_CHAR.test(before)) || (after !== undefined && ID_CHAR.test(after))) return candidate;
+  // A JSON number of the line (`"expiresAt":1790000000,`): masking it would break the line; numbers sent as
+  // numbers are masked as text by maskPhoneNumber where they are logged.
+  const bare = (before === ':' || before === ',' || before === '[') && (after === ',' || after === '}' || after === ']');
+  if (bare && BARE_NUMBER.test(candidate)) return candidate;
+  return maskDigits(candidate);
+}
+
+function maskText(text: string): string {
+  return text.replace(CANDIDATE, maskAt);
+}
+
+/**
+ * Phone numbers never reach the logs whole: `+15552222222` → `+1555***2222`, also spelled with spaces, dashes,
+ * dots or parentheses and inside `tel:`/`sip:` URIs; a number sent as a JSON number is masked as text. Names such as
+ * `Anonymous` carry no number and stay as they are. (Every line is masked again as it is written.)
  */
 export function maskPhoneNumber(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  return value.replace(/\+?\d{7,}/g, (digits) => `${digits.slice(0, digits.startsWith('+') ? 5 : 4)}***${digits.slice(-4)}`);
+  if (typeof value === 'number' && Number.isInteger(value)) {
+    const masked = maskDigits(String(value));
+    return masked === String(value) ? value : masked;
+  }
+  return typeof value === 'string' ? maskText(value) : value;
 }

@@ -5,7 +5,7 @@
  * once the table holds its call; everything else stays in the bucket for the next run.
  */
 import { jsonParseProtectProto } from '@middy/util';
-import { validateCallback } from '../domain/callback/validate.ts';
+import { CallbackRefused, validateCallback } from '../domain/callback/validate.ts';
 import { type DisconnectRecord, toDisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
 import type { DisconnectsTable } from '../adapters/disconnects-table.ts';
 import type { ParkedCallback, ParkedCallbacks, ParkedKind } from '../adapters/parked-callbacks.ts';
@@ -53,7 +53,7 @@ const LISTED_FAILURES = 100;
 
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const details = (error as { details?: unknown }).details;
+  const details = error instanceof CallbackRefused ? error.problems : (error as { details?: unknown }).details;
   const listed = Array.isArray(details) && details.length > 0 ? `: ${details.map(String).join('; ')}` : '';
   return `${error.message}${listed}`.slice(0, 1_000);
 }
@@ -70,8 +70,8 @@ export function recordFromParked(parked: ParkedCallback, retentionDays?: number)
   } catch (error) {
     throw new Error(`the body is not usable JSON: ${describe(error)}`);
   }
-  const callback = validateCallback(value, parked.input.form);
-  return toDisconnectRecord(callback, new Date(parked.receivedAt), retentionDays);
+  const { callback, specDeviations } = validateCallback(value, parked.input.form);
+  return toDisconnectRecord(callback, new Date(parked.receivedAt), retentionDays, specDeviations);
 }
 
 type Result =

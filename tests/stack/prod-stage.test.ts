@@ -437,7 +437,7 @@ describe('alarms', () => {
     }
   });
 
-  it('count parked and rejected callbacks from the recorder\'s log, and throttled requests from the access log', () => {
+  it('count parked, rejected and off-spec callbacks from the recorder\'s log, and throttled requests from the access log', () => {
     const filters = Object.fromEntries(
       idsOfType(template, 'AWS::Logs::MetricFilter').map((id) => {
         const filter = properties(template, id);
@@ -466,6 +466,11 @@ describe('alarms', () => {
         logGroup: { Ref: 'DisconnectLogGroup' },
         pattern: '{ ($.message = "disconnect callback") && ($.outcome = "rejected") }',
         metric: metric('RejectedCallbacks'),
+      },
+      SpecDeviationsMetric: {
+        logGroup: { Ref: 'DisconnectLogGroup' },
+        pattern: '{ $.message = "disconnect callback off spec" }',
+        metric: metric('SpecDeviations'),
       },
       ApiThrottledMetric: {
         logGroup: { Ref: 'HttpApiLogGroup' },

@@ -1,8 +1,10 @@
 /**
  * Build-time step: turns schemas/disconnect.schema.json (the single source of truth) into
- *  - lambda/domain/callback/validate-json-body.generated.cjs: the Ajv standalone validator (no Ajv compiler at run time);
+ *  - lambda/domain/callback/validate-tiers.generated.cjs: the Ajv standalone validators of the two tiers, record
+ *    (refuses) and spec (names deviations), from the one schema's `specTier` marks (no Ajv compiler at run time);
  *  - lambda/domain/callback/query-form-types.generated.ts: the typed (non-string) fields, for the GET form;
- *  - lambda/domain/callback/disconnect-callback.generated.ts: the DisconnectCallback type, derived with json-schema-to-ts.
+ *  - lambda/domain/callback/disconnect-callback.generated.ts: the DisconnectCallback type, derived with json-schema-to-ts
+ *    (spec-tier fields `unknown`: a stored record may hold anything there).
  * `npm run generate` rewrites them; a test fails when they are stale.
  */
 import { writeFileSync } from 'node:fs';

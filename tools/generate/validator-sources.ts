@@ -7,6 +7,9 @@ import addFormats from 'ajv-formats';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const schemaPath = 'schemas/disconnect.schema.json';
 
+/** The schema's annotation for a property of the spec tier: a deviation there is stored and named, not refused. */
+export const SPEC_TIER = 'specTier';
+
 /** `maxUtf8Bytes`: JSON Schema's maxLength counts characters, DynamoDB's key limit counts UTF-8 bytes. */
 const maxUtf8Bytes: KeywordDefinition = {
   keyword: 'maxUtf8Bytes',
@@ -22,7 +25,7 @@ const maxUtf8Bytes: KeywordDefinition = {
   },
 };
 
-/** The Ajv the validator is generated with; `coerceTypes` only for tests comparing the GET form's typing with Ajv's. */
+/** The Ajv the validators are generated with; `coerceTypes` only for tests comparing the GET form's typing with Ajv's. */
 export function recorderAjv(coerceTypes: boolean): Ajv {
   const ajv = new Ajv({
     allErrors: true,
@@ -32,17 +35,45 @@ export function recorderAjv(coerceTypes: boolean): Ajv {
     messages: false,
     code: { source: true, lines: false },
   });
-  addFormats(ajv, ['date-time']);
+  addFormats(ajv, ['date-time', 'uri']);
   ajv.addKeyword(maxUtf8Bytes);
   return ajv;
 }
 
-/** The schema as the validator sees it: descriptions document the schema, the validator does not need them. */
-export function validationSchema(schemaText = readFileSync(`${root}${schemaPath}`, 'utf8')): Record<string, unknown> {
-  return JSON.parse(schemaText, (key, value: unknown) => (key === 'description' ? undefined : value)) as Record<
-    string,
-    unknown
-  >;
+type SchemaNode = Record<string, unknown>;
+
+/** The schema as the validators see it: descriptions document the schema, the validators do not need them. */
+export function validationSchema(schemaText = readFileSync(`${root}${schemaPath}`, 'utf8')): SchemaNode {
+  return JSON.parse(schemaText, (key, value: unknown) => (key === 'description' ? undefined : value)) as SchemaNode;
+}
+
+function isSpecTier(property: SchemaNode): boolean {
+  return property[SPEC_TIER] === true;
+}
+
+/** The schema with only the properties `keep` selects, the tier annotation removed (Ajv's strict mode refuses it). */
+function withProperties(schema: SchemaNode, keep: (property: SchemaNode) => boolean, replace?: SchemaNode): SchemaNode {
+  const properties = (schema['properties'] ?? {}) as Record<string, SchemaNode>;
+  const kept: Record<string, SchemaNode> = {};
+  for (const [name, property] of Object.entries(properties)) {
+    const { [SPEC_TIER]: _tier, ...rest } = property;
+    if (keep(property)) kept[name] = rest;
+    else if (replace !== undefined) kept[name] = replace;
+  }
+  return { ...schema, properties: kept };
+}
+
+/**
+ * The two tiers of the one schema:
+ *  - the record tier: what a record cannot do without (the object, eventType, callId, the reserved names);
+ *  - the spec tier: the properties marked `specTier`, each field's type and format as Bandwidth's spec describes it.
+ */
+export function tierSchemas(schema: SchemaNode = validationSchema()): { record: SchemaNode; spec: SchemaNode } {
+  const { $id, required: _required, ...rest } = schema;
+  return {
+    record: { ...withProperties(schema, (property) => !isSpecTier(property)), $id: String($id).replace(/\.schema\.json$/, '.record-tier.schema.json') },
+    spec: { ...withProperties(rest, isSpecTier), $id: String($id).replace(/\.schema\.json$/, '.spec-tier.schema.json') },
+  };
 }
 
 /** The generated files, path → text. Pure, so a test can compare them with what is committed. */
@@ -51,17 +82,24 @@ export function generatedSources(): Record<string, string> {
   const schema = validationSchema(schemaText);
   const header = `// Generated from ${schemaPath} by tools/bin/generate.ts (npm run generate). Do not edit.\n`;
 
+  const tiers = tierSchemas(schema);
   const ajv = recorderAjv(false);
-  const validator = `${header}${standaloneCode(ajv, ajv.compile(schema))}\n`;
+  ajv.addSchema(tiers.record).addSchema(tiers.spec);
+  const validators =
+    `${header}${standaloneCode(ajv, { validateRecordTier: String(tiers.record['$id']), validateSpecTier: String(tiers.spec['$id']) })}\n`;
 
+  // The type a stored record honestly has: the record tier's fields typed, the spec tier's fields possibly anything.
+  const original = JSON.parse(schemaText) as SchemaNode;
+  const typeSchema = withProperties(original, (property) => !isSpecTier(property), {});
   const typeModule =
     `${header}import type { FromSchema } from 'json-schema-to-ts';\n\n` +
-    `const schema = ${schemaText.trim()} as const;\n\n` +
-    `/** A Disconnect callback that passed the schema. */\n` +
+    `const schema = ${JSON.stringify(typeSchema, null, 2)} as const;\n\n` +
+    `/**\n * A Disconnect callback that passed the record tier. The spec tier's fields are \`unknown\`: a callback that\n` +
+    ` * deviates from Bandwidth's spec is stored as sent, so a stored record may hold any JSON value there.\n */\n` +
     `export type DisconnectCallback = FromSchema<typeof schema>;\n`;
 
   // The GET form's values are all text: the fields the schema types otherwise (sipResponseCode), with their types,
-  // so query-form.ts can type them as Ajv's coerceTypes would, before the one validator runs.
+  // so query-form.ts can type them as Ajv's coerceTypes would, before the validators run.
   const typedFields = Object.fromEntries(
     Object.entries(resolvedProperties(schema))
       .map(([name, property]) => [name, typesOf(property)] as const)
@@ -73,13 +111,11 @@ export function generatedSources(): Record<string, string> {
     `export const QUERY_FORM_TYPES: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(typedFields)};\n`;
 
   return {
-    'lambda/domain/callback/validate-json-body.generated.cjs': validator,
+    'lambda/domain/callback/validate-tiers.generated.cjs': validators,
     'lambda/domain/callback/disconnect-callback.generated.ts': typeModule,
     'lambda/domain/callback/query-form-types.generated.ts': typedFieldsModule,
   };
 }
-
-type SchemaNode = Record<string, unknown>;
 
 /** The schema's top-level properties, with local `#/definitions/...` references resolved. */
 function resolvedProperties(schema: SchemaNode): Record<string, SchemaNode> {

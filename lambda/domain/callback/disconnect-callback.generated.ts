@@ -5,7 +5,7 @@ const schema = {
   "$schema": "http://json-schema.org/draft-07/schema#",
   "$id": "https://schemas.bandwidth-disconnect-recorder/disconnect.schema.json",
   "title": "DisconnectCallback",
-  "description": "A Bandwidth Voice Disconnect callback, as Bandwidth really sends it. Tolerant where real traffic varies (Bandwidth marks no field as required and adds fields over time: unknown fields are kept), strict only where strictness protects the store.",
+  "description": "A Bandwidth Voice Disconnect callback, as Bandwidth really sends it. Two tiers: the record tier (eventType, callId, the recorder's reserved names) is what a record cannot do without: a callback failing it is refused and quarantined. Every property marked \"specTier\": true is what Bandwidth's spec describes: a callback deviating there is stored verbatim, the deviations named in its specDeviations attribute. Unknown fields are kept.",
   "type": "object",
   "required": [
     "eventType",
@@ -22,83 +22,23 @@ const schema = {
       "minLength": 1,
       "maxUtf8Bytes": 2048
     },
-    "eventTime": {
-      "$ref": "#/definitions/optionalTime"
-    },
-    "accountId": {
-      "$ref": "#/definitions/id"
-    },
-    "applicationId": {
-      "$ref": "#/definitions/id"
-    },
-    "from": {
-      "$ref": "#/definitions/party"
-    },
-    "to": {
-      "$ref": "#/definitions/party"
-    },
-    "direction": {
-      "description": "\"inbound\" or \"outbound\" as documented; any other value is kept as sent.",
-      "type": "string",
-      "maxLength": 64
-    },
-    "callUrl": {
-      "type": "string",
-      "maxLength": 4096
-    },
-    "enqueuedTime": {
-      "$ref": "#/definitions/optionalTime"
-    },
-    "startTime": {
-      "$ref": "#/definitions/optionalTime"
-    },
-    "answerTime": {
-      "$ref": "#/definitions/optionalTime"
-    },
-    "endTime": {
-      "$ref": "#/definitions/optionalTime"
-    },
-    "cause": {
-      "description": "Why the call ended. The documented list is not exhaustive: any string is accepted.",
-      "type": "string",
-      "maxLength": 256
-    },
-    "errorMessage": {
-      "type": [
-        "string",
-        "null"
-      ],
-      "maxLength": 4096
-    },
-    "errorId": {
-      "type": [
-        "string",
-        "null"
-      ],
-      "maxLength": 256
-    },
-    "tag": {
-      "type": [
-        "string",
-        "null"
-      ],
-      "maxLength": 4096
-    },
-    "sipCallId": {
-      "type": [
-        "string",
-        "null"
-      ],
-      "maxLength": 1024
-    },
-    "sipResponseCode": {
-      "type": [
-        "integer",
-        "null"
-      ],
-      "minimum": 0,
-      "maximum": 999
-    },
+    "eventTime": {},
+    "accountId": {},
+    "applicationId": {},
+    "from": {},
+    "to": {},
+    "direction": {},
+    "callUrl": {},
+    "enqueuedTime": {},
+    "startTime": {},
+    "answerTime": {},
+    "endTime": {},
+    "cause": {},
+    "errorMessage": {},
+    "errorId": {},
+    "tag": {},
+    "sipCallId": {},
+    "sipResponseCode": {},
     "receivedAt": {
       "$ref": "#/definitions/reserved"
     },
@@ -122,6 +62,9 @@ const schema = {
     },
     "recordedFrom": {
       "$ref": "#/definitions/reserved"
+    },
+    "specDeviations": {
+      "$ref": "#/definitions/reserved"
     }
   },
   "definitions": {
@@ -135,7 +78,7 @@ const schema = {
       "maxLength": 1024
     },
     "optionalTime": {
-      "description": "ISO 8601 when present; may be absent, null or the empty string.",
+      "description": "ISO 8601 (RFC 3339: seconds and a time zone) when present; may be absent, null or the empty string.",
       "type": [
         "string",
         "null"
@@ -157,5 +100,8 @@ const schema = {
   }
 } as const;
 
-/** A Disconnect callback that passed the schema. */
+/**
+ * A Disconnect callback that passed the record tier. The spec tier's fields are `unknown`: a callback that
+ * deviates from Bandwidth's spec is stored as sent, so a stored record may hold any JSON value there.
+ */
 export type DisconnectCallback = FromSchema<typeof schema>;

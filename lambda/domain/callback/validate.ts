@@ -1,12 +1,28 @@
 import type { ErrorObject } from 'ajv';
 import type { DisconnectCallback } from './disconnect-callback.generated.ts';
-import validateJsonBody from './validate-json-body.generated.cjs';
+import { validateRecordTier, validateSpecTier } from './validate-tiers.generated.cjs';
 import { QUERY_FORM_TYPES } from './query-form-types.generated.ts';
 import { storabilityProblems } from '../stored-record/storable.ts';
-import { RequestRejected } from '../../http/request-rejected.ts';
 
 export type { DisconnectCallback };
 export type CallbackForm = 'json' | 'query';
+
+/** A callback the record cannot be made from (the record tier): what is wrong, in plain words, one per problem. */
+export class CallbackRefused extends Error {
+  constructor(
+    message: string,
+    readonly problems: readonly string[],
+  ) {
+    super(message);
+    this.name = 'CallbackRefused';
+  }
+}
+
+/** A callback a record can be made from, and how it deviates from Bandwidth's spec (empty when it does not). */
+export interface CallbackVerdict {
+  callback: DisconnectCallback;
+  specDeviations: string[];
+}
 
 /** The causes Bandwidth documents; the list is not exhaustive, so others are accepted (and logged). */
 export const DOCUMENTED_CAUSES: ReadonlySet<string> = new Set([
@@ -23,6 +39,9 @@ const TYPE_WORDS: Readonly<Record<string, string>> = {
   array: 'an array',
   null: 'null',
 };
+
+const TIME_WORDS =
+  'must be an ISO 8601 date-time with seconds and a time zone, such as 2026-11-20T15:58:04.911Z (or null or empty)';
 
 /** Ajv's `params.type` ("string,null") in words: "a string or null". */
 function typeWords(type: unknown): string {
@@ -70,10 +89,12 @@ export function describeErrors(errors: readonly ErrorObject[]): string[] {
       case 'maxUtf8Bytes': words = `must be at most ${String(params['limit'])} bytes of UTF-8`; break;
       case 'minimum': words = `must be at least ${String(params['limit'])}`; break;
       case 'maximum': words = `must be at most ${String(params['limit'])}`; break;
+      // date-time is the schema's only other format; a time's anyOf says the same.
       case 'format':
       case 'anyOf':
-        words = 'must be an ISO 8601 date-time with a time zone, such as 2026-11-20T15:58:04.911Z (or null or empty)';
+        words = params['format'] === 'uri' ? 'must be a URI' : TIME_WORDS;
         break;
+      case 'enum': words = `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`; break;
       case 'not': words = 'is reserved for the recorder and cannot be sent'; break;
       default: words = error.message ?? 'is invalid';
     }
@@ -110,20 +131,23 @@ export function typeQueryForm(fields: Record<string, unknown>): void {
 }
 
 /**
- * The schema's verdict on a parsed callback: the callback, typed, or a 422 naming every failing field.
- * The GET form's values are typed by the schema first (typeQueryForm).
+ * The schema's verdict on a parsed callback, tier by tier. The record tier (a JSON object, eventType, callId, the
+ * reserved names) and what DynamoDB can store refuse it (CallbackRefused, naming every problem); the spec tier only
+ * names its deviations, and the callback is kept as sent. The GET form's values are typed by the schema first
+ * (typeQueryForm).
  */
-export function validateCallback(value: unknown, form: CallbackForm): DisconnectCallback {
+export function validateCallback(value: unknown, form: CallbackForm): CallbackVerdict {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new RequestRejected(422, 'the body is not a JSON object', [`the body must be a JSON object, not ${kindOf(value)}`]);
+    throw new CallbackRefused('the body is not a JSON object', [`the body must be a JSON object, not ${kindOf(value)}`]);
   }
   if (form === 'query') typeQueryForm(value as Record<string, unknown>);
-  if (!validateJsonBody(value)) {
-    throw new RequestRejected(422, 'the callback does not match the Disconnect schema', describeErrors(validateJsonBody.errors ?? []));
+  if (!validateRecordTier(value)) {
+    throw new CallbackRefused('the callback does not match the Disconnect schema', describeErrors(validateRecordTier.errors ?? []));
   }
   const problems = storabilityProblems(value);
   if (problems.length > 0) {
-    throw new RequestRejected(422, 'the callback cannot be stored in DynamoDB', problems);
+    throw new CallbackRefused('the callback cannot be stored in DynamoDB', problems);
   }
-  return value as DisconnectCallback;
+  const specDeviations = validateSpecTier(value) ? [] : describeErrors(validateSpecTier.errors ?? []);
+  return { callback: value as DisconnectCallback, specDeviations };
 }

@@ -25,7 +25,6 @@ const NOT_JSON = 'Invalid or malformed JSON was provided';
 const NOT_OBJECT = 'the body is not a JSON object';
 const SCHEMA = 'the callback does not match the Disconnect schema';
 const UNSTORABLE = 'the callback cannot be stored in DynamoDB';
-const TIME = 'must be an ISO 8601 date-time with a time zone, such as 2026-11-20T15:58:04.911Z (or null or empty)';
 
 /** A POST (HTTP API 2.0) with valid credentials and this body text. */
 const post = (body: string | undefined, headers: Record<string, string> = AUTH): ApiGatewayEvent =>
@@ -91,31 +90,25 @@ const bodyFailures: Case[] = [
   { name: 'a number out of DynamoDB\'s range', event: () => post('{"eventType":"disconnect","callId":"c-1","big":1e400}'), status: 422, error: UNSTORABLE, details: ['big is a number DynamoDB cannot store exactly'] },
 ];
 
+/** The record tier: what a record cannot do without. Fields off Bandwidth's spec are stored (spec-deviations.test.ts). */
 const fieldFailures: Case[] = [
   { name: 'eventType missing', event: () => postCallback({ eventType: undefined }), status: 422, error: SCHEMA, details: ['eventType is required'] },
   { name: 'callId missing', event: () => postCallback({ callId: undefined }), status: 422, error: SCHEMA, details: ['callId is required'] },
   { name: 'a wrong eventType', event: () => postCallback({ eventType: 'answer' }), status: 422, error: SCHEMA, details: ['eventType must be "disconnect"'] },
   { name: 'eventType in another case', event: () => postCallback({ eventType: 'Disconnect' }), status: 422, error: SCHEMA, details: ['eventType must be "disconnect"'] },
+  { name: 'eventType as a number', event: () => postCallback({ eventType: 1 }), status: 422, error: SCHEMA, details: ['eventType must be "disconnect"'] },
   { name: 'an empty callId', event: () => postCallback({ callId: '' }), status: 422, error: SCHEMA, details: ['callId must not be empty'] },
+  { name: 'a callId that is a number', event: () => postCallback({ callId: 12345 }), status: 422, error: SCHEMA, details: ['callId must be a string'] },
   { name: 'a callId over 2,048 bytes of UTF-8 (683 characters)', event: () => postCallback({ callId: '€'.repeat(683) }), status: 422, error: SCHEMA, details: ['callId must be at most 2048 bytes of UTF-8'] },
-  { name: 'an eventTime that is not a date', event: () => postCallback({ eventTime: 'yesterday' }), status: 422, error: SCHEMA, details: [`eventTime ${TIME}`] },
-  { name: 'a startTime on a day that does not exist', event: () => postCallback({ startTime: '2026-02-30T10:00:00.000Z' }), status: 422, error: SCHEMA, details: [`startTime ${TIME}`] },
-  { name: 'an endTime without a time zone', event: () => postCallback({ endTime: '2026-11-20T15:58:04.911' }), status: 422, error: SCHEMA, details: [`endTime ${TIME}`] },
-  { name: 'an answerTime as epoch milliseconds', event: () => postCallback({ answerTime: 1763654284911 }), status: 422, error: SCHEMA, details: ['answerTime must be a string or null'] },
-  { name: 'a date-only enqueuedTime', event: () => postCallback({ enqueuedTime: '2026-11-20' }), status: 422, error: SCHEMA, details: [`enqueuedTime ${TIME}`] },
-  { name: 'sipResponseCode as a string in the JSON form', event: () => postCallback({ sipResponseCode: '486' }), status: 422, error: SCHEMA, details: ['sipResponseCode must be an integer or null'] },
-  { name: 'a fractional sipResponseCode', event: () => postCallback({ sipResponseCode: 48.6 }), status: 422, error: SCHEMA, details: ['sipResponseCode must be an integer or null'] },
-  { name: 'a sipResponseCode over 999', event: () => postCallback({ sipResponseCode: 4860 }), status: 422, error: SCHEMA, details: ['sipResponseCode must be at most 999'] },
-  { name: 'a negative sipResponseCode', event: () => postCallback({ sipResponseCode: -1 }), status: 422, error: SCHEMA, details: ['sipResponseCode must be at least 0'] },
-  { name: 'an accountId over 256 characters', event: () => postCallback({ accountId: '5'.repeat(257) }), status: 422, error: SCHEMA, details: ['accountId must be at most 256 characters'] },
-  { name: 'a cause over 256 characters', event: () => postCallback({ cause: 'c'.repeat(257) }), status: 422, error: SCHEMA, details: ['cause must be at most 256 characters'] },
   { name: 'a recorder attribute name (receivedAt)', event: () => postCallback({ receivedAt: '2026-11-20T15:58:05.000Z' }), status: 422, error: SCHEMA, details: ['receivedAt is reserved for the recorder and cannot be sent'] },
+  { name: 'the recorder\'s deviation list (specDeviations)', event: () => postCallback({ specDeviations: [] }), status: 422, error: SCHEMA, details: ['specDeviations is reserved for the recorder and cannot be sent'] },
   {
-    name: 'several fields wrong at once',
+    // Spec-tier fields are not named when the record tier refuses: the 422 says what stops the record.
+    name: 'a wrong eventType beside fields off the spec',
     event: () => postCallback({ eventType: 'answer', from: 15551112222, endTime: 'soon', tag: false }),
     status: 422,
     error: SCHEMA,
-    details: ['eventType must be "disconnect"', 'from must be a string', `endTime ${TIME}`, 'tag must be a string or null'],
+    details: ['eventType must be "disconnect"'],
   },
   {
     name: 'the GET form without a callId',
@@ -125,13 +118,6 @@ const fieldFailures: Case[] = [
     details: ['callId is required'],
   },
   {
-    name: 'the GET form with a non-numeric sipResponseCode',
-    event: () => restApiEvent({ method: 'GET', headers: AUTH, query: queryParameters(disconnectCallback({ sipResponseCode: 'busy' })) }),
-    status: 422,
-    error: SCHEMA,
-    details: ['sipResponseCode must be an integer or null'],
-  },
-  {
     name: 'the GET form without any parameter',
     event: () => httpApiEvent({ method: 'GET', headers: AUTH }),
     status: 422,
@@ -139,36 +125,6 @@ const fieldFailures: Case[] = [
     details: ['eventType is required', 'callId is required'],
   },
 ];
-
-/** A value of the wrong type for every field of the schema, and the words that name it. */
-const wrongTypes: [field: string, value: unknown, words: string][] = [
-  ['eventType', 1, 'must be "disconnect"'],
-  ['callId', 12345, 'must be a string'],
-  ['eventTime', true, 'must be a string or null'],
-  ['accountId', 55555555, 'must be a string'],
-  ['applicationId', null, 'must be a string'],
-  ['from', { number: '+15551112222' }, 'must be a string'],
-  ['to', ['+15553334444'], 'must be a string'],
-  ['direction', 1, 'must be a string'],
-  ['callUrl', { href: 'https://voice.bandwidth.com' }, 'must be a string'],
-  ['enqueuedTime', 0, 'must be a string or null'],
-  ['startTime', {}, 'must be a string or null'],
-  ['answerTime', [], 'must be a string or null'],
-  ['endTime', false, 'must be a string or null'],
-  ['cause', null, 'must be a string'],
-  ['errorMessage', 503, 'must be a string or null'],
-  ['errorId', {}, 'must be a string or null'],
-  ['tag', 7, 'must be a string or null'],
-  ['sipCallId', 1, 'must be a string or null'],
-  ['sipResponseCode', true, 'must be an integer or null'],
-];
-const typeFailures: Case[] = wrongTypes.map(([field, value, words]) => ({
-  name: `${field} as ${JSON.stringify(value)}`,
-  event: () => postCallback({ [field]: value }),
-  status: 422,
-  error: SCHEMA,
-  details: [`${field} ${words}`],
-}));
 
 describe('bad input: exact answer, nothing written', () => {
   let stores: TestStores;
@@ -184,11 +140,7 @@ describe('bad input: exact answer, nothing written', () => {
     });
   });
 
-  const matrix = [...authFailures, ...bodyFailures, ...fieldFailures, ...typeFailures];
-
-  it('covers at least 30 cases', () => {
-    expect(matrix.length).toBeGreaterThanOrEqual(30);
-  });
+  const matrix = [...authFailures, ...bodyFailures, ...fieldFailures];
 
   it.each(matrix.map((entry) => [entry.name, entry] as const))('%s', async (_, entry) => {
     const answer = await send(handler, entry.event());

@@ -32,7 +32,7 @@ describe('quarantine of refused callbacks', () => {
     (await parkedObjects(stores, 'quarantine/')).filter((parked) => parked.callId === callId);
 
   it('keeps an authenticated callback that fails the schema, verbatim, with the reasons', async () => {
-    const callback = disconnectCallback({ eventType: 'Disconnect', sipResponseCode: '486' });
+    const callback = disconnectCallback({ eventType: 'Disconnect', receivedAt: '2026-11-20T15:58:05.000Z' });
     const body = JSON.stringify(callback);
     const answer = await send(handler, httpApiEvent({ body, headers: AUTH }));
     expect(answer.status).toBe(422);
@@ -43,7 +43,7 @@ describe('quarantine of refused callbacks', () => {
         version: 1,
         kind: 'quarantined',
         reason: 'the callback does not match the Disconnect schema',
-        details: ['eventType must be "disconnect"', 'sipResponseCode must be an integer or null'],
+        details: ['eventType must be "disconnect"', 'receivedAt is reserved for the recorder and cannot be sent'],
         input: { form: 'json', body },
       }),
     ]);
@@ -58,7 +58,7 @@ describe('quarantine of refused callbacks', () => {
   });
 
   it('keeps a refused GET callback as its query parameters', async () => {
-    const callback = disconnectCallback({ eventTime: 'yesterday' });
+    const callback = disconnectCallback({ eventType: 'answer' });
     const answer = await send(handler, httpApiEvent({ method: 'GET', query: queryParameters(callback), headers: AUTH }));
     expect(answer.status).toBe(422);
     const input = (await quarantined(String(callback['callId'])))[0]?.input;

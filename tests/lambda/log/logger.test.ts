@@ -145,3 +145,54 @@ describe('maskPhoneNumber', () => {
     expect(maskPhoneNumber(42)).toBe(42);
   });
 });
+
+describe('phone numbers in every log line', () => {
+  const spellings: [spelled: string, masked: string][] = [
+    ['+1 (555) 111-2222', '+1555***2222'],
+    ['555.111.2222', '555***2222'],
+    ['(555) 111 2222', '555***2222'],
+    ['tel:+1-555-333-4444', 'tel:+1555***4444'],
+    ['sip:+15553334444@host', 'sip:+1555***4444@host'],
+    ['+15553334444', '+1555***4444'],
+    ['+44 20 7946 0958', '+4420***0958'],
+    ['555-1234', '***1234'],
+  ];
+
+  it.each(spellings)('%s is written as %s, wherever it appears in the line', async (spelled, masked) => {
+    const output = capture();
+    const { logger } = await loadLogger({ POWERTOOLS_LOG_LEVEL: 'INFO' });
+    logger.info(`call from ${spelled} ended`, { from: spelled, nested: { to: [spelled] }, error: new Error(`busy: ${spelled}`) });
+    output.restore();
+    const line = JSON.parse(output.stdout()) as Record<string, unknown>;
+    expect(line).toMatchObject({
+      message: `call from ${masked} ended`,
+      from: masked,
+      nested: { to: [masked] },
+      error: { message: `busy: ${masked}` },
+    });
+    expect(output.stdout()).not.toContain(spelled.replace(/\D/g, '').slice(-7));
+  });
+
+  it('names, call ids, trace ids, times and dates stay readable', async () => {
+    const output = capture();
+    const { logger } = await loadLogger({ POWERTOOLS_LOG_LEVEL: 'INFO', _X_AMZN_TRACE_ID: 'Root=1-00000001-aaaaaaaaaaaaaaaaaaaaaaaa' });
+    const readable = {
+      from: 'Anonymous',
+      to: 'Private',
+      callId: 'c-15ac29a2-1331029c-2cb0-4a07-b215-b22865662d85',
+      other: '3C5F8A8B-CDA2-443A-B797-B3ADA2197E05',
+      endTime: '2026-11-20T15:58:04.911Z',
+      endedDay: '2026-11-20',
+      status: 204,
+    };
+    logger.info('disconnect callback', readable);
+    output.restore();
+    expect(JSON.parse(output.stdout())).toMatchObject({ ...readable, xray_trace_id: '1-00000001-aaaaaaaaaaaaaaaaaaaaaaaa' });
+  });
+
+  it('a number sent as a JSON number is masked as text by maskPhoneNumber', async () => {
+    const { maskPhoneNumber } = await loadLogger({});
+    expect(maskPhoneNumber(15551112222)).toBe('1555***2222');
+    expect(maskPhoneNumber(204)).toBe(204);
+  });
+});
