@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { reconcile, type ReconcileReport } from '../../lambda/recording/reconcile.ts';
 import { DisconnectsTable } from '../../lambda/adapters/disconnects-table.ts';
 import { bandwidthCallList, BandwidthConfigError, readBandwidthAccount } from '../../lambda/adapters/bandwidth-account.ts';
-import { tableOfStage } from '../stage/stage-names.ts';
+import { resolveStage } from '../stage/resolve-stage.ts';
 
 export const RECONCILE_USAGE = `usage: npm run reconcile -- --from <ISO 8601 time> --to <ISO 8601 time> [options]
 
@@ -17,7 +17,8 @@ marked recordedFrom "call-list", for each ended call the table lacks. A callback
   --to <time>        end of the range (calls that started at or before it)
   --dry-run          report what would be backfilled; write nothing
   --json             print the report as JSON
-  --stage <name>     local (default) or a deployed stage (its table, in --region or AWS_REGION)
+  --stage <name>     a deployed stage (its stack's table, in --region or AWS_REGION), or local; by default the
+                     handler's environment when DISCONNECTS_TABLE is set, else the local stage
   --region <region>  for a deployed stage
   --help             this text
 
@@ -37,7 +38,7 @@ export interface ReconcileRequest {
   to: Date;
   dryRun: boolean;
   json: boolean;
-  stage: string;
+  stage: string | undefined;
   region: string | undefined;
 }
 
@@ -63,7 +64,7 @@ export function parseReconcileArguments(args: readonly string[]): ReconcileReque
         to: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
-        stage: { type: 'string', default: 'local' },
+        stage: { type: 'string' },
         region: { type: 'string' },
       },
       strict: true,
@@ -85,33 +86,24 @@ interface Target {
   tableName: string;
   region: string | undefined;
   endpoint: string | undefined;
+  retentionDays: number | undefined;
   close(): Promise<void>;
 }
 
 const setting = (env: Env, name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
 
-/** Which table: the handler's environment when set, else the local stage, else a deployed stage's. One place, to be
- * switched to the shared stage resolver. */
+/** Which table: the shared stage resolver's answer (the handler's environment, the local stage, or a deployed stack). */
 async function targetOf(request: ReconcileRequest, env: Env): Promise<Target> {
-  const tableName = setting(env, 'DISCONNECTS_TABLE');
-  if (tableName !== undefined) {
-    const endpoint = setting(env, 'DYNAMODB_ENDPOINT');
-    return { description: endpoint ?? 'AWS', tableName, region: setting(env, 'AWS_REGION'), endpoint, close: async () => {} };
-  }
-  if (request.stage === 'local') {
-    const local = await import('../local-stage/stores.ts');
-    const stores = await local.startPersistedLocalStores();
-    return {
-      description: `the local stage (${stores.dynamoEndpoint})`,
-      tableName: local.LOCAL_TABLE,
-      region: 'us-east-1',
-      endpoint: stores.dynamoEndpoint,
-      close: () => stores.close(),
-    };
-  }
-  const region = request.region ?? setting(env, 'AWS_REGION') ?? setting(env, 'AWS_DEFAULT_REGION');
-  if (region === undefined) throw new ReconcileUsageError(`stage ${request.stage}: no region; give --region or set AWS_REGION`);
-  return { description: `stage ${request.stage} in ${region}`, tableName: tableOfStage(request.stage), region, endpoint: undefined, close: async () => {} };
+  const stage = await resolveStage({ stage: request.stage, env, region: request.region });
+  const stores = await stage.open();
+  return {
+    description: stage.description,
+    tableName: stage.tableName,
+    region: stage.region,
+    endpoint: stores.dynamoEndpoint,
+    retentionDays: stage.retentionDays,
+    close: () => stores.close(),
+  };
 }
 
 export function reportText(report: ReconcileReport): string {
@@ -159,7 +151,7 @@ export async function runReconcile(args: readonly string[], env: Env, output: Re
         table,
         range: { from: request.from, to: request.to },
         dryRun: request.dryRun,
-        retentionDays: positiveInteger(setting(env, 'RETENTION_DAYS')),
+        retentionDays: target.retentionDays,
         // An operator's run has no function timeout; an hour bounds one that Bandwidth keeps throttling.
         signal: AbortSignal.timeout(3_600_000),
         onProgress: long
@@ -183,10 +175,6 @@ export async function runReconcile(args: readonly string[], env: Env, output: Re
   }
 }
 
-function positiveInteger(text: string | undefined): number | undefined {
-  const value = Number(text);
-  return text !== undefined && Number.isSafeInteger(value) && value > 0 ? value : undefined;
-}
 
 function describeFailure(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
