@@ -1,0 +1,62 @@
+/** AWS SDK and network failures in words that name what failed and the likely fix (exit 3), for every command. */
+import { CommandFailure, EXIT } from './failures.ts';
+
+function codeOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, name } = error as { code?: unknown; name?: unknown };
+  if (typeof code === 'string') return code;
+  return typeof name === 'string' ? name : undefined;
+}
+
+const unavailable = (message: string) => new CommandFailure(message, EXIT.unavailable);
+
+/**
+ * `what` names the store or API ("table x (stage prod)"); `whenMissing` says what to do when it does not exist.
+ * Any other error is a plain failure (exit 1), its message kept.
+ */
+export function awsProblem(error: unknown, what = 'the store or API', whenMissing?: string): CommandFailure {
+  if (error instanceof CommandFailure) return error;
+  const reason = error instanceof Error ? error.message : String(error);
+  switch (codeOf(error)) {
+    case 'ECONNREFUSED':
+    case 'ECONNRESET':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'ETIMEDOUT':
+    case 'TimeoutError':
+    case 'RequestTimeout':
+      return unavailable(`cannot reach ${what}: ${reason}`);
+    case 'ResourceNotFoundException':
+    case 'NoSuchBucket':
+      return unavailable(`${what} does not exist${whenMissing === undefined ? '' : `: ${whenMissing}`}`);
+    case 'CredentialsProviderError':
+      return unavailable(`no AWS credentials for ${what}: pass --profile or set AWS_PROFILE (${reason})`);
+    case 'AccessDeniedException':
+    case 'AccessDenied':
+    case 'UnrecognizedClientException':
+    case 'InvalidAccessKeyId':
+    case 'InvalidClientTokenId':
+    case 'ExpiredTokenException':
+    case 'ExpiredToken':
+      return unavailable(`${what} refused access: ${reason} (check --profile / AWS_PROFILE and its permissions)`);
+    // An answer the SDK could not read: no error type, or a body that is not even JSON.
+    case 'Unknown':
+    case 'UnknownError':
+    case 'SyntaxError': {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === undefined) return unavailable(`${what} failed: ${reason}`);
+      return unavailable(`${what} answered HTTP ${status}, not as AWS does: is that the right endpoint?`);
+    }
+    default:
+      if (/region is missing/i.test(reason)) return unavailable(`no AWS region for ${what}: pass --region or set AWS_REGION`);
+      if (/could not load credentials/i.test(reason)) {
+        return unavailable(`no AWS credentials for ${what}: pass --profile or set AWS_PROFILE (${reason})`);
+      }
+      if (/profile .* could not be found|could not resolve credentials using profile/i.test(reason)) {
+        return unavailable(`${reason}: check --profile / AWS_PROFILE against ~/.aws/config`);
+      }
+      return new CommandFailure(reason, EXIT.failed);
+  }
+}
