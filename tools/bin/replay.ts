@@ -1,20 +1,5 @@
-/**
- * `npm run replay [-- options]`: re-drives parked callbacks into the table (see lambda/recording/replay-parked.ts).
- *
- *   --stage local        (default) the local stage: DYNAMODB_ENDPOINT / S3_ENDPOINT from the environment when set,
- *                        else the running local stores, else the ones persisted under .local/ (started for the run)
- *   --stage <name>       a deployed stage: the table and bucket are read from its CloudFormation stack
- *   --region, --profile  for a deployed stage (else AWS_REGION / AWS_PROFILE, as usual)
- *   --table, --bucket    use these names instead
- *   --quarantined        retry quarantined callbacks too (after a schema fix)
- *   --retention-days N   as the stage's RETENTION_DAYS (read from the stack when deployed)
- *   --concurrency N      callbacks replayed at once (default 8)
- *   --json               print the reports as JSON
- *
- * Exit status: 0 when everything waiting was stored, 2 when some callbacks are still failing or the run stopped
- * early, 1 on any other error.
- */
-import { parseArgs } from 'node:util';
+/** `npm run replay [-- options]`: re-drives parked callbacks into the table (see lambda/recording/replay-parked.ts). */
+import { parseCommandLine, positiveInteger, runCommand } from '../cli/command-line.ts';
 import { replayParked, type ReplayReport } from '../../lambda/recording/replay-parked.ts';
 import { stackOfStage } from '../stage/stage-names.ts';
 import { DisconnectsTable } from '../../lambda/adapters/disconnects-table.ts';
@@ -34,26 +19,42 @@ interface Target {
   close(): Promise<void>;
 }
 
-const { values: options } = parseArgs({
-  options: {
-    stage: { type: 'string', default: 'local' },
-    region: { type: 'string' },
-    profile: { type: 'string' },
-    table: { type: 'string' },
-    bucket: { type: 'string' },
-    quarantined: { type: 'boolean', default: false },
-    'retention-days': { type: 'string' },
-    concurrency: { type: 'string', default: '8' },
-    json: { type: 'boolean', default: false },
-  },
-  strict: true,
+const USAGE = `Usage: npm run replay [-- options]
+
+Re-drives parked callbacks into the table, removing only what it stored.
+
+  --stage local          (default) the local stage: DYNAMODB_ENDPOINT / S3_ENDPOINT from the environment when set,
+                         else the running local stores, else the ones persisted under .local/ (started for the run)
+  --stage <name>         a deployed stage: the table and bucket are read from its CloudFormation stack
+  --region <region>      for a deployed stage (else AWS_REGION)
+  --profile <profile>    for a deployed stage (else AWS_PROFILE)
+  --table <name>         this table instead
+  --bucket <name>        this fallback bucket instead
+  --quarantined          retry quarantined callbacks too (after a schema fix); what can never be stored:
+                         npm run quarantine -- discard
+  --retention-days <n>   as the stage's RETENTION_DAYS (read from the stack when deployed)
+  --concurrency <n>      callbacks replayed at once (default 8)
+  --json                 print the reports as JSON
+  -h, --help             this help
+
+Exit codes: 0 everything waiting was stored, 2 bad option or value, or some callbacks still failing or the run
+stopped early, 3 store or stack unreachable, or region or credentials missing (see docs/commands.md).`;
+
+const parse = () => parseCommandLine(process.argv.slice(2), {
+  stage: { type: 'string', default: 'local' },
+  region: { type: 'string' },
+  profile: { type: 'string' },
+  table: { type: 'string' },
+  bucket: { type: 'string' },
+  quarantined: { type: 'boolean', default: false },
+  'retention-days': { type: 'string' },
+  concurrency: { type: 'string', default: '8' },
+  json: { type: 'boolean', default: false },
 });
+let options: ReturnType<typeof parse>['values'];
 
 function positive(name: string, text: string | undefined): number | undefined {
-  if (text === undefined || text === '') return undefined;
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got ${text}`);
-  return value;
+  return text === undefined || text === '' ? undefined : positiveInteger(text, name);
 }
 
 const env = (name: string): string | undefined => (process.env[name] === '' ? undefined : process.env[name]);
@@ -143,6 +144,10 @@ function summary(report: ReplayReport): string {
 }
 
 async function main(): Promise<number> {
+  options = parse().values;
+  // Every bad value is refused before a store is opened.
+  const concurrency = positive('--concurrency', options.concurrency) ?? 8;
+  positive('--retention-days', options['retention-days']);
   const target = options.stage === 'local' ? await localTarget() : await deployedTarget(options.stage);
   // No answer is waiting: generous per-call limits, and the run continues past a slow call.
   const table = new DisconnectsTable({
@@ -170,7 +175,7 @@ async function main(): Promise<number> {
           parked,
           kind,
           retentionDays: target.retentionDays,
-          concurrency: positive('--concurrency', options.concurrency) ?? 8,
+          concurrency,
         }),
       );
     }
@@ -183,12 +188,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (status) => {
-    process.exitCode = status;
-  },
-  (error: unknown) => {
-    console.error(`replay failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  },
-);
+process.exitCode = await runCommand({ name: 'replay', usage: USAGE }, main);

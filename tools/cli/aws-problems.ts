@@ -14,9 +14,18 @@ const unavailable = (message: string) => new CommandFailure(message, EXIT.unavai
  * `what` names the store or API ("table x (stage prod)"); `whenMissing` says what to do when it does not exist.
  * Any other error is a plain failure (exit 1), its message kept.
  */
-export function awsProblem(error: unknown, what = 'the store or API', whenMissing?: string): CommandFailure {
+export function awsProblem(error: unknown, what?: string, whenMissing?: string): CommandFailure {
   if (error instanceof CommandFailure) return error;
   const reason = error instanceof Error ? error.message : String(error);
+  const of = what === undefined ? '' : ` for ${what}`;
+  const profile = process.env['AWS_PROFILE'];
+  const noCredentials = () =>
+    unavailable(
+      profile === undefined || profile === ''
+        ? `no AWS credentials${of}: pass --profile or set AWS_PROFILE (${reason})`
+        : `no AWS credentials${of} from profile ${JSON.stringify(profile)}: check it in ~/.aws/config, or pass another --profile (${reason})`,
+    );
+  what ??= 'the store or API';
   switch (codeOf(error)) {
     case 'ECONNREFUSED':
     case 'ECONNRESET':
@@ -28,11 +37,13 @@ export function awsProblem(error: unknown, what = 'the store or API', whenMissin
     case 'TimeoutError':
     case 'RequestTimeout':
       return unavailable(`cannot reach ${what}: ${reason}`);
+    case 'EADDRINUSE':
+      return unavailable(`${reason}: another process holds a local store's port (LOCAL_DYNAMODB_PORT, LOCAL_S3_PORT move them)`);
     case 'ResourceNotFoundException':
     case 'NoSuchBucket':
       return unavailable(`${what} does not exist${whenMissing === undefined ? '' : `: ${whenMissing}`}`);
     case 'CredentialsProviderError':
-      return unavailable(`no AWS credentials for ${what}: pass --profile or set AWS_PROFILE (${reason})`);
+      return noCredentials();
     case 'AccessDeniedException':
     case 'AccessDenied':
     case 'UnrecognizedClientException':
@@ -50,13 +61,8 @@ export function awsProblem(error: unknown, what = 'the store or API', whenMissin
       return unavailable(`${what} answered HTTP ${status}, not as AWS does: is that the right endpoint?`);
     }
     default:
-      if (/region is missing/i.test(reason)) return unavailable(`no AWS region for ${what}: pass --region or set AWS_REGION`);
-      if (/could not load credentials/i.test(reason)) {
-        return unavailable(`no AWS credentials for ${what}: pass --profile or set AWS_PROFILE (${reason})`);
-      }
-      if (/profile .* could not be found|could not resolve credentials using profile/i.test(reason)) {
-        return unavailable(`${reason}: check --profile / AWS_PROFILE against ~/.aws/config`);
-      }
+      if (/region is missing/i.test(reason)) return unavailable(`no AWS region${of}: pass --region or set AWS_REGION`);
+      if (/could not load credentials|could not resolve credentials|profile .* could not be found/i.test(reason)) return noCredentials();
       return new CommandFailure(reason, EXIT.failed);
   }
 }
