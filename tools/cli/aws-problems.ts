@@ -3,9 +3,16 @@ import { CommandFailure, EXIT } from './failures.ts';
 
 function codeOf(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const { code, name } = error as { code?: unknown; name?: unknown };
+  const { code, name, cause } = error as { code?: unknown; name?: unknown; cause?: unknown };
   if (typeof code === 'string') return code;
+  // fetch() says only "fetch failed"; the network error is its cause.
+  if (typeof cause === 'object' && cause !== null && typeof (cause as { code?: unknown }).code === 'string') return codeOf(cause);
   return typeof name === 'string' ? name : undefined;
+}
+
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }
 
 const unavailable = (message: string) => new CommandFailure(message, EXIT.unavailable);
@@ -16,7 +23,7 @@ const unavailable = (message: string) => new CommandFailure(message, EXIT.unavai
  */
 export function awsProblem(error: unknown, what?: string, whenMissing?: string): CommandFailure {
   if (error instanceof CommandFailure) return error;
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = reasonOf(error);
   const of = what === undefined ? '' : ` for ${what}`;
   const profile = process.env['AWS_PROFILE'];
   const noCredentials = () =>
@@ -61,7 +68,7 @@ export function awsProblem(error: unknown, what?: string, whenMissing?: string):
       return unavailable(`${what} answered HTTP ${status}, not as AWS does: is that the right endpoint?`);
     }
     default:
-      if (/region is missing/i.test(reason)) return unavailable(`no AWS region${of}: pass --region or set AWS_REGION`);
+      if (/region is missing|region not accepted/i.test(reason)) return unavailable(`no AWS region${of}: pass --region or set AWS_REGION`);
       if (/could not load credentials|could not resolve credentials|profile .* could not be found/i.test(reason)) return noCredentials();
       return new CommandFailure(reason, EXIT.failed);
   }
