@@ -36,6 +36,12 @@ export function storeProblem(error: unknown, what: string, whenMissing?: string)
   if (/specified index/i.test(reason)) {
     return new StoreUnavailable(`${what} has no byDay index: deploy the current serverless.yml (${reason})`);
   }
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const name = (error as { name?: unknown }).name;
+  // An answer the SDK could not read as DynamoDB's: most likely --endpoint names something else.
+  if (status !== undefined && (name === 'Unknown' || name === 'UnknownError' || name === 'SyntaxError')) {
+    return new StoreUnavailable(`${what} answered HTTP ${status}, not as DynamoDB does: is that a DynamoDB endpoint?`);
+  }
   const problem = awsProblem(error, what, whenMissing);
   return new StoreUnavailable(problem.exitCode === EXIT.storeUnavailable ? problem.message : `${what} failed: ${reason}`);
 }
