@@ -59,17 +59,19 @@ export function awsProblem(error: unknown, what?: string, whenMissing?: string):
     case 'ExpiredTokenException':
     case 'ExpiredToken':
       return unavailable(`${what} refused access: ${reason} (check --profile / AWS_PROFILE and its permissions)`);
-    // An answer the SDK could not read: no error type, or a body that is not even JSON.
-    case 'Unknown':
-    case 'UnknownError':
-    case 'SyntaxError': {
+    default: {
+      // An answer the SDK could not read: no error type, or a body that is not even JSON.
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === undefined) return unavailable(`${what} failed: ${reason}`);
-      return unavailable(`${what} answered HTTP ${status}, not as AWS does: is that the right endpoint?`);
-    }
-    default:
+      if (status !== undefined && /^(Unknown|UnknownError|SyntaxError)$/.test(codeOf(error) ?? '')) {
+        return unavailable(`${what} answered HTTP ${status}, not as AWS does: is that the right endpoint?`);
+      }
       if (/region is missing|region not accepted/i.test(reason)) return unavailable(`no AWS region${of}: pass --region or set AWS_REGION`);
+      // CloudFormation says so of a stack that is not deployed there (a ValidationError).
+      if (/stack with id .* does not exist/i.test(reason)) {
+        return unavailable(`${reason}${whenMissing === undefined ? ': is the stage deployed in this region and account? (--stage, --region, --profile)' : `: ${whenMissing}`}`);
+      }
       if (/could not load credentials|could not resolve credentials|profile .* could not be found/i.test(reason)) return noCredentials();
       return new CommandFailure(reason, EXIT.failed);
+    }
   }
 }

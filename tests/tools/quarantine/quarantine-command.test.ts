@@ -1,8 +1,6 @@
 import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../../tools/local-stage/stores.ts';
-import { runCommand } from '../../../tools/cli/command-line.ts';
-import { QUARANTINE_USAGE, runQuarantine } from '../../../tools/quarantine/cli.ts';
 import { disconnectCallback } from '../../support/callbacks.ts';
 import { freshStores, httpApiEvent, lambdaContext, loadHandler, parkedObjects, type TestStores } from '../../support/recorder.ts';
 import { putObject, runReplayScript } from '../../support/replay.ts';
@@ -29,27 +27,25 @@ function quarantine(stores: TestStores, args: string[]): Promise<Run> {
   });
 }
 
-/** The same command in-process, with an operator answering the prompt: a terminal cannot be had in a test, so `ask` stands in for it. */
-async function quarantineAnswering(stores: TestStores, args: string[], answer: string): Promise<Run & { asked: string[] }> {
-  let stdout = '';
-  let stderr = '';
-  const asked: string[] = [];
-  const output = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: (text: string) => (stderr += text) } };
-  const saved = { S3_ENDPOINT: process.env['S3_ENDPOINT'], PARKED_CALLBACKS_BUCKET: process.env['PARKED_CALLBACKS_BUCKET'] };
-  Object.assign(process.env, { S3_ENDPOINT: stores.s3Endpoint, PARKED_CALLBACKS_BUCKET: stores.bucket });
-  try {
-    const code = await runCommand(
-      { name: 'quarantine', usage: QUARANTINE_USAGE },
-      () => runQuarantine(args, { ...output, ask: async (question) => (asked.push(question), answer) }),
-      output,
+/**
+ * The command on a real terminal: util-linux `script` gives it a pseudo-terminal and types `answer` into it, as an
+ * operator at the prompt would.
+ */
+function quarantineOnTerminal(stores: TestStores, args: string[], answer: string): Promise<Run> {
+  const command = [process.execPath, '--import', 'tsx', 'tools/bin/quarantine.ts', ...args].map((part) => `'${part}'`).join(' ');
+  return new Promise((resolve) => {
+    const child = execFile(
+      'script',
+      ['--quiet', '--return', '--command', command, '/dev/null'],
+      {
+        cwd: projectRoot,
+        env: { ...process.env, S3_ENDPOINT: stores.s3Endpoint, PARKED_CALLBACKS_BUCKET: stores.bucket },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }),
     );
-    return { code, stdout, stderr, asked };
-  } finally {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
+    child.stdin?.end(`${answer}\n`);
+  });
 }
 
 /** Two authenticated bodies the recorder must quarantine: junk that is no callback, and a callback of the wrong event type. */
@@ -121,20 +117,23 @@ describe('npm run quarantine', () => {
     expect((await runReplayScript(stores, ['--quarantined'])).status).toBe(0);
   }, 90_000);
 
-  it('asks before discarding one object on a terminal (answer simulated), and keeps it unless the answer is yes', async () => {
+  it('asks before discarding one object on a terminal, and keeps it unless the answer is yes', async () => {
     const stores = await freshStores();
     await quarantineJunk(stores);
     const [first] = (JSON.parse((await quarantine(stores, ['list', '--json'])).stdout) as { key: string }[]).map((o) => o.key);
 
-    const kept = await quarantineAnswering(stores, ['discard', first!], '');
-    expect(kept.code).toBe(0);
-    expect(kept.asked[0]).toContain(`Discard ${first}`);
+    const kept = await quarantineOnTerminal(stores, ['discard', first!], 'n');
+    expect(kept.code, kept.stdout).toBe(0);
+    expect(kept.stdout).toContain(`Discard ${first}`);
+    expect(kept.stdout).toContain('[y/N]');
     expect(kept.stdout).toContain('Nothing discarded.');
     expect(await parkedObjects(stores, 'quarantine/')).toHaveLength(2);
 
-    const gone = await quarantineAnswering(stores, ['discard', first!], 'y');
-    expect(gone.code).toBe(0);
-    expect(logLines(gone.stderr)).toEqual([expect.objectContaining({ key: first, kind: 'quarantined' })]);
+    const gone = await quarantineOnTerminal(stores, ['discard', first!], 'y');
+    expect(gone.code, gone.stdout).toBe(0);
+    // On a terminal stderr shares the screen with stdout: the log line is in the one stream `script` gives back.
+    expect(gone.stdout).toMatch(new RegExp(`\\{"level":"INFO","message":"discarded from the fallback bucket".*"key":"${first!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}","kind":"quarantined"`));
+    expect(gone.stdout).toContain('Discarded 1 of 1.');
     expect(await parkedObjects(stores, 'quarantine/')).toHaveLength(1);
   }, 60_000);
 
