@@ -4,7 +4,7 @@
  */
 import type { ParseArgsConfig } from 'node:util';
 import { DOCUMENTED_CAUSES } from '../../lambda/domain/callback/validate.ts';
-import { HelpRequested, oneOf, parseCommandLine, positiveInteger as wholeNumber } from '../cli/command-line.ts';
+import { HelpRequested, oneOf, parseCommandLine, positiveInteger } from '../cli/command-line.ts';
 import { decodeCursor, listRecords, type ListRequest } from './listing.ts';
 import { EXIT, type ExitCode, RecordNotFound, RecordsProblem, UsageProblem } from './problems.ts';
 import { progressLine, type ProgressOutput } from './progress.ts';
@@ -81,13 +81,12 @@ const OPTIONS = {
   top: { type: 'string' },
   json: { type: 'boolean' },
   csv: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
 type OptionName = keyof typeof OPTIONS;
 type Command = 'get' | 'list' | 'report';
 
-const STORE_OPTIONS: OptionName[] = ['stage', 'region', 'profile', 'endpoint', 'table', 'bucket', 's3-endpoint', 'json', 'help'];
+const STORE_OPTIONS: OptionName[] = ['stage', 'region', 'profile', 'endpoint', 'table', 'bucket', 's3-endpoint', 'json'];
 const COMMAND_OPTIONS: Record<Command, ReadonlySet<OptionName>> = {
   get: new Set(STORE_OPTIONS),
   list: new Set([...STORE_OPTIONS, 'from', 'to', 'cause', 'direction', 'limit', 'cursor', 'all', 'csv']),
@@ -103,7 +102,6 @@ function parse(argv: readonly string[]) {
   return parseCommandLine(argv, OPTIONS, { positionals: true });
 }
 
-const positiveInteger = wholeNumber;
 const DIRECTIONS = ['inbound', 'outbound'] as const;
 
 function nonEmpty(text: string | undefined, option: string): string | undefined {
