@@ -14,6 +14,7 @@ import { buildHarness, buildVariant, type BuiltVariant, type Variant } from './b
 import { type ChildOptions, coldRun, type ColdRun, startStoresProcess, WarmHandler } from './children.ts';
 import { type BenchResult, type Figures, machine, renderDoc, renderTable, type WarmFigures } from './report.ts';
 import { median, percentile } from './stats.ts';
+import { parseCommandLine, runCommand, UsageError } from '../tools/cli/command-line.ts';
 
 interface Plan {
   coldRuns: number;
@@ -79,40 +80,52 @@ function commandLine(args: Args): string {
   return `${node}npm run bench${args.argv.length === 0 ? '' : ` -- ${args.argv.map(quote).join(' ')}`}`;
 }
 
-function parseArgs(argv: string[]): Args {
-  const args: Args = {
-    quick: false,
-    node: process.env['BENCH_NODE'] ?? process.execPath,
-    esbuild: undefined,
-    docPath: undefined,
-    jsonPath: undefined,
-    argv,
-  };
-  let noDoc = false;
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    const value = () => {
-      const next = argv[i + 1];
-      if (next === undefined) throw new Error(`${arg} needs a value`);
-      i += 1;
-      return next;
-    };
-    if (arg === '--quick') args.quick = true;
-    else if (arg === '--node') args.node = value();
-    else if (arg === '--doc') args.docPath = resolve(value());
-    else if (arg === '--no-doc') noDoc = true;
-    else if (arg === '--json') args.jsonPath = resolve(value());
-    else if (arg === '--esbuild') args.esbuild = JSON.parse(value()) as BuildOptions;
-    else {
-      throw new Error(
-        `unknown option ${arg} (known: --quick, --node <path>, --esbuild <json>, --doc <file>, --no-doc, --json <file>)`,
-      );
+export const BENCH_USAGE = `Usage: npm run bench [-- options]
+
+The recorder against a bare handler (JSON.parse + one PutCommand), both built with the deployed esbuild options,
+on one local dynalite, measured alternately. A full run writes docs/performance.md.
+
+  --quick              the small run CI uses to check that the benchmark works (figures too few to quote)
+  --node <path>        run the handlers on this Node (default: BENCH_NODE or this one)
+  --esbuild <json>     esbuild options laid over serverless.yml's, for both handlers
+  --json <file>        also write the results as JSON
+  --doc <file>         write the doc here instead of docs/performance.md
+  --no-doc             write no doc
+  -h, --help           this help
+
+Exit codes: 0 measured, 1 the benchmark failed, 2 bad option or value (see docs/commands.md).`;
+
+function parseBenchArgs(argv: string[]): Args {
+  const { values } = parseCommandLine(argv, {
+    quick: { type: 'boolean', default: false },
+    node: { type: 'string' },
+    esbuild: { type: 'string' },
+    json: { type: 'string' },
+    doc: { type: 'string' },
+    'no-doc': { type: 'boolean', default: false },
+  });
+  let esbuild: BuildOptions | undefined;
+  if (values.esbuild !== undefined) {
+    try {
+      esbuild = JSON.parse(values.esbuild) as BuildOptions;
+    } catch {
+      throw new UsageError(`--esbuild must be a JSON object of esbuild options, got ${JSON.stringify(values.esbuild)}`);
+    }
+    if (typeof esbuild !== 'object' || esbuild === null || Array.isArray(esbuild)) {
+      throw new UsageError(`--esbuild must be a JSON object of esbuild options, got ${JSON.stringify(values.esbuild)}`);
     }
   }
+  if (values['no-doc'] && values.doc !== undefined) throw new UsageError('choose one of --doc and --no-doc');
   // Only a full run is worth keeping as the project's figures.
-  if (args.docPath === undefined && !args.quick && !noDoc) args.docPath = `${projectRoot}docs/performance.md`;
-  if (noDoc) args.docPath = undefined;
-  return args;
+  const defaultDoc = values.quick || values['no-doc'] ? undefined : `${projectRoot}docs/performance.md`;
+  return {
+    quick: values.quick,
+    node: values.node ?? process.env['BENCH_NODE'] ?? process.execPath,
+    esbuild,
+    docPath: values.doc === undefined ? defaultDoc : resolve(values.doc),
+    jsonPath: values.json === undefined ? undefined : resolve(values.json),
+    argv,
+  };
 }
 
 /** The same environment for every handler: what Lambda sets, the deployed settings, and the local stores. */
@@ -199,8 +212,8 @@ function checked<T extends { failures: number; firstFailure?: string }>(name: st
   return report;
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+async function main(): Promise<number> {
+  const args = parseBenchArgs(process.argv.slice(2));
   const plan = args.quick ? QUICK : FULL;
   const started = performance.now();
 
@@ -316,13 +329,14 @@ async function main(): Promise<void> {
       writeFileSync(args.docPath, renderDoc(result));
       progress(`wrote ${args.docPath}`);
     }
+    return 0;
   } finally {
     for (const handler of warm) await handler.stop().catch(() => 0);
     await stores.close();
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
+// Not a top-level await: the run ends when its children and stores are gone, as it always has.
+void runCommand({ name: 'bench', usage: BENCH_USAGE }, main).then((code) => {
+  process.exitCode = code;
 });

@@ -9,10 +9,21 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseCommandLine, runCommand } from '../cli/command-line.ts';
 import { generatedSources } from '../generate/validator-sources.ts';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-for (const [path, text] of Object.entries(generatedSources())) {
-  writeFileSync(`${root}${path}`, text);
-  console.log(`wrote ${path}`);
-}
+const USAGE = `Usage: npm run generate
+
+Rewrites the validator, the GET-form field types and the DisconnectCallback type from schemas/disconnect.schema.json.
+
+  -h, --help     this help`;
+
+process.exitCode = await runCommand({ name: 'generate', usage: USAGE }, async () => {
+  parseCommandLine(process.argv.slice(2), {});
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  for (const [path, text] of Object.entries(generatedSources())) {
+    writeFileSync(`${root}${path}`, text);
+    console.log(`wrote ${path}`);
+  }
+  return 0;
+});

@@ -4,6 +4,7 @@
  * prints the HTTP answer and what was kept: the stored item, or the parked/quarantined copy. No AWS account needed.
  */
 import { readFileSync } from 'node:fs';
+import { EXIT, parseCommandLine, runCommand, UsageError } from '../cli/command-line.ts';
 import { resolve } from 'node:path';
 import type { Context } from 'aws-lambda';
 import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -12,7 +13,15 @@ import { localDynamoClient, localS3Client } from '../local-stage/stores.ts';
 import { resolveStage } from '../stage/resolve-stage.ts';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/http/api-gateway.ts';
 
-const USAGE = 'usage: npm run invoke -- events/<file>.json';
+const USAGE = `Usage: npm run invoke -- <event.json>
+
+Runs one API Gateway event (e.g. events/disconnect-busy.json) through the real handler into the local stage's
+stores, then prints the HTTP answer and what was kept: the stored item, or the parked/quarantined copy.
+
+  -h, --help     this help
+
+Exit codes: 0 the answer was 2xx, 1 it was not, 2 bad option or event file, 3 the local stores could not be
+opened (see docs/commands.md).`;
 
 function callIdOf(event: ApiGatewayEvent): string | undefined {
   let fields: unknown = event.queryStringParameters;
@@ -28,13 +37,29 @@ function callIdOf(event: ApiGatewayEvent): string | undefined {
   return typeof callId === 'string' && callId !== '' ? callId : undefined;
 }
 
-async function main(): Promise<number> {
-  const file = process.argv[2];
-  if (file === undefined || file === '--help') {
-    console.error(USAGE);
-    return 2;
+function readEvent(file: string): ApiGatewayEvent {
+  let text: string;
+  try {
+    text = readFileSync(resolve(file), 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  const event = JSON.parse(readFileSync(resolve(file), 'utf8')) as ApiGatewayEvent;
+  let event: unknown;
+  try {
+    event = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${file} is not JSON: an API Gateway event is (see events/)`);
+  }
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) throw new UsageError(`${file} is not an API Gateway event object`);
+  return event as ApiGatewayEvent;
+}
+
+async function main(): Promise<number> {
+  const { positionals } = parseCommandLine(process.argv.slice(2), {}, { positionals: true });
+  const [file, extra] = positionals;
+  if (file === undefined) throw new UsageError('which event? npm run invoke -- events/<file>.json');
+  if (extra !== undefined) throw new UsageError(`one event file at a time, got also ${JSON.stringify(extra)}`);
+  const event = readEvent(file);
   const callId = callIdOf(event);
 
   const stage = await resolveStage({ stage: 'local', env: process.env });
@@ -73,16 +98,12 @@ async function main(): Promise<number> {
     );
     s3.destroy();
     console.log(`\nFallback bucket ${bucket}: ${waiting.join(', ')}`);
-    return answer.statusCode >= 500 ? 1 : 0;
+    return answer.statusCode >= 200 && answer.statusCode < 300 ? EXIT.ok : EXIT.failed;
   } finally {
     await opened.close();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  },
-);
+const code = await runCommand({ name: 'invoke', usage: USAGE }, main);
+// The stores are closed; a client socket the SDK keeps alive must not hold the command open.
+process.exit(code);

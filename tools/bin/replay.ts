@@ -1,21 +1,5 @@
-/**
- * `npm run replay [-- options]`: re-drives parked callbacks into the table (see lambda/recording/replay-parked.ts).
- *
- *   (no --stage)         the handler's environment (DISCONNECTS_TABLE, DYNAMODB_ENDPOINT, PARKED_CALLBACKS_BUCKET,
- *                        S3_ENDPOINT, AWS_REGION) when DISCONNECTS_TABLE is set, else the local stage: its running
- *                        stores, else the ones persisted under .local/ (started for the run)
- *   --stage <name>       a deployed stage: the table, bucket and retention are read from its stack's outputs
- *   --region, --profile  for a deployed stage (else AWS_REGION / AWS_PROFILE, as usual)
- *   --table, --bucket    use these names instead
- *   --quarantined        retry quarantined callbacks too (after a schema fix)
- *   --retention-days N   as the stage's RETENTION_DAYS (the stack's RetentionDays output when deployed)
- *   --concurrency N      callbacks replayed at once (default 8)
- *   --json               print the reports as JSON
- *
- * Exit status: 0 when everything waiting was stored, 2 when some callbacks are still failing or the run stopped
- * early, 1 on any other error.
- */
-import { parseArgs } from 'node:util';
+/** `npm run replay [-- options]`: re-drives parked callbacks into the table (see lambda/recording/replay-parked.ts). */
+import { parseCommandLine, positiveInteger, runCommand } from '../cli/command-line.ts';
 import { replayParked, type ReplayReport } from '../../lambda/recording/replay-parked.ts';
 import { noBucket, resolveStage } from '../stage/resolve-stage.ts';
 import { DisconnectsTable } from '../../lambda/adapters/disconnects-table.ts';
@@ -24,26 +8,42 @@ import { ParkedCallbacks, type ParkedKind } from '../../lambda/adapters/parked-c
 // A command-line tool, not a Lambda: the SDK's Node-version notice is noise here (serverless.yml sets the same).
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 
-const { values: options } = parseArgs({
-  options: {
-    stage: { type: 'string' },
-    region: { type: 'string' },
-    profile: { type: 'string' },
-    table: { type: 'string' },
-    bucket: { type: 'string' },
-    quarantined: { type: 'boolean', default: false },
-    'retention-days': { type: 'string' },
-    concurrency: { type: 'string', default: '8' },
-    json: { type: 'boolean', default: false },
-  },
-  strict: true,
+const USAGE = `Usage: npm run replay [-- options]
+
+Re-drives parked callbacks into the table, removing only what it stored.
+
+  (no --stage)           the handler's environment (DISCONNECTS_TABLE, DYNAMODB_ENDPOINT, PARKED_CALLBACKS_BUCKET,
+                         S3_ENDPOINT, AWS_REGION) when DISCONNECTS_TABLE is set, else the local stage
+  --stage <name>         a deployed stage (the table, bucket and retention from its stack's outputs), or local
+  --region <region>      for a deployed stage (else AWS_REGION)
+  --profile <profile>    for a deployed stage (else AWS_PROFILE)
+  --table <name>         this table instead
+  --bucket <name>        this fallback bucket instead
+  --quarantined          retry quarantined callbacks too (after a schema fix); what can never be stored:
+                         npm run quarantine -- discard
+  --retention-days <n>   as the stage's RETENTION_DAYS (the stack's RetentionDays output when deployed)
+  --concurrency <n>      callbacks replayed at once (default 8)
+  --json                 print the reports as JSON
+  -h, --help             this help
+
+Exit codes: 0 everything waiting was stored, 2 bad option or value, or some callbacks still failing or the run
+stopped early, 3 store or stack unreachable, or region or credentials missing (see docs/commands.md).`;
+
+const parse = () => parseCommandLine(process.argv.slice(2), {
+  stage: { type: 'string' },
+  region: { type: 'string' },
+  profile: { type: 'string' },
+  table: { type: 'string' },
+  bucket: { type: 'string' },
+  quarantined: { type: 'boolean', default: false },
+  'retention-days': { type: 'string' },
+  concurrency: { type: 'string', default: '8' },
+  json: { type: 'boolean', default: false },
 });
+let options: ReturnType<typeof parse>['values'];
 
 function positive(name: string, text: string | undefined): number | undefined {
-  if (text === undefined || text === '') return undefined;
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got ${text}`);
-  return value;
+  return text === undefined || text === '' ? undefined : positiveInteger(text, name);
 }
 
 function summary(report: ReplayReport): string {
@@ -56,6 +56,9 @@ function summary(report: ReplayReport): string {
 }
 
 async function main(): Promise<number> {
+  options = parse().values;
+  // Every bad value is refused before a store is opened.
+  const concurrency = positive('--concurrency', options.concurrency) ?? 8;
   if (options.profile !== undefined) process.env['AWS_PROFILE'] = options.profile;
   const stage = await resolveStage({ stage: options.stage, env: process.env, region: options.region, profile: options.profile });
   const bucket = options.bucket ?? stage.bucket;
@@ -89,7 +92,7 @@ async function main(): Promise<number> {
           parked,
           kind,
           retentionDays,
-          concurrency: positive('--concurrency', options.concurrency) ?? 8,
+          concurrency,
         }),
       );
     }
@@ -102,12 +105,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (status) => {
-    process.exitCode = status;
-  },
-  (error: unknown) => {
-    console.error(`replay failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
-  },
-);
+process.exitCode = await runCommand({ name: 'replay', usage: USAGE }, main);

@@ -2,14 +2,16 @@
  * `npm run records -- <command>`: read back what the recorder stored. Parses the command line, opens the stores,
  * runs one command and says how it went as an exit code (see problems.ts).
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { DOCUMENTED_CAUSES } from '../../lambda/domain/callback/validate.ts';
+import { HelpRequested, oneOf, parseCommandLine, positiveInteger } from '../cli/command-line.ts';
 import { decodeCursor, listRecords, type ListRequest } from './listing.ts';
 import { EXIT, type ExitCode, RecordNotFound, RecordsProblem, UsageProblem } from './problems.ts';
 import { progressLine, type ProgressOutput } from './progress.ts';
 import { REPORT_ATTRIBUTES, ReportTally } from './report.ts';
 import { type LocalStage, openStores, type OpenStores } from './stores.ts';
 import { parseRange, type TimeRange } from './time-range.ts';
-import { viewListing, viewRecord, viewReport } from './views.ts';
+import { csvListing, viewListing, viewRecord, viewReport } from './views.ts';
 
 export interface RecordsIO {
   stdout: { write(text: string): unknown };
@@ -34,10 +36,12 @@ Time range (list, report): calls that ended at or after --from and before --to
 
 list
   --cause <cause>              only this cause (repeat for several)
-  --direction <direction>      only inbound or outbound calls
+  --direction <direction>      only inbound or outbound calls (other values are refused)
   --limit <n>                  records per page (default 100); the footer gives the --cursor of the next page
   --cursor <cursor>            continue a listing (same --from, --to and filters)
   --all                        every record in the range, no pages
+  --csv                        CSV on stdout (RFC 4180, a header row of field names), for spreadsheets
+                               a --cause Bandwidth does not document that matches nothing gets a note on stderr
 
 report
   --top <n>                    how many error messages to show (default 10)
@@ -55,7 +59,8 @@ Output
   --json                       JSON on stdout, for scripts
   -h, --help                   this help
 
-Exit codes: 0 done, 1 no record for that callId, 2 bad command or option, 3 store unreachable or unusable.
+Exit codes: 0 done, 1 no record for that callId, 2 bad command or option, 3 store unreachable or unusable
+(see docs/commands.md).
 `;
 
 const OPTIONS = {
@@ -75,16 +80,16 @@ const OPTIONS = {
   all: { type: 'boolean' },
   top: { type: 'string' },
   json: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
+  csv: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 type OptionName = keyof typeof OPTIONS;
 type Command = 'get' | 'list' | 'report';
 
-const STORE_OPTIONS: OptionName[] = ['stage', 'region', 'profile', 'endpoint', 'table', 'bucket', 's3-endpoint', 'json', 'help'];
+const STORE_OPTIONS: OptionName[] = ['stage', 'region', 'profile', 'endpoint', 'table', 'bucket', 's3-endpoint', 'json'];
 const COMMAND_OPTIONS: Record<Command, ReadonlySet<OptionName>> = {
   get: new Set(STORE_OPTIONS),
-  list: new Set([...STORE_OPTIONS, 'from', 'to', 'cause', 'direction', 'limit', 'cursor', 'all']),
+  list: new Set([...STORE_OPTIONS, 'from', 'to', 'cause', 'direction', 'limit', 'cursor', 'all', 'csv']),
   report: new Set([...STORE_OPTIONS, 'from', 'to', 'top']),
 };
 
@@ -94,24 +99,10 @@ const DEFAULT_TOP = 10;
 const MAX_CAUSES = 100;
 
 function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    // Node's message goes on about positional arguments; the option's name is what helps.
-    const unknown = /^Unknown option '([^']+)'/.exec(message);
-    throw new UsageProblem(unknown === null ? message : `unknown option ${unknown[1]}`);
-  }
+  return parseCommandLine(argv, OPTIONS, { positionals: true });
 }
 
-function positiveInteger(text: string | undefined, option: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(value) || value < 1) {
-    throw new UsageProblem(`${option} must be a whole number of at least 1, got ${JSON.stringify(text)}`);
-  }
-  return value;
-}
+const DIRECTIONS = ['inbound', 'outbound'] as const;
 
 function nonEmpty(text: string | undefined, option: string): string | undefined {
   if (text !== undefined && text.trim() === '') throw new UsageProblem(`${option} must not be empty`);
@@ -127,7 +118,7 @@ type Parsed = ReturnType<typeof parse>;
 /** What to do, fully checked: every usage error is found before a store is opened. */
 type Request =
   | { command: 'get'; json: boolean; callId: string }
-  | { command: 'list'; json: boolean; list: ListRequest }
+  | { command: 'list'; json: boolean; csv: boolean; list: ListRequest }
   | { command: 'report'; json: boolean; range: TimeRange; top: number };
 
 function request(command: Command, { values, positionals }: Parsed, now: Date): Request {
@@ -148,16 +139,27 @@ function request(command: Command, { values, positionals }: Parsed, now: Date): 
   for (const cause of causes) nonEmpty(cause, '--cause');
   if (causes.length > MAX_CAUSES) throw new UsageProblem(`at most ${MAX_CAUSES} --cause options`);
   const cursor = nonEmpty(values.cursor, '--cursor');
+  if (wantsJson && values.csv === true) throw new UsageProblem('choose one of --json and --csv');
+  const direction = values.direction === undefined ? undefined : oneOf(values.direction, '--direction', DIRECTIONS);
   return {
     command,
     json: wantsJson,
+    csv: values.csv === true,
     list: {
       range,
-      filter: { causes, direction: nonEmpty(values.direction, '--direction') },
+      filter: { causes, direction },
       limit: values.all === true ? undefined : positiveInteger(values.limit, '--limit', DEFAULT_LIMIT),
       startAfter: cursor === undefined ? undefined : decodeCursor(cursor, range),
     },
   };
+}
+
+/** A cause Bandwidth does not document that matched nothing is most likely a typo: say so, the listing stays as it is. */
+function noteUnknownCauses(causes: readonly string[], records: readonly Record<string, unknown>[], stderr: ProgressOutput): void {
+  for (const cause of causes) {
+    if (DOCUMENTED_CAUSES.has(cause) || records.some((record) => record['cause'] === cause)) continue;
+    stderr.write(`records: note: no record listed has cause ${JSON.stringify(cause)}, which Bandwidth does not document (${[...DOCUMENTED_CAUSES].join(', ')})\n`);
+  }
 }
 
 async function run(request: Request, stores: OpenStores, io: RecordsIO): Promise<void> {
@@ -173,8 +175,13 @@ async function run(request: Request, stores: OpenStores, io: RecordsIO): Promise
       const { range, filter } = request.list;
       const listing = await listRecords(stores.table, request.list, progress.update);
       progress.done();
+      noteUnknownCauses(filter.causes ?? [], listing.records, io.stderr);
+      // CSV rows only on stdout: where the next page starts goes beside them.
+      if (request.csv && listing.next !== undefined) io.stderr.write(`records: more records: add --cursor ${listing.next}\n`);
       io.stdout.write(
-        request.json
+        request.csv
+          ? csvListing(listing)
+          : request.json
           ? json({
               from: range.from.toISOString(),
               to: range.to.toISOString(),
@@ -206,10 +213,7 @@ export async function runRecords(argv: readonly string[], io: RecordsIO): Promis
   try {
     const parsed = parse(argv);
     const command = parsed.positionals[0];
-    if (parsed.values.help === true || command === 'help') {
-      io.stdout.write(USAGE);
-      return EXIT.ok;
-    }
+    if (command === 'help') throw new HelpRequested();
     if (command === undefined) throw new UsageProblem('which command? get, list or report');
     if (command !== 'get' && command !== 'list' && command !== 'report') {
       throw new UsageProblem(`unknown command ${JSON.stringify(command)}: use get, list or report`);
@@ -238,6 +242,10 @@ export async function runRecords(argv: readonly string[], io: RecordsIO): Promis
     await run(todo, stores, io);
     return EXIT.ok;
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      io.stdout.write(USAGE);
+      return EXIT.ok;
+    }
     if (!(error instanceof RecordsProblem)) throw error;
     const hint = error instanceof UsageProblem ? ' (npm run records -- --help)' : '';
     io.stderr.write(`records: ${error.message}${hint}\n`);

@@ -166,3 +166,26 @@ export function viewReport(report: Report): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * A cell as RFC 4180 has it: quoted when it holds a comma, quote or line break, quotes doubled. A text a
+ * spreadsheet would run as a formula (leading =, @, tab or CR, or + / - not followed by a plain number) gets a
+ * leading ' so it stays text; phone numbers such as +15551234567 stay as they are.
+ */
+export function csvCell(value: unknown): string {
+  let text = value === undefined || value === null ? '' : typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+  if (/^[=@\t\r]/.test(text) || (/^[+-]/.test(text) && !/^[+-]\d+(\.\d+)?$/.test(text))) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** `list --csv`: a header row naming every field the listed records have (read order, as `get`), a row per record. */
+export function csvListing(listing: Listing): string {
+  const names = new Set(listing.records.flatMap((record) => Object.keys(record)));
+  const known = CALLBACK_ORDER.filter((name) => names.has(name));
+  const unknown = [...names].filter((name) => !CALLBACK_ORDER.includes(name) && !RECORDER.has(name)).sort();
+  const recorder = RECORDER_ATTRIBUTES.filter((name) => names.has(name));
+  // No records: the usual fields still name the columns.
+  const header = names.size === 0 ? [...CALLBACK_ORDER, ...RECORDER_ATTRIBUTES] : [...known, ...unknown, ...recorder];
+  const rows = [header.map(csvCell), ...listing.records.map((record) => header.map((name) => csvCell(record[name])))];
+  return rows.map((row) => `${row.join(',')}\r\n`).join('');
+}

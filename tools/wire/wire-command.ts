@@ -3,7 +3,7 @@
  * `CallStatusMethod`, `CallbackCreds`) at a deployed stage of the recorder. Arguments are read and checked here,
  * before anything is sent anywhere; tools/bin/wire.ts only runs it.
  */
-import { parseArgs } from 'node:util';
+import { oneOf, parseCommandLine, UsageError } from '../cli/command-line.ts';
 import { ACCOUNT_API, type AccountApiAuth, BandwidthAccountApi, TOKEN_URL } from './account-api.ts';
 import {
   type CallbackMethod,
@@ -33,15 +33,17 @@ and the password come from the stage: its CloudFormation stack's outputs, and th
   --api <url>                Bandwidth's account API (default ${ACCOUNT_API})
   --token-url <url>          Bandwidth's OAuth token endpoint (default ${TOKEN_URL})
   --dry-run                  print the request (password masked) and send nothing
+  -h, --help                 this help
 
 Bandwidth API access: BW_CLIENT_ID and BW_CLIENT_SECRET (API credentials, OAuth 2.0), or BW_USERNAME and
 BW_PASSWORD (a legacy API user, deprecated by Bandwidth).
-Note: an application has one CallbackCreds for all its callbacks; its initiate (answer) webhook gets them too.`;
+Note: an application has one CallbackCreds for all its callbacks; its initiate (answer) webhook gets them too.
+
+Exit codes: 0 Bandwidth took the change (or a dry run), 1 Bandwidth refused it, 2 bad option or value (nothing
+sent), 3 the stack, SSM or Bandwidth's API unreachable, or region or credentials missing (see docs/commands.md).`;
 
 /** A mistake in the arguments or the environment: nothing was sent. */
-export class WireUsageError extends Error {
-  override name = 'WireUsageError';
-}
+export class WireUsageError extends UsageError {}
 
 export interface WireRequest {
   accountId: string;
@@ -112,31 +114,21 @@ function accountAuth(env: Env, dryRun: boolean): AccountApiAuth | undefined {
 }
 
 export function parseWireArguments(args: readonly string[], env: Env): WireRequest {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        'account-id': { type: 'string' },
-        'application-id': { type: 'string' },
-        stage: { type: 'string' },
-        region: { type: 'string' },
-        profile: { type: 'string' },
-        url: { type: 'string' },
-        method: { type: 'string', default: 'POST' },
-        username: { type: 'string' },
-        'password-parameter': { type: 'string' },
-        'no-credentials': { type: 'boolean', default: false },
-        api: { type: 'string', default: ACCOUNT_API },
-        'token-url': { type: 'string', default: TOKEN_URL },
-        'dry-run': { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new WireUsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseCommandLine(args, {
+    'account-id': { type: 'string' },
+    'application-id': { type: 'string' },
+    stage: { type: 'string' },
+    region: { type: 'string' },
+    profile: { type: 'string' },
+    url: { type: 'string' },
+    method: { type: 'string', default: 'POST' },
+    username: { type: 'string' },
+    'password-parameter': { type: 'string' },
+    'no-credentials': { type: 'boolean', default: false },
+    api: { type: 'string', default: ACCOUNT_API },
+    'token-url': { type: 'string', default: TOKEN_URL },
+    'dry-run': { type: 'boolean', default: false },
+  });
   const accountId = nonEmpty(values['account-id']) ?? nonEmpty(env['BW_ACCOUNT_ID']);
   const applicationId = nonEmpty(values['application-id']) ?? nonEmpty(env['BW_VOICE_APPLICATION_ID']);
   if (accountId === undefined) throw new WireUsageError('--account-id (or BW_ACCOUNT_ID) is required');
@@ -144,8 +136,7 @@ export function parseWireArguments(args: readonly string[], env: Env): WireReque
   const stage = nonEmpty(values.stage);
   const url = nonEmpty(values.url);
   if (stage === undefined && url === undefined) throw new WireUsageError('say which deployed stage to wire (--stage), or give --url');
-  const method = values.method.toUpperCase();
-  if (method !== 'POST' && method !== 'GET') throw new WireUsageError(`--method must be POST or GET, not ${values.method}`);
+  const method = oneOf(values.method.toUpperCase(), '--method', ['POST', 'GET'] as const);
   const withCredentials = !values['no-credentials'];
   if (url !== undefined) checkCallbackUrl(url, withCredentials);
   const credentials = withCredentials

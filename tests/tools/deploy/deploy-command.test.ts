@@ -82,6 +82,28 @@ describe('npm run deploy', () => {
     }
     expect(calls).toEqual([]);
   }, 60_000);
+
+  it('answers --help with exit 0, and an unknown option or bad stage with one line and exit 2', async () => {
+    const help = await deploy('--help');
+    expect(help.stdout).toContain('Usage: npm run deploy');
+    for (const [args, line] of [
+      [['--stage', 'prod', '--regoin', 'eu-west-1'], 'deploy: unknown option --regoin (npm run deploy -- --help)'],
+      [['--stage', 'local'], 'deploy: --stage must name a deployed stage (letters, digits, -), not local (npm run deploy -- --help)'],
+    ] as const) {
+      await expect(deploy(...args)).rejects.toMatchObject({ code: 2, stderr: `${line}\n` });
+    }
+    expect(calls).toEqual([]);
+  }, 60_000);
+
+  it('names an SSM it cannot reach (exit 3) instead of the SDK\'s raw text', async () => {
+    const unreachable = run('npm', ['run', '--silent', 'deploy', '--', '--stage', 'prod', '--skip-serverless'], {
+      env: { ...env(), AWS_ENDPOINT_URL_SSM: 'http://127.0.0.1:9' },
+    });
+    await expect(unreachable).rejects.toMatchObject({
+      code: 3,
+      stderr: expect.stringMatching(/^deploy: cannot reach SSM parameter \/bandwidth-disconnect-recorder\/prod\/callback-password in us-east-1: .*ECONNREFUSED/),
+    });
+  }, 60_000);
 });
 
 describe('the callback password before a deploy', () => {

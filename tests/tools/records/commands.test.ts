@@ -73,6 +73,8 @@ describe('bad arguments exit 2, before any store is opened, with a message that 
     ['an impossible date', ['report', '--from', '2024-02-30'], '--from "2024-02-30" is not a time'],
     ['a local time without its offset', ['list', '--from', '2024-05-01T10:00'], '--from "2024-05-01T10:00" is not a time'],
     ['a range that ends before it starts', ['list', '--from', '2024-05-02', '--to', '2024-05-01'], '--from (2024-05-02T00:00:00.000Z) must be before --to (2024-05-01T00:00:00.000Z)'],
+    ['a direction that is not one', ['list', '--direction', 'sideways'], '--direction must be inbound or outbound, got "sideways"'],
+    ['an option without its value', ['list', '--cause'], '--cause needs a value'],
     ['a limit of zero', ['list', '--limit', '0'], '--limit must be a whole number of at least 1, got "0"'],
     ['a limit that is not a number', ['list', '--limit', '10x'], '--limit must be a whole number of at least 1, got "10x"'],
     ['--all with a page size', ['list', '--all', '--limit', '5'], '--all lists every record: it takes no --limit or --cursor'],

@@ -89,6 +89,17 @@ describe('records list', () => {
     expect(callIds(unheardOf)).toHaveLength(2);
   });
 
+  it('says so on stderr when a --cause Bandwidth does not document matches nothing (likely a typo), and still exits 0', async () => {
+    const typo = await records(['list', ...THREE_DAYS, '--all', '--json', '--cause', 'hangupp', ...storeArguments(stores)]);
+    expect(typo.code).toBe(0);
+    expect((JSON.parse(typo.stdout) as ListOutput).count).toBe(0);
+    expect(typo.stderr).toContain('records: note: no record listed has cause "hangupp", which Bandwidth does not document (hangup, busy,');
+
+    const seen = await records(['list', ...THREE_DAYS, '--all', '--json', '--cause', 'sip-timeout', '--cause', 'account-limit', ...storeArguments(stores)]);
+    expect(seen.code).toBe(0);
+    expect(seen.stderr).toBe('');
+  });
+
   it('pages through a range with cursors, each record once, in the same order as a single listing', async () => {
     const whole = await recordsJson<ListOutput>(stores, ['list', ...THREE_DAYS, '--all']);
     const pages = await everyPage(['list', ...THREE_DAYS, '--limit', '100']);

@@ -2,6 +2,7 @@
  * `npm run wire -- ...` run as an operator runs it, against a fake Bandwidth (token endpoint and account API) and a
  * fake AWS (CloudFormation, SSM) on loopback: the requests Bandwidth receives are asserted byte for byte.
  */
+import { createServer } from 'node:net';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -286,5 +287,39 @@ describe('npm run wire', () => {
     expect((await wire(['--stage', 'prod'])).stderr).toContain('--account-id (or BW_ACCOUNT_ID) is required');
     expect((await wire(application)).stderr).toContain('say which deployed stage to wire (--stage), or give --url');
     expect(bandwidth.requests).toEqual([]);
+  });
+
+  it('answers --help with exit 0, and an unknown option or bad value with one line naming it and exit 2', async () => {
+    const help = await wire(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: npm run wire');
+    for (const [args, line] of [
+      [[...application, '--stage', 'prod', '--methods', 'GET'], 'wire: unknown option --methods (npm run wire -- --help)'],
+      [[...application, '--stage', 'prod', '--method', 'PUT'], 'wire: --method must be POST or GET, got "PUT" (npm run wire -- --help)'],
+      [[...application, 'prod'], 'wire: unexpected argument "prod" (npm run wire -- --help)'],
+    ] as const) {
+      const run = await wire([...args]);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr.trim()).toBe(line);
+    }
+    expect(bandwidth.requests).toEqual([]);
+    expect(aws.requests).toEqual([]);
+  });
+
+  it('names an unreachable Bandwidth API (exit 3), and a missing region with its fix', async () => {
+    // A port that was free a moment ago: nothing answers there (fetch refuses port 9 and such outright).
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const api = `http://127.0.0.1:${closed}`;
+    const down = await wire([...application, '--stage', 'prod', '--api', `${api}/api`, '--token-url', `${api}/token`]);
+    expect(down.code, down.stderr).toBe(3);
+    expect(down.stderr.trim()).toMatch(/^wire: cannot reach .*ECONNREFUSED/);
+    const noRegion = await wire([...application, '--stage', 'prod'], { AWS_REGION: '' });
+    expect(noRegion.code, noRegion.stderr).toBe(3);
+    expect(noRegion.stderr.trim()).toMatch(/^wire: no AWS region.*pass --region or set AWS_REGION$/);
   });
 });
