@@ -42,3 +42,31 @@ export function boundedCalls(limits: CallLimits) {
     },
   };
 }
+
+/**
+ * The time limits of every AWS call the recorder makes, one set per use:
+ * - `answer`: on the way to an HTTP answer, inside the answer budget (each call is also cut off by its share of
+ *   the budget, see deadline.ts, so these only bound one attempt). Attempts are short and several, so a slow or
+ *   throttled attempt is retried (standard mode: jittered back-off) while time is left, instead of waiting on it.
+ * - `scheduledReplay`: the replay function, where no answer waits but the Lambda's timeout does.
+ * - `command`: an operator's command (`npm run replay`, `npm run records`), which may wait longer still.
+ */
+export const CALL_LIMITS = {
+  answer: {
+    table: { attemptTimeoutMs: 1_000, connectTimeoutMs: 500, maxAttempts: 3 },
+    fallback: { attemptTimeoutMs: 1_500, connectTimeoutMs: 500, maxAttempts: 5 },
+    credentials: { attemptTimeoutMs: 800, connectTimeoutMs: 400, maxAttempts: 3 },
+  },
+  scheduledReplay: {
+    table: { attemptTimeoutMs: 3_000, connectTimeoutMs: 500, maxAttempts: 4 },
+    fallback: { attemptTimeoutMs: 5_000, connectTimeoutMs: 500, maxAttempts: 3 },
+    credentials: { attemptTimeoutMs: 2_000, connectTimeoutMs: 500, maxAttempts: 4 },
+  },
+  command: {
+    table: { attemptTimeoutMs: 5_000, connectTimeoutMs: 1_000, maxAttempts: 4 },
+    fallback: { attemptTimeoutMs: 10_000, connectTimeoutMs: 1_000, maxAttempts: 3 },
+    credentials: { attemptTimeoutMs: 5_000, connectTimeoutMs: 1_000, maxAttempts: 4 },
+  },
+} as const satisfies Record<string, Record<'table' | 'fallback' | 'credentials', CallLimits>>;
+
+export type CallUse = keyof typeof CALL_LIMITS;

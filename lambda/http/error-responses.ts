@@ -2,6 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { ApiGatewayEvent, ApiGatewayResult } from './api-gateway.ts';
 import { logger } from '../log/logger.ts';
 import { MAX_NESTING } from '../domain/stored-record/storable.ts';
+import { RecordNotKept } from '../recording/keep-record.ts';
 
 interface ExposedError {
   statusCode: number;
@@ -43,7 +44,8 @@ function causeDetails(message: string, cause: unknown): string[] {
 
 /**
  * Every error becomes the JSON error contract: `{"error": "...", "details": [...]}` with
- * `Content-Type: application/json`. Unexpected errors are logged and answered 500 without their message or stack.
+ * `Content-Type: application/json`. A record kept nowhere (RecordNotKept) is a 503; unexpected errors are logged and
+ * answered 500 without their message or stack.
  */
 export function errorResponses(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
   return {
@@ -52,7 +54,11 @@ export function errorResponses(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResul
       let statusCode = 500;
       let body: { error: string; details: readonly string[] } = { error: 'internal error', details: [] };
       let headers: Readonly<Record<string, string>> = {};
-      if (isExposed(error)) {
+      if (error instanceof RecordNotKept) {
+        // Kept nowhere: the one 5xx the recorder gives on purpose (Bandwidth will not retry it).
+        statusCode = 503;
+        body = { error: error.message, details: error.details };
+      } else if (isExposed(error)) {
         statusCode = error.statusCode;
         body = { error: error.message, details: error.details ?? causeDetails(error.message, error.cause) };
         headers = error.headers ?? {};

@@ -7,6 +7,8 @@
  *   --region, --profile  for a deployed stage (else AWS_REGION / AWS_PROFILE, as usual)
  *   --table, --bucket    use these names instead
  *   --quarantined        retry quarantined callbacks too (after a schema fix)
+ *                        Unverified callbacks (kept while the password was unreadable) are checked against the
+ *                        password BANDWIDTH_CALLBACK_USERNAME and BANDWIDTH_CALLBACK_PASSWORD(_SECRET|_PARAMETER) name
  *   --retention-days N   as the stage's RETENTION_DAYS (read from the stack when deployed)
  *   --concurrency N      callbacks replayed at once (default 8)
  *   --json               print the reports as JSON
@@ -19,6 +21,9 @@ import { replayParked, type ReplayReport } from '../../lambda/recording/replay-p
 import { stackOfStage } from '../stage/stage-names.ts';
 import { DisconnectsTable } from '../../lambda/adapters/disconnects-table.ts';
 import { ParkedCallbacks, type ParkedKind } from '../../lambda/adapters/parked-callbacks.ts';
+import { CALL_LIMITS } from '../../lambda/adapters/aws-clients.ts';
+import { callbackCredentials } from '../../lambda/adapters/callback-credentials.ts';
+import { readCallbackAuth } from '../../lambda/config.ts';
 
 // A command-line tool, not a Lambda: the SDK's Node-version notice is noise here (serverless.yml sets the same).
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -135,7 +140,9 @@ async function deployedTarget(stage: string): Promise<Target> {
 
 function summary(report: ReplayReport): string {
   const lines = [
-    `${report.kind}: ${report.replayed} replayed, ${report.alreadyPresent} already present, ${report.stillFailing} still failing`,
+    `${report.kind}: ${report.replayed} replayed, ${report.alreadyPresent} already present, ` +
+      (report.discarded === undefined ? '' : `${report.discarded} discarded (wrong credentials), ${report.quarantined ?? 0} quarantined, `) +
+      `${report.stillFailing} still failing`,
     ...report.failures.map((failure) => `  ${failure.key}: ${failure.reason}`),
   ];
   if (report.stopped !== undefined) lines.push(`  stopped early: ${report.stopped.detail}`);
@@ -144,24 +151,16 @@ function summary(report: ReplayReport): string {
 
 async function main(): Promise<number> {
   const target = options.stage === 'local' ? await localTarget() : await deployedTarget(options.stage);
-  // No answer is waiting: generous per-call limits, and the run continues past a slow call.
-  const table = new DisconnectsTable({
-    tableName: target.tableName,
-    region: target.region,
-    endpoint: target.dynamoEndpoint,
-    requestTimeoutMs: 5_000,
-    maxAttempts: 4,
-  });
-  const parked = new ParkedCallbacks({
-    bucket: target.bucket,
-    region: target.region,
-    endpoint: target.s3Endpoint,
-    requestTimeoutMs: 10_000,
-    maxAttempts: 3,
-  });
+  // No answer is waiting: an operator command's generous per-call limits, and the run continues past a slow call.
+  const limits = CALL_LIMITS.command;
+  const table = new DisconnectsTable({ tableName: target.tableName, region: target.region, endpoint: target.dynamoEndpoint, limits: limits.table });
+  const parked = new ParkedCallbacks({ bucket: target.bucket, region: target.region, endpoint: target.s3Endpoint, limits: limits.fallback });
   try {
     if (!options.json) console.log(`replaying into ${target.tableName} from ${target.bucket}: ${target.description}`);
-    const kinds: ParkedKind[] = options.quarantined ? ['parked', 'quarantined'] : ['parked'];
+    const kinds: ParkedKind[] = options.quarantined ? ['parked', 'unverified', 'quarantined'] : ['parked', 'unverified'];
+    // Unverified callbacks are checked against the password the environment names, as the handler's is.
+    const auth = readCallbackAuth();
+    const credentials = auth === undefined ? undefined : callbackCredentials(auth, limits.credentials);
     const reports: ReplayReport[] = [];
     for (const kind of kinds) {
       reports.push(
@@ -170,6 +169,8 @@ async function main(): Promise<number> {
           parked,
           kind,
           retentionDays: target.retentionDays,
+          credentials,
+          credentialsTimeLimitMs: limits.credentials.attemptTimeoutMs * limits.credentials.maxAttempts,
           concurrency: positive('--concurrency', options.concurrency) ?? 8,
         }),
       );

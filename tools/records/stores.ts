@@ -81,7 +81,7 @@ async function openLocal(local: LocalStage): Promise<OpenStores> {
     // An AWS_PROFILE exported for real work must not stop a developer reading the local stage.
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
   });
-  const parked = new ParkedCallbacks({ bucket: local.bucket, endpoint: endpoints.s3Endpoint, requestTimeoutMs: 5_000 });
+  const parked = new ParkedCallbacks({ bucket: local.bucket, endpoint: endpoints.s3Endpoint });
   return {
     table,
     waiting: () => waitingForReplay(parked),
@@ -124,7 +124,7 @@ export async function openStores(options: StoreOptions, local: LocalStage = LOCA
   const explicitBucket =
     options.bucket === undefined
       ? undefined
-      : new ParkedCallbacks({ bucket: options.bucket, region: options.region, endpoint: s3Endpoint, requestTimeoutMs: 5_000 });
+      : new ParkedCallbacks({ bucket: options.bucket, region: options.region, endpoint: s3Endpoint });
 
   if (options.endpoint !== undefined) {
     const endpoint = endpointUrl(options.endpoint, '--endpoint');
@@ -169,7 +169,7 @@ export async function openStores(options: StoreOptions, local: LocalStage = LOCA
         const reason = error instanceof Error ? error.message : String(error);
         return { bucket: undefined, unavailable: `cannot find the stage's fallback bucket (pass --bucket): ${reason}` };
       }
-      return waitingForReplay(new ParkedCallbacks({ bucket, region: options.region, requestTimeoutMs: 5_000 }));
+      return waitingForReplay(new ParkedCallbacks({ bucket, region: options.region }));
     },
     close: async () => table.destroy(),
   };
