@@ -28,7 +28,11 @@ const STOP_MARGIN_MAX_MS = 30_000;
 
 function kindsAsked(event: unknown): ParkedKind[] {
   const quarantined = typeof event === 'object' && event !== null && (event as { quarantined?: unknown }).quarantined === true;
-  return quarantined ? ['parked', 'unverified', 'quarantined'] : ['parked', 'unverified'];
+  // Callbacks are only kept unverified when auth is on, so without it there are none to check.
+  const kinds: ParkedKind[] = ['parked'];
+  if (credentials !== undefined) kinds.push('unverified');
+  if (quarantined) kinds.push('quarantined');
+  return kinds;
 }
 
 export async function handler(event: unknown, context: Context): Promise<ReplayReport[]> {

@@ -43,6 +43,7 @@ export interface ParkedCallback {
 
 /** What a caller says about a callback it keeps; the envelope around it is built here, in one place. */
 export type CallbackToKeep = Omit<ParkedCallback, 'version' | 'receivedAt' | 'details'> & {
+  version?: 1;
   receivedAt: Date | string;
   details?: readonly string[];
 };

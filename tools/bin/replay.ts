@@ -157,10 +157,12 @@ async function main(): Promise<number> {
   const parked = new ParkedCallbacks({ bucket: target.bucket, region: target.region, endpoint: target.s3Endpoint, limits: limits.fallback });
   try {
     if (!options.json) console.log(`replaying into ${target.tableName} from ${target.bucket}: ${target.description}`);
-    const kinds: ParkedKind[] = options.quarantined ? ['parked', 'unverified', 'quarantined'] : ['parked', 'unverified'];
     // Unverified callbacks are checked against the password the environment names, as the handler's is.
     const auth = readCallbackAuth();
     const credentials = auth === undefined ? undefined : callbackCredentials(auth, limits.credentials);
+    const kinds: ParkedKind[] = ['parked'];
+    if (credentials !== undefined) kinds.push('unverified');
+    if (options.quarantined) kinds.push('quarantined');
     const reports: ReplayReport[] = [];
     for (const kind of kinds) {
       reports.push(

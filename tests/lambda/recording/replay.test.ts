@@ -169,7 +169,7 @@ describe('quarantined callbacks are replayed only when asked, once the schema ac
     const report = await replay(stores, { kind: 'quarantined' });
 
     expect(report).toMatchObject({ kind: 'quarantined', replayed: 1, stillFailing: 1 });
-    expect(report.failures[0]?.reason).toMatch(/eventType/);
+    expect(report.failures[0]?.reason).toMatch(/does not match the Disconnect schema/);
     expect(await storedItem(stores, refusedThen.callId)).toMatchObject({
       cause: 'carrier-congestion',
       receivedAt: '2026-11-20T15:56:12.000Z',
@@ -209,11 +209,10 @@ describe('the scheduled replay function', () => {
     let looks = 0;
     const context = replayContext(() => (++looks <= 3 ? 60_000 : 1_000));
 
-    const [report] = await handler({}, context);
-
-    expect(report).toMatchObject({ replayed: 2, stillFailing: 0 });
-    expect(report?.stopped).toMatchObject({ because: 'time' });
+    // The rest still waits, so the invocation fails: the alarm on the function's errors says so.
+    await expect(handler({}, context)).rejects.toThrow(/replay left callbacks waiting: parked: stopped early: out of time/);
     expect(await parkedObjects(stores, 'parked/')).toHaveLength(3);
+    expect(await allItems(stores)).toHaveLength(2);
   });
 
   it('fails the invocation when a store is still down, so the error shows in the function’s metrics', async () => {
@@ -221,8 +220,17 @@ describe('the scheduled replay function', () => {
     await deliver(await tableDown(stores), Array.from({ length: 12 }, () => disconnectCallback()));
     const handler = await loadReplayHandler(stores, { DYNAMODB_ENDPOINT: await closedPort() });
 
-    await expect(handler({}, replayContext(() => 60_000))).rejects.toThrow(/replay stopped: the table failed 10 times in a row/);
+    await expect(handler({}, replayContext(() => 60_000))).rejects.toThrow(/replay left callbacks waiting: .*the table failed 10 times in a row/);
     expect(await parkedObjects(stores, 'parked/')).toHaveLength(12);
+  });
+
+  it('fails the invocation when anything is still waiting, even below the stop after 10 table failures', async () => {
+    const stores = await freshStores();
+    await deliver(await tableDown(stores), Array.from({ length: 5 }, () => disconnectCallback()));
+    const handler = await loadReplayHandler(stores, { DYNAMODB_ENDPOINT: await closedPort() });
+
+    await expect(handler({}, replayContext(() => 60_000))).rejects.toThrow(/replay left callbacks waiting: parked: 5 still failing/);
+    expect(await parkedObjects(stores, 'parked/')).toHaveLength(5);
   });
 });
 
