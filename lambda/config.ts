@@ -59,8 +59,11 @@ export function readCallbackAuth(env: Env = process.env): CallbackAuthConfig | u
   const anyPassword = password ?? passwordSecret ?? passwordParameter;
   if (username === undefined && anyPassword === undefined) return undefined;
   if (username === undefined) {
-    const set = PASSWORD_VARIABLES.filter((name) => nonEmpty(env, name) !== undefined).join(' and ');
-    throw new Error(`${set} is set but BANDWIDTH_CALLBACK_USERNAME is not: set both to check callbacks' credentials, or neither`);
+    const set = PASSWORD_VARIABLES.filter((name) => nonEmpty(env, name) !== undefined);
+    throw new Error(
+      `${set.join(' and ')} ${set.length === 1 ? 'is' : 'are'} set but BANDWIDTH_CALLBACK_USERNAME is not: ` +
+        "set the username too to check callbacks' credentials, or unset the password to turn auth off",
+    );
   }
   if (password !== undefined) return { username, password };
   if (passwordSecret !== undefined) return { username, passwordSecret };
