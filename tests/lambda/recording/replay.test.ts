@@ -249,6 +249,24 @@ describe('npm run replay', () => {
     expect(await allItems(stores)).toHaveLength(2);
   });
 
+  it('three runs at once over 60 parked callbacks all exit 0: what another run stored and removed counts as done', async () => {
+    const stores = await freshStores();
+    const callbacks = Array.from({ length: 60 }, () => disconnectCallback());
+    expect(new Set(await deliver(await tableDown(stores), callbacks))).toEqual(new Set(['204 parked']));
+
+    const runs = await Promise.all([0, 1, 2].map(() => runReplayScript(stores, ['--json'])));
+
+    for (const run of runs) {
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject([{ kind: 'parked', stillFailing: 0 }]);
+    }
+    const reports = runs.map((run) => (JSON.parse(run.stdout) as { replayed: number; alreadyPresent: number }[])[0]);
+    expect(reports.reduce((sum, report) => sum + (report?.replayed ?? 0), 0)).toBe(60);
+    expect(await allItems(stores)).toHaveLength(60);
+    expect(await parkedObjects(stores, 'parked/')).toHaveLength(0);
+  });
+
   it('exits 0 and says so in words when everything waiting was stored', async () => {
     const stores = await freshStores();
     await deliver(await tableDown(stores), [disconnectCallback()]);
