@@ -181,7 +181,7 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets the recorder write its own logs, put items in its table, park under its two prefixes and read its one parameter', () => {
+  it('lets the recorder write its own logs, put items in its table, park under its three prefixes and read its one parameter', () => {
     expect(roleStatements(template, 'DisconnectRole')).toEqual([
       {
         Sid: 'WriteOwnLogs',
@@ -194,7 +194,7 @@ describe('least privilege', () => {
         Sid: 'ParkCallbacks',
         Effect: 'Allow',
         Action: ['s3:PutObject'],
-        Resource: ['ParkedCallbacksBucket.Arn/parked/*', 'ParkedCallbacksBucket.Arn/quarantine/*'],
+        Resource: ['ParkedCallbacksBucket.Arn/parked/*', 'ParkedCallbacksBucket.Arn/quarantine/*', 'ParkedCallbacksBucket.Arn/unverified/*'],
       },
       {
         Sid: 'ReadCallbackPassword',
@@ -205,7 +205,7 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('lets the replay write its own logs, list and take what is parked or quarantined, and put items in its table', () => {
+  it('lets the replay write its own logs, list and take what is parked, quarantined or unverified, quarantine what it verified, put items in its table and read the password', () => {
     expect(roleStatements(template, 'ReplayRole')).toEqual([
       {
         Sid: 'WriteOwnLogs',
@@ -218,15 +218,27 @@ describe('least privilege', () => {
         Effect: 'Allow',
         Action: ['s3:ListBucket'],
         Resource: ['ParkedCallbacksBucket.Arn'],
-        Condition: { StringLike: { 's3:prefix': ['parked/*', 'quarantine/*'] } },
+        Condition: { StringLike: { 's3:prefix': ['parked/*', 'quarantine/*', 'unverified/*'] } },
       },
       {
         Sid: 'TakeParkedCallbacks',
         Effect: 'Allow',
         Action: ['s3:GetObject', 's3:DeleteObject'],
-        Resource: ['ParkedCallbacksBucket.Arn/parked/*', 'ParkedCallbacksBucket.Arn/quarantine/*'],
+        Resource: ['ParkedCallbacksBucket.Arn/parked/*', 'ParkedCallbacksBucket.Arn/quarantine/*', 'ParkedCallbacksBucket.Arn/unverified/*'],
+      },
+      {
+        Sid: 'QuarantineVerifiedCallbacks',
+        Effect: 'Allow',
+        Action: ['s3:PutObject'],
+        Resource: ['ParkedCallbacksBucket.Arn/quarantine/*'],
       },
       { Sid: 'RecordDisconnects', Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: ['DisconnectsTable.Arn'] },
+      {
+        Sid: 'ReadCallbackPassword',
+        Effect: 'Allow',
+        Action: ['ssm:GetParameter'],
+        Resource: [`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${PASSWORD_PARAMETER}`],
+      },
     ]);
   });
 
@@ -237,21 +249,22 @@ describe('least privilege', () => {
         for (const action of statement.Action) expect(action).not.toContain('*');
         for (const reference of statement.Resource) {
           expect(reference).not.toBe('*');
-          if (reference.includes('*')) expect(reference).toMatch(/^ParkedCallbacksBucket\.Arn\/(parked|quarantine)\/\*$/);
+          if (reference.includes('*')) expect(reference).toMatch(/^ParkedCallbacksBucket\.Arn\/(parked|quarantine|unverified)\/\*$/);
         }
       }
     }
   });
 
-  it('never puts the callback password in the environment, only the name of its parameter', () => {
+  it('never puts the callback password in the environment, only the name of its parameter, and always with the username', () => {
     for (const functionId of ['DisconnectLambdaFunction', 'ReplayLambdaFunction']) {
       expect(environment(functionId)).not.toHaveProperty('BANDWIDTH_CALLBACK_PASSWORD');
+      expect(environment(functionId)).not.toHaveProperty('BANDWIDTH_CALLBACK_PASSWORD_SECRET');
+      // The replay verifies callbacks kept unverified against the same password.
+      expect(environment(functionId)).toMatchObject({
+        BANDWIDTH_CALLBACK_USERNAME: 'bandwidth',
+        BANDWIDTH_CALLBACK_PASSWORD_PARAMETER: PASSWORD_PARAMETER,
+      });
     }
-    expect(environment('DisconnectLambdaFunction')).toMatchObject({
-      BANDWIDTH_CALLBACK_USERNAME: 'bandwidth',
-      BANDWIDTH_CALLBACK_PASSWORD_PARAMETER: PASSWORD_PARAMETER,
-    });
-    expect(environment('ReplayLambdaFunction')).not.toHaveProperty('BANDWIDTH_CALLBACK_PASSWORD_PARAMETER');
   });
 });
 
