@@ -158,13 +158,13 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
     previous !== undefined && Date.now() < previous.acceptedUntil ? [credentials, previous.credentials] : credentials;
 
   /** A container started within the grace period also accepts the password before the current one: best effort. */
-  const previousAtStart = async (stored: StoredPassword) => {
+  const previousAtStart = async (stored: StoredPassword, timeLeftMs: number) => {
     if (stored.changedAt === undefined) return undefined;
     const acceptedUntil = stored.changedAt + PREVIOUS_PASSWORD_GRACE_SECONDS * 1000;
     if (Date.now() >= acceptedUntil) return undefined;
     try {
-      // One attempt's time: the answer budget already paid for the current version.
-      const password = await stored.previous(AbortSignal.timeout(limits.attemptTimeoutMs));
+      // At most one attempt's time, and only what is left of the read's share of the budget.
+      const password = await stored.previous(AbortSignal.timeout(Math.max(0, Math.min(limits.attemptTimeoutMs, timeLeftMs))));
       return password === undefined || password === '' ? undefined : { credentials: { username: auth.username, password }, acceptedUntil };
     } catch (error) {
       logger.warn('the password before the latest rotation could not be read; only the current one is accepted', {
@@ -175,20 +175,24 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
     }
   };
 
-  const fetch = (timeLimitMs: number): Promise<StoredPassword> =>
+  const readStore = (timeLimitMs: number): Promise<StoredPassword> =>
     withinDeadline(timeLimitMs, `reading the ${store.name}`, (signal) => store.current(signal)).catch((error: unknown) => {
       throw new CredentialsUnavailable(reasonOf(error));
     });
 
   /** A password read becomes the current one; the one it replaces stays accepted for the grace period. */
-  const adopt = async (stored: StoredPassword): Promise<AcceptedCredentials> => {
+  const adopt = async (stored: StoredPassword, timeLeftMs: number): Promise<AcceptedCredentials> => {
     const { password, changedAt } = stored;
-    // An empty password is a configuration error, not an outage: refused, never accepted as "anything goes".
-    if (password === undefined || password === '') throw new Error(`${store.name} holds no password`);
+    // An empty password is a configuration error: never accepted as "anything goes", and, like an outage, it costs
+    // no record (the callback is kept unverified until the store holds a password).
+    if (password === undefined || password === '') {
+      logger.error('the callback password store holds no password', { store: store.name });
+      throw new CredentialsUnavailable(`${store.name} holds no password`);
+    }
     freshUntil = Date.now() + PASSWORD_CACHE_SECONDS * 1000;
     // Same object while the password is unchanged, so basic-auth keeps its digests.
     if (current === undefined) {
-      previous = await previousAtStart(stored);
+      previous = await previousAtStart(stored, timeLeftMs);
       current = { username: auth.username, password };
     } else if (current.password !== password) {
       // Counted from the rotation when the store says when it was, else from now.
@@ -200,16 +204,17 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
 
   /** The cache expired: read again, and keep the last password when the store fails. */
   const refresh = async (timeLimitMs: number): Promise<AcceptedCredentials> => {
+    const started = Date.now();
     let stored: StoredPassword;
     try {
-      stored = await fetch(timeLimitMs);
+      stored = await readStore(timeLimitMs);
     } catch (error) {
       if (current === undefined) throw error;
       freshUntil = Date.now() + PASSWORD_RETRY_SECONDS * 1000;
       logger.warn('callback password refresh failed, keeping the last one', { store: store.name, reason: reasonOf(error) });
       return accepted(current);
     }
-    return adopt(stored);
+    return adopt(stored, timeLimitMs - (Date.now() - started));
   };
 
   /**
@@ -225,8 +230,8 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
     if (wait >= timeLimitMs) return Promise.reject(new CredentialsUnavailable('no read of the password is free in time'));
     lastForcedReadAt = at;
     const read = (wait > 0 ? new Promise<void>((resolve) => setTimeout(resolve, wait)) : Promise.resolve())
-      .then(() => fetch(timeLimitMs - wait))
-      .then(adopt);
+      .then(() => readStore(timeLimitMs - wait))
+      .then((stored) => adopt(stored, timeLimitMs - (Date.now() - now)));
     scheduled = { at, read };
     return read;
   };
