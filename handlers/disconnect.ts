@@ -20,14 +20,14 @@ import { jsonBody } from '../lambda/http/json-body.ts';
 import { unlessUnverified } from '../lambda/http/unverified.ts';
 import { validateCallback } from '../lambda/domain/callback/validate.ts';
 import { toDisconnectRecord } from '../lambda/domain/stored-record/disconnect-record.ts';
-import { CALL_LIMITS } from '../lambda/adapters/aws-clients.ts';
+import { answerCallLimits } from '../lambda/adapters/aws-clients.ts';
 import { DisconnectsTable } from '../lambda/adapters/disconnects-table.ts';
 import { ParkedCallbacks } from '../lambda/adapters/parked-callbacks.ts';
 import { recordKeeper, unverifiedKeeper } from '../lambda/recording/keep-record.ts';
 
 // Built once per container.
 const config = readConfig();
-const limits = CALL_LIMITS.answer;
+const limits = answerCallLimits(config.answerBudgetMs);
 const table = new DisconnectsTable({
   tableName: config.tableName,
   region: config.region,

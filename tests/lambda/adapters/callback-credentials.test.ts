@@ -15,7 +15,7 @@ import {
   FORCED_READ_SPACING_MS,
   CredentialsUnavailable,
 } from '../../../lambda/adapters/callback-credentials.ts';
-import { CALL_LIMITS } from '../../../lambda/adapters/aws-clients.ts';
+import { answerCallLimits } from '../../../lambda/adapters/aws-clients.ts';
 import {
   basicAuthorization,
   freshStores,
@@ -99,7 +99,7 @@ beforeEach(() => {
 });
 
 const passwordParameter = '/bandwidth-disconnect-recorder/test/callback-password';
-const LIMITS = CALL_LIMITS.answer.credentials;
+const LIMITS = answerCallLimits(5_000).credentials;
 const TIME_LIMIT_MS = 2_000;
 
 describe('callback credentials from SSM Parameter Store', () => {
