@@ -19,6 +19,11 @@ export interface BasicAuthOptions extends CallbackCredentials {
 
 /** Refused credentials remembered (digests) until the password changes; past this many the memory starts over. */
 const REMEMBERED_REFUSALS = 1_000;
+/**
+ * How long a refusal holds: credentials refused are refused again without a read for this long, then they may make
+ * one read again (a password given to Bandwidth before it was written to the store is accepted soon after).
+ */
+export const REFUSAL_MEMORY_MS = 30_000;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -104,11 +109,11 @@ export function basicAuth(options: BasicAuthOptions): MiddlewareObj<ApiGatewayEv
   };
 
   /**
-   * Credentials refused against the current password, as digests of the header: sent again, they are refused at
-   * once, without a read. Any other mismatch makes the password be read again (a rotation).
+   * Credentials refused against the current password, as digests, with when: sent again within REFUSAL_MEMORY_MS,
+   * they are refused at once, without a read. Any other mismatch makes the password be read again (a rotation).
    */
   let refusedFor: BasicCredentials | undefined;
-  const refused = new Set<string>();
+  const refused = new Map<string, number>();
   /** The refusals hold for one current password (the same object while it is unchanged). */
   const refusalsFor = (accepted: AcceptedCredentials) => {
     const current = candidatesOf(accepted)[0];
@@ -130,13 +135,14 @@ export function basicAuth(options: BasicAuthOptions): MiddlewareObj<ApiGatewayEv
       if (matching(given, accepted)) return;
       const key = digest(`${given.username}:${given.password}`).toString('base64');
       refusalsFor(accepted);
-      if (!refused.has(key) && options.refreshCredentials !== undefined) {
+      const recentlyRefused = Date.now() - (refused.get(key) ?? Number.NEGATIVE_INFINITY) < REFUSAL_MEMORY_MS;
+      if (!recentlyRefused && options.refreshCredentials !== undefined) {
         const reread = await options.refreshCredentials(state.budget.credentialsMs());
         if (matching(given, reread)) return;
         refusalsFor(reread);
       }
       if (refused.size >= REMEMBERED_REFUSALS) refused.clear();
-      refused.add(key);
+      refused.set(key, Date.now());
     } catch (error) {
       if (!(error instanceof CredentialsUnavailable)) throw error;
       return unverified(request, given);
