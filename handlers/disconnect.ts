@@ -23,7 +23,7 @@ import { toDisconnectRecord } from '../lambda/domain/stored-record/disconnect-re
 import { answerCallLimits } from '../lambda/adapters/aws-clients.ts';
 import { DisconnectsTable } from '../lambda/adapters/disconnects-table.ts';
 import { ParkedCallbacks } from '../lambda/adapters/parked-callbacks.ts';
-import { recordKeeper, unverifiedKeeper } from '../lambda/recording/keep-record.ts';
+import { type KeepOutcome, recordKeeper, unverifiedKeeper } from '../lambda/recording/keep-record.ts';
 
 // Built once per container.
 const config = readConfig();
@@ -40,6 +40,7 @@ const parked =
     : new ParkedCallbacks({ bucket: config.parkedBucket, region: config.region, endpoint: config.s3Endpoint, limits: limits.fallback });
 const keepRecord = recordKeeper({ table, parked });
 const keepUnverified = unverifiedKeeper(parked);
+const answered = (outcome: KeepOutcome): ApiGatewayResult => ({ statusCode: 204, headers: { [OUTCOME_HEADER]: outcome } });
 
 // No middy early-timeout timer per request: the answer budget (lambda/adapters/deadline.ts) already bounds the answer.
 export const handler = middy<ApiGatewayEvent, ApiGatewayResult, Error, RecorderContext>({ timeoutEarlyInMillis: 0 })
@@ -56,9 +57,10 @@ export const handler = middy<ApiGatewayEvent, ApiGatewayResult, Error, RecorderC
     // The callback as sent (keepRejected captured it), so replay sees exactly what Bandwidth delivered.
     const { input } = state;
     if (input === undefined) throw new Error('keepRejected() must run before the handler');
-    const outcome =
-      state.unverified === undefined
-        ? await keepRecord(toDisconnectRecord(validateCallback(event.body, state.form), state.receivedAt, config.retentionDays), input, state.budget)
-        : await keepUnverified(input, state.unverified, state.receivedAt, state.budget);
-    return { statusCode: 204, headers: { [OUTCOME_HEADER]: outcome } };
+    if (state.unverified !== undefined) {
+      return answered(await keepUnverified(input, state.unverified, state.receivedAt, state.budget));
+    }
+    const callback = validateCallback(event.body, state.form);
+    const record = toDisconnectRecord(callback, state.receivedAt, config.retentionDays);
+    return answered(await keepRecord(record, input, state.budget));
   });
