@@ -1,68 +1,75 @@
 /**
  * Bandwidth Voice Disconnect callback → one record in DynamoDB → 204.
- * The pipeline, top to bottom: auth → body (JSON, or the GET form's parameters) → size limit → decode (base64, UTF-8
- * or by the ISO-8859-1 rule) → parse (middy's http-json-body-parser; plain JSON.parse for text that cannot hold a
- * forbidden key) → validate (record tier refuses, spec tier names deviations) → record → store → 204.
+ * The pipeline, top to bottom: request state (its answer budget) → log line → error answers → auth → body (JSON,
+ * or the GET form's parameters) → size limit → decode (base64: UTF-8, or by the ISO-8859-1 rule) → keep what is
+ * rejected (quarantine) → parse (middy's http-json-body-parser; plain JSON.parse for text that cannot hold a
+ * forbidden key) → validate (the record tier refuses, the spec tier names deviations) → record → store (table, else
+ * the fallback bucket) → 204. A callback whose password could not be read is kept unverified instead.
  */
 import middy from '@middy/core';
 import { readConfig } from '../lambda/config.ts';
-import { type ApiGatewayEvent, type ApiGatewayResult, httpMethod } from '../lambda/http/api-gateway.ts';
+import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/http/api-gateway.ts';
+import { callbackRequest, type RecorderContext } from '../lambda/http/callback-request.ts';
 import { callbackLog, OUTCOME_HEADER } from '../lambda/http/callback-log.ts';
 import { callbackRefusals, errorResponses } from '../lambda/http/error-responses.ts';
 import { basicAuth } from '../lambda/http/basic-auth.ts';
 import { callbackCredentials } from '../lambda/adapters/callback-credentials.ts';
 import { bodyLimit } from '../lambda/http/body-limit.ts';
-import { bodyDeviations, bodyText } from '../lambda/http/body-text.ts';
+import { bodyText } from '../lambda/http/body-text.ts';
 import { queryForm } from '../lambda/http/query-form.ts';
-import { keepRejected, sentInput } from '../lambda/http/keep-rejected.ts';
+import { keepRejected } from '../lambda/http/keep-rejected.ts';
 import { jsonBody } from '../lambda/http/json-body.ts';
-import { receivedAt } from '../lambda/http/received-at.ts';
+import { unlessUnverified } from '../lambda/http/unverified.ts';
 import { validateCallback } from '../lambda/domain/callback/validate.ts';
 import { toDisconnectRecord } from '../lambda/domain/stored-record/disconnect-record.ts';
 import { MAX_NESTING } from '../lambda/domain/stored-record/storable.ts';
 import { logger } from '../lambda/log/logger.ts';
+import { answerCallLimits } from '../lambda/adapters/aws-clients.ts';
 import { DisconnectsTable } from '../lambda/adapters/disconnects-table.ts';
 import { ParkedCallbacks } from '../lambda/adapters/parked-callbacks.ts';
-import { recordKeeper } from '../lambda/recording/keep-record.ts';
+import { type KeepOutcome, recordKeeper, unverifiedKeeper } from '../lambda/recording/keep-record.ts';
 
 // Built once per container.
 const config = readConfig();
+const limits = answerCallLimits(config.answerBudgetMs);
 const table = new DisconnectsTable({
   tableName: config.tableName,
   region: config.region,
   endpoint: config.dynamoEndpoint,
-  requestTimeoutMs: config.answerBudgetMs / 5,
+  limits: limits.table,
 });
 const parked =
   config.parkedBucket === undefined
     ? undefined
-    : new ParkedCallbacks({
-        bucket: config.parkedBucket,
-        region: config.region,
-        endpoint: config.s3Endpoint,
-        requestTimeoutMs: config.answerBudgetMs / 5,
-      });
-const keepRecord = recordKeeper({ table, parked, budgetMs: config.answerBudgetMs });
+    : new ParkedCallbacks({ bucket: config.parkedBucket, region: config.region, endpoint: config.s3Endpoint, limits: limits.fallback });
+const keepRecord = recordKeeper({ table, parked });
+const keepUnverified = unverifiedKeeper(parked);
+const answered = (outcome: KeepOutcome): ApiGatewayResult => ({ statusCode: 204, headers: { [OUTCOME_HEADER]: outcome } });
 
-// No middy early-timeout timer per request: the answer budget (keep-record.ts) already bounds the answer.
-export const handler = middy<ApiGatewayEvent, ApiGatewayResult>({ timeoutEarlyInMillis: 0 })
+// No middy early-timeout timer per request: the answer budget (lambda/adapters/deadline.ts) already bounds the answer.
+export const handler = middy<ApiGatewayEvent, ApiGatewayResult, Error, RecorderContext>({ timeoutEarlyInMillis: 0 })
+  .use(callbackRequest(config.answerBudgetMs))
   .use(callbackLog())
   .use(errorResponses({ maxNesting: MAX_NESTING }))
-  .use(config.auth === undefined ? [] : basicAuth(callbackCredentials(config.auth)))
+  .use(config.auth === undefined ? [] : basicAuth(callbackCredentials(config.auth, limits.credentials)))
   .use(queryForm())
   .use(bodyLimit(config.maxBodyBytes))
   .use(bodyText())
-  .use(keepRejected(parked, config.answerBudgetMs))
-  .use(jsonBody())
+  .use(keepRejected(parked))
+  .use(unlessUnverified(jsonBody()))
   .use(callbackRefusals())
-  .handler(async (event) => {
-    const form = httpMethod(event) === 'GET' ? 'query' : 'json';
-    const { callback, specDeviations } = validateCallback(event.body, form);
-    specDeviations.unshift(...bodyDeviations(event));
+  .handler(async (event, context) => {
+    const { callbackRequest: state } = context;
+    // The callback as sent (keepRejected captured it), so replay sees exactly what Bandwidth delivered.
+    const { input } = state;
+    if (input === undefined) throw new Error('keepRejected() must run before the handler');
+    if (state.unverified !== undefined) {
+      return answered(await keepUnverified(input, state.unverified, state.receivedAt, state.budget));
+    }
+    const { callback, specDeviations } = validateCallback(event.body, state.form);
+    specDeviations.unshift(...state.bodyDeviations);
     // Stored all the same; the line is what an operator counts (the SpecDeviations metric filter).
     if (specDeviations.length > 0) logger.warn('disconnect callback off spec', { callId: callback.callId, specDeviations });
-    const record = toDisconnectRecord(callback, receivedAt(event), config.retentionDays, specDeviations);
-    // Parked as sent, so replay sees exactly what Bandwidth delivered.
-    const outcome = await keepRecord(record, sentInput(event) ?? { form, body: JSON.stringify(callback) });
-    return { statusCode: 204, headers: { [OUTCOME_HEADER]: outcome } };
+    const record = toDisconnectRecord(callback, state.receivedAt, config.retentionDays, specDeviations);
+    return answered(await keepRecord(record, input, state.budget));
   });

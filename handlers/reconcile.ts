@@ -9,6 +9,7 @@ import type { Context } from 'aws-lambda';
 import { readConfig } from '../lambda/config.ts';
 import { logger } from '../lambda/log/logger.ts';
 import { reconcile, type ReconcileReport } from '../lambda/recording/reconcile.ts';
+import { CALL_LIMITS } from '../lambda/adapters/aws-clients.ts';
 import { DisconnectsTable } from '../lambda/adapters/disconnects-table.ts';
 import { bandwidthCallList, readBandwidthAccount } from '../lambda/adapters/bandwidth-account.ts';
 
@@ -19,8 +20,7 @@ const table = new DisconnectsTable({
   tableName: config.tableName,
   region: config.region,
   endpoint: config.dynamoEndpoint,
-  requestTimeoutMs: 3_000,
-  maxAttempts: 4,
+  limits: CALL_LIMITS.scheduled.table,
 });
 
 export interface ReconcileWindow {

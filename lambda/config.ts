@@ -16,6 +16,8 @@ export interface RecorderConfig {
 
 export type CallbackAuthConfig =
   | { username: string; password: string }
+  /** The password lives in Secrets Manager (the secret's string) and is fetched at run time, cached. */
+  | { username: string; passwordSecret: string }
   /** The password lives in SSM Parameter Store (SecureString) and is fetched at run time, cached. */
   | { username: string; passwordParameter: string };
 
@@ -39,14 +41,36 @@ function nonEmpty(env: Env, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-function authConfig(env: Env): CallbackAuthConfig | undefined {
+const PASSWORD_VARIABLES = [
+  'BANDWIDTH_CALLBACK_PASSWORD',
+  'BANDWIDTH_CALLBACK_PASSWORD_SECRET',
+  'BANDWIDTH_CALLBACK_PASSWORD_PARAMETER',
+] as const;
+
+/**
+ * Auth is on when the username and a password source are set (the first of PASSWORD_VARIABLES wins), off when
+ * none of them is. Anything in between is refused, so a typo can never leave the endpoint open.
+ */
+export function readCallbackAuth(env: Env = process.env): CallbackAuthConfig | undefined {
   const username = nonEmpty(env, 'BANDWIDTH_CALLBACK_USERNAME');
-  if (username === undefined) return undefined;
   const password = nonEmpty(env, 'BANDWIDTH_CALLBACK_PASSWORD');
-  if (password !== undefined) return { username, password };
+  const passwordSecret = nonEmpty(env, 'BANDWIDTH_CALLBACK_PASSWORD_SECRET');
   const passwordParameter = nonEmpty(env, 'BANDWIDTH_CALLBACK_PASSWORD_PARAMETER');
+  const anyPassword = password ?? passwordSecret ?? passwordParameter;
+  if (username === undefined && anyPassword === undefined) return undefined;
+  if (username === undefined) {
+    const set = PASSWORD_VARIABLES.filter((name) => nonEmpty(env, name) !== undefined);
+    throw new Error(
+      `${set.join(' and ')} ${set.length === 1 ? 'is' : 'are'} set but BANDWIDTH_CALLBACK_USERNAME is not: ` +
+        "set the username too to check callbacks' credentials, or unset the password to turn auth off",
+    );
+  }
+  if (password !== undefined) return { username, password };
+  if (passwordSecret !== undefined) return { username, passwordSecret };
   if (passwordParameter !== undefined) return { username, passwordParameter };
-  return undefined;
+  throw new Error(
+    `BANDWIDTH_CALLBACK_USERNAME is set but no password is: set one of ${PASSWORD_VARIABLES.join(', ')}, or unset the username`,
+  );
 }
 
 export function readConfig(env: Env = process.env): RecorderConfig {
@@ -61,6 +85,6 @@ export function readConfig(env: Env = process.env): RecorderConfig {
     answerBudgetMs: positiveInteger(env, 'ANSWER_BUDGET_MS', DEFAULT_ANSWER_BUDGET_MS) ?? DEFAULT_ANSWER_BUDGET_MS,
     maxBodyBytes: positiveInteger(env, 'MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES) ?? DEFAULT_MAX_BODY_BYTES,
     retentionDays: positiveInteger(env, 'RETENTION_DAYS', undefined),
-    auth: authConfig(env),
+    auth: readCallbackAuth(env),
   };
 }

@@ -45,3 +45,37 @@ export function boundedCalls(limits: CallLimits) {
     },
   };
 }
+
+/** One set of per-attempt limits for each store a use reaches. */
+export type StoreLimits = Record<'table' | 'fallback' | 'credentials', CallLimits>;
+
+/**
+ * The time limits of every AWS call the recorder makes, one set per use, all here:
+ * - the answer path (`answerCallLimits`): inside the answer budget, each call also cut off by its share of the
+ *   budget (deadline.ts), so these bound one attempt. They scale with the budget (at the default 5 s: table 1 s,
+ *   fallback 1.5 s, password 800 ms per attempt); attempts are several, so a slow or throttled attempt is retried
+ *   (standard mode: jittered back-off) while time is left, instead of being waited on.
+ * - `scheduled`: the scheduled functions (replay, reconcile), where no answer waits but the Lambda's timeout does.
+ * - `command`: an operator's command (`npm run replay`, `npm run records`), which may wait longer still.
+ */
+export function answerCallLimits(budgetMs: number): StoreLimits {
+  return {
+    table: { attemptTimeoutMs: budgetMs / 5, connectTimeoutMs: Math.min(budgetMs / 5, 500), maxAttempts: 3 },
+    // Long enough for an S3 answering in 1.3 s at the default budget, short enough for a second attempt.
+    fallback: { attemptTimeoutMs: budgetMs * 0.3, connectTimeoutMs: Math.min(budgetMs / 5, 500), maxAttempts: 5 },
+    credentials: { attemptTimeoutMs: budgetMs * 0.16, connectTimeoutMs: Math.min(budgetMs / 10, 400), maxAttempts: 3 },
+  };
+}
+
+export const CALL_LIMITS = {
+  scheduled: {
+    table: { attemptTimeoutMs: 3_000, connectTimeoutMs: 500, maxAttempts: 4 },
+    fallback: { attemptTimeoutMs: 5_000, connectTimeoutMs: 500, maxAttempts: 3 },
+    credentials: { attemptTimeoutMs: 2_000, connectTimeoutMs: 500, maxAttempts: 4 },
+  },
+  command: {
+    table: { attemptTimeoutMs: 5_000, connectTimeoutMs: 1_000, maxAttempts: 4 },
+    fallback: { attemptTimeoutMs: 10_000, connectTimeoutMs: 1_000, maxAttempts: 3 },
+    credentials: { attemptTimeoutMs: 5_000, connectTimeoutMs: 1_000, maxAttempts: 4 },
+  },
+} as const satisfies Record<string, StoreLimits>;

@@ -1,17 +1,38 @@
-import type { SSMClient } from '@aws-sdk/client-ssm';
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { CallbackAuthConfig } from '../config.ts';
 import { logger } from '../log/logger.ts';
-import { boundedCalls } from './aws-clients.ts';
-import type { AcceptedCredentials, BasicAuthOptions, BasicCredentials } from '../http/basic-auth.ts';
+import { boundedCalls, type CallLimits } from './aws-clients.ts';
+import { withinDeadline } from './deadline.ts';
+import type { PresentedCredentials } from './parked-callbacks.ts';
 
-/** How long a password fetched from SSM is trusted before it is fetched again (rotation needs no redeploy). */
+/** Credentials a callback must present. */
+export interface BasicCredentials {
+  username: string;
+  password: string;
+}
+
+/** One pair, or several accepted at once (a rotated password and the one before it, for a grace period). */
+export type AcceptedCredentials = BasicCredentials | readonly BasicCredentials[];
+
+/** The expected credentials, and how to read them anew; every read is bounded by the time the caller gives it. */
+export interface CallbackCredentials {
+  /** Synchronous while a fetched password is fresh (the usual callback waits for nothing). */
+  credentials: (timeLimitMs: number) => AcceptedCredentials | Promise<AcceptedCredentials>;
+  /** The password read again now (a rotation), at most once per FORCED_READ_SPACING_MS; absent for a fixed password. */
+  refreshCredentials?: (timeLimitMs: number) => Promise<AcceptedCredentials>;
+}
+
+/** The password could not be read in the time given (store throttled, down or slow): nothing to check against. */
+export class CredentialsUnavailable extends Error {
+  constructor(reason: string) {
+    super(`the callback password could not be read: ${reason}`);
+    this.name = 'CredentialsUnavailable';
+  }
+}
+
+/** How long a fetched password is trusted before it is fetched again (rotation needs no redeploy). */
 export const PASSWORD_CACHE_SECONDS = 300;
-
-/**
- * One fetch of the password may take at most ~1.7 s (2 attempts of 800 ms, a short back-off): it happens before the
- * record is kept, inside the answer budget, on a cold start or once per cache period.
- */
-export const PASSWORD_FETCH_LIMITS = { attemptTimeoutMs: 800, connectTimeoutMs: 400, maxAttempts: 2 } as const;
 
 /**
  * After a rotation this instance sees, the password before it is still accepted this long: Bandwidth may go on
@@ -19,117 +40,231 @@ export const PASSWORD_FETCH_LIMITS = { attemptTimeoutMs: 800, connectTimeoutMs: 
  */
 export const PREVIOUS_PASSWORD_GRACE_SECONDS = 600;
 
-/** After a failed refresh, callbacks are answered with the last password, without trying SSM, for this long. */
+/** After a failed scheduled refresh, callbacks are checked against the last password, without asking, for this long. */
 export const PASSWORD_RETRY_SECONDS = 30;
 
 /**
- * The credentials Bandwidth must present: from the environment, or with the password read from SSM Parameter
- * Store (SecureString, decrypted) at run time and cached for PASSWORD_CACHE_SECONDS. The SSM client is the Lambda
- * runtime's own AWS SDK, loaded on first use: it costs nothing at cold start or in the bundle.
- * When a refresh fails (SSM throttled or unreachable), the last password fetched stays in use: the alternative is
- * answering every callback with an error until SSM is back, and Bandwidth never retries those. Such a failure is
- * not retried for PASSWORD_RETRY_SECONDS, so an SSM outage does not slow every answer down.
+ * Reads forced by credentials that do not match are at least this far apart: wrong passwords cannot flood the
+ * store (at most one read a second per container), and the first callback with a rotated password waits at most
+ * this long for its read.
+ */
+export const FORCED_READ_SPACING_MS = 1_000;
+
+/** One version of the password as a store holds it. */
+interface StoredPassword {
+  password: string | undefined;
+  /** When it became current (the store's own clock), when the store says. */
+  changedAt: number | undefined;
+  /** The password before it, read only when needed (a container started within the grace period). */
+  previous: (signal: AbortSignal) => Promise<string | undefined>;
+}
+
+interface PasswordStore {
+  /** Names the secret or parameter, for messages. */
+  readonly name: string;
+  current(signal: AbortSignal): Promise<StoredPassword>;
+}
+
+/** Secrets Manager: the secret's AWSCURRENT string; AWSPREVIOUS is the password before the last rotation. */
+function secretsManagerStore(secretId: string, limits: CallLimits): PasswordStore {
+  let sdk: Promise<{ client: import('@aws-sdk/client-secrets-manager').SecretsManagerClient; module: typeof import('@aws-sdk/client-secrets-manager') }> | undefined;
+  const client = () =>
+    (sdk ??= import('@aws-sdk/client-secrets-manager').then((module) => ({
+      module,
+      client: new module.SecretsManagerClient(boundedCalls(limits)),
+    })));
+  const read = async (stage: 'AWSCURRENT' | 'AWSPREVIOUS', abortSignal: AbortSignal) => {
+    const { client: secrets, module } = await client();
+    return secrets.send(new module.GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }), { abortSignal });
+  };
+  return {
+    name: `secret ${secretId}`,
+    async current(signal) {
+      const secret = await read('AWSCURRENT', signal);
+      return {
+        password: secret.SecretString,
+        changedAt: secret.CreatedDate?.getTime(),
+        previous: async (previousSignal) => {
+          try {
+            return (await read('AWSPREVIOUS', previousSignal)).SecretString;
+          } catch (error) {
+            // A secret never rotated has no AWSPREVIOUS version.
+            if (error instanceof (await client()).module.ResourceNotFoundException) return undefined;
+            throw error;
+          }
+        },
+      };
+    },
+  };
+}
+
+/** SSM Parameter Store: the SecureString, decrypted; `name:version` selects the version before the current one. */
+function parameterStore(parameterName: string, limits: CallLimits): PasswordStore {
+  let sdk: Promise<{ client: import('@aws-sdk/client-ssm').SSMClient; module: typeof import('@aws-sdk/client-ssm') }> | undefined;
+  const client = () =>
+    (sdk ??= import('@aws-sdk/client-ssm').then((module) => ({ module, client: new module.SSMClient(boundedCalls(limits)) })));
+  const read = async (name: string, abortSignal: AbortSignal) => {
+    const { client: ssm, module } = await client();
+    return (await ssm.send(new module.GetParameterCommand({ Name: name, WithDecryption: true }), { abortSignal })).Parameter;
+  };
+  return {
+    name: `SSM parameter ${parameterName}`,
+    async current(signal) {
+      const parameter = await read(parameterName, signal);
+      const version = parameter?.Version;
+      return {
+        password: parameter?.Value,
+        changedAt: parameter?.LastModifiedDate?.getTime(),
+        previous: async (previousSignal) =>
+          version === undefined || version < 2 ? undefined : (await read(`${parameterName}:${version - 1}`, previousSignal))?.Value,
+      };
+    },
+  };
+}
+
+const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * The credentials Bandwidth must present: from the environment, or with the password read at run time from
+ * Secrets Manager or SSM Parameter Store (see docs/deploying.md for which, by the numbers) and cached for
+ * PASSWORD_CACHE_SECONDS. The store's client is the Lambda runtime's own AWS SDK, loaded on first use: it costs
+ * nothing at cold start or in the bundle. Each read gets the time its caller gives it (a share of the answer
+ * budget), retried with jitter inside it; when no password is known and none can be read in that time, the read
+ * fails with CredentialsUnavailable, and the caller keeps the callback unverified instead of losing it.
+ * When a scheduled refresh fails, the last password stays in use and the store is left alone for
+ * PASSWORD_RETRY_SECONDS, so an outage does not slow every answer down.
  *
- * Rotation: credentials that do not match make basic-auth ask `refreshCredentials`, which reads the parameter
- * again at once (at most once per PASSWORD_RETRY_SECONDS, so wrong passwords cannot flood SSM). The first callback
- * carrying a new password is then accepted, instead of being refused until the cache expires; the password before it
- * stays accepted until PREVIOUS_PASSWORD_GRACE_SECONDS after the rotation (the parameter's LastModifiedDate), so
- * callbacks still carrying it are not refused either — by containers that saw the change and by containers started
+ * Rotation: credentials that do not match make basic-auth ask `refreshCredentials`, which reads the password again
+ * (reads spaced FORCED_READ_SPACING_MS apart, joined by every mismatch waiting for the same slot). The first
+ * callback carrying a new password is then accepted at once; the password before it stays accepted until
+ * PREVIOUS_PASSWORD_GRACE_SECONDS after the rotation, by containers that saw the change and by containers started
  * after it alike (those read the version before the current one once, at start).
  */
-export function callbackCredentials(
-  auth: CallbackAuthConfig,
-): Pick<BasicAuthOptions, 'credentials' | 'refreshCredentials'> {
+export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits): CallbackCredentials {
   if ('password' in auth) {
     const credentials = { username: auth.username, password: auth.password };
     return { credentials: () => credentials };
   }
-  let ssm: Promise<{ client: SSMClient; sdk: typeof import('@aws-sdk/client-ssm') }> | undefined;
+  const store = 'passwordSecret' in auth ? secretsManagerStore(auth.passwordSecret, limits) : parameterStore(auth.passwordParameter, limits);
   let current: BasicCredentials | undefined;
   let previous: { credentials: BasicCredentials; acceptedUntil: number } | undefined;
-  /** Until when `current` is used without asking SSM: the cache period, or the pause after a failed read. */
+  /** Until when `current` is used without asking the store: the cache period, or the pause after a failed read. */
   let freshUntil = 0;
-  let nextForcedReadAt = 0;
+  /** The next forced read, while it waits for its slot; mismatches arriving meanwhile join it. */
+  let scheduled: { at: number; read: Promise<AcceptedCredentials> } | undefined;
+  let lastForcedReadAt = Number.NEGATIVE_INFINITY;
 
   const accepted = (credentials: BasicCredentials): AcceptedCredentials =>
     previous !== undefined && Date.now() < previous.acceptedUntil ? [credentials, previous.credentials] : credentials;
 
-  const client = () =>
-    (ssm ??= import('@aws-sdk/client-ssm').then((sdk) => ({
-      sdk,
-      client: new sdk.SSMClient(boundedCalls(PASSWORD_FETCH_LIMITS)),
-    })));
-
-  /** One version of the parameter (`name:version`, SSM's selector), or the current one. */
-  const fetchParameter = async (version?: number, abortSignal?: AbortSignal) => {
-    const { client: ssmClient, sdk } = await client();
-    const name = version === undefined ? auth.passwordParameter : `${auth.passwordParameter}:${version}`;
-    const command = new sdk.GetParameterCommand({ Name: name, WithDecryption: true });
-    const { Parameter } = await ssmClient.send(command, abortSignal === undefined ? {} : { abortSignal });
-    return Parameter;
-  };
-
-  /**
-   * A container that starts shortly after a rotation still accepts the password before it, until the grace period
-   * counted from the rotation (the parameter's LastModifiedDate) ends — as a container that saw the change does.
-   * Without it, callbacks still carrying the old password would be refused by every new container until
-   * Bandwidth is given the new one. Best effort: if that version cannot be read, only the current one is accepted.
-   */
-  const previousAtStart = async (version: number | undefined, changedAt: number | undefined) => {
-    if (version === undefined || version < 2 || changedAt === undefined) return undefined;
-    const acceptedUntil = changedAt + PREVIOUS_PASSWORD_GRACE_SECONDS * 1000;
+  /** A container started within the grace period also accepts the password before the current one: best effort. */
+  const previousAtStart = async (stored: StoredPassword, timeLeftMs: number) => {
+    if (stored.changedAt === undefined) return undefined;
+    const acceptedUntil = stored.changedAt + PREVIOUS_PASSWORD_GRACE_SECONDS * 1000;
     if (Date.now() >= acceptedUntil) return undefined;
     try {
-      // Best effort, so it gets one attempt's time: the answer budget already paid for the current version.
-      const password = (await fetchParameter(version - 1, AbortSignal.timeout(PASSWORD_FETCH_LIMITS.attemptTimeoutMs)))?.Value;
+      // At most one attempt's time, and only what is left of the read's share of the budget.
+      const password = await stored.previous(AbortSignal.timeout(Math.max(0, Math.min(limits.attemptTimeoutMs, timeLeftMs))));
       return password === undefined || password === '' ? undefined : { credentials: { username: auth.username, password }, acceptedUntil };
     } catch (error) {
       logger.warn('the password before the latest rotation could not be read; only the current one is accepted', {
-        parameter: auth.passwordParameter,
-        reason: error instanceof Error ? error.message : String(error),
+        store: store.name,
+        reason: reasonOf(error),
       });
       return undefined;
     }
   };
 
-  const read = async (): Promise<BasicCredentials> => {
-    let parameter: Awaited<ReturnType<typeof fetchParameter>>;
-    try {
-      parameter = await fetchParameter();
-    } catch (error) {
-      if (current === undefined) throw error;
-      freshUntil = Date.now() + PASSWORD_RETRY_SECONDS * 1000;
-      logger.warn('callback password refresh failed, keeping the last one', {
-        parameter: auth.passwordParameter,
-        reason: error instanceof Error ? error.message : String(error),
-      });
-      return current;
-    }
-    const password = parameter?.Value;
+  const readStore = (timeLimitMs: number): Promise<StoredPassword> =>
+    withinDeadline(timeLimitMs, `reading the ${store.name}`, (signal) => store.current(signal)).catch((error: unknown) => {
+      throw new CredentialsUnavailable(reasonOf(error));
+    });
+
+  /** A password read becomes the current one; the one it replaces stays accepted for the grace period. */
+  const adopt = async (stored: StoredPassword, timeLeftMs: number): Promise<AcceptedCredentials> => {
+    const { password, changedAt } = stored;
+    // An empty password is a configuration error: never accepted as "anything goes", and, like an outage, it costs
+    // no record (the callback is kept unverified until the store holds a password).
     if (password === undefined || password === '') {
-      throw new Error(`SSM parameter ${auth.passwordParameter} holds no password`);
+      logger.error('the callback password store holds no password', { store: store.name });
+      throw new CredentialsUnavailable(`${store.name} holds no password`);
     }
-    const changedAt = parameter?.LastModifiedDate?.getTime();
     freshUntil = Date.now() + PASSWORD_CACHE_SECONDS * 1000;
     // Same object while the password is unchanged, so basic-auth keeps its digests.
     if (current === undefined) {
-      previous = await previousAtStart(parameter?.Version, changedAt);
+      previous = await previousAtStart(stored, timeLeftMs);
       current = { username: auth.username, password };
     } else if (current.password !== password) {
-      // Counted from the rotation when SSM says when it was, else from now.
+      // Counted from the rotation when the store says when it was, else from now.
       previous = { credentials: current, acceptedUntil: (changedAt ?? Date.now()) + PREVIOUS_PASSWORD_GRACE_SECONDS * 1000 };
       current = { username: auth.username, password };
     }
-    return current;
+    return accepted(current);
+  };
+
+  /** The cache expired: read again, and keep the last password when the store fails. */
+  const refresh = async (timeLimitMs: number): Promise<AcceptedCredentials> => {
+    const started = Date.now();
+    let stored: StoredPassword;
+    try {
+      stored = await readStore(timeLimitMs);
+    } catch (error) {
+      if (current === undefined) throw error;
+      freshUntil = Date.now() + PASSWORD_RETRY_SECONDS * 1000;
+      logger.warn('callback password refresh failed, keeping the last one', { store: store.name, reason: reasonOf(error) });
+      return accepted(current);
+    }
+    return adopt(stored, timeLimitMs - (Date.now() - started));
+  };
+
+  /**
+   * Credentials did not match: read now, or at the next free slot (joined by every mismatch waiting for it). A
+   * store that does not answer in time is CredentialsUnavailable, even with a password known: the credentials
+   * presented may be the rotated one.
+   */
+  const forcedRead = (timeLimitMs: number): Promise<AcceptedCredentials> => {
+    const now = Date.now();
+    if (scheduled !== undefined && scheduled.at > now) return scheduled.read;
+    const at = Math.max(now, lastForcedReadAt + FORCED_READ_SPACING_MS);
+    const wait = at - now;
+    if (wait >= timeLimitMs) return Promise.reject(new CredentialsUnavailable('no read of the password is free in time'));
+    lastForcedReadAt = at;
+    const read = (wait > 0 ? new Promise<void>((resolve) => setTimeout(resolve, wait)) : Promise.resolve())
+      .then(() => readStore(timeLimitMs - wait))
+      .then((stored) => adopt(stored, timeLimitMs - (Date.now() - now)));
+    scheduled = { at, read };
+    return read;
   };
 
   return {
-    // Synchronous while the cached password is fresh: the usual callback waits for nothing.
-    credentials: () => (current !== undefined && Date.now() < freshUntil ? accepted(current) : read().then(accepted)),
-    refreshCredentials: async () => {
-      if (current !== undefined && Date.now() < nextForcedReadAt) return accepted(current);
-      nextForcedReadAt = Date.now() + PASSWORD_RETRY_SECONDS * 1000;
-      return accepted(await read());
-    },
+    credentials: (timeLimitMs) => (current !== undefined && Date.now() < freshUntil ? accepted(current) : refresh(timeLimitMs)),
+    refreshCredentials: forcedRead,
   };
+}
+
+const scryptAsync = promisify(scrypt);
+/** scrypt's defaults (N = 2^14, r = 8, p = 1): ~50 ms of CPU, paid only on the rare unverified path and at its replay. */
+const HASH_BYTES = 32;
+const SALT_BYTES = 16;
+
+/** Credentials a callback presented, in a form that can be checked later but not read: never the password itself. */
+export async function presentedCredentials(given: BasicCredentials): Promise<PresentedCredentials> {
+  const salt = randomBytes(SALT_BYTES);
+  const passwordHash = (await scryptAsync(given.password, salt, HASH_BYTES)) as Buffer;
+  return { username: given.username, salt: salt.toString('base64'), passwordHash: passwordHash.toString('base64') };
+}
+
+/** Whether presented credentials match any accepted pair; every comparison runs, timing-safe. */
+export async function presentedMatch(presented: PresentedCredentials, accepted: AcceptedCredentials): Promise<boolean> {
+  const salt = Buffer.from(presented.salt, 'base64');
+  const hash = Buffer.from(presented.passwordHash, 'base64');
+  if (hash.length !== HASH_BYTES) return false;
+  const username = createHash('sha256').update(presented.username).digest();
+  let matches = false;
+  for (const candidate of 'username' in accepted ? [accepted] : accepted) {
+    const expected = (await scryptAsync(candidate.password, salt, HASH_BYTES)) as Buffer;
+    const userMatches = timingSafeEqual(username, createHash('sha256').update(candidate.username).digest());
+    matches = (timingSafeEqual(hash, expected) && userMatches) || matches;
+  }
+  return matches;
 }

@@ -37,3 +37,55 @@ export function withinDeadline<T>(ms: number, what: string, work: (signal: Abort
     );
   });
 }
+
+/** Time kept back for answering (and logging) after the last store gives up. */
+const ANSWER_MARGIN_MS = 250;
+/**
+ * Time already gone when the request reaches the handler (a cold start) is taken from the budget, but never more
+ * than this share of it: a skewed clock or an old `timeEpoch` must not starve the stores.
+ */
+const MAX_SPENT_SHARE = 0.4;
+/** The password read may use at most this share of the budget: the rest keeps an unverified callback. */
+const CREDENTIALS_SHARE = 0.4;
+/** The table may use at most this share of what is left when it is asked: the fallback gets all the rest. */
+const TABLE_SHARE = 0.5;
+/** The fallback always gets this long, even late: a slightly late answer beats a record certainly lost. */
+const MIN_FALLBACK_MS = 100;
+
+/**
+ * Every share of one answer's time budget, in one place. The budget counts from API Gateway's receipt; each step
+ * asks for its share when it starts, so what an earlier step did not use goes to the later ones: the password read
+ * gets a bounded share, the table half of what is left, and the fallback (parking, quarantine, keeping an
+ * unverified callback) everything up to the answer margin.
+ */
+export class AnswerBudget {
+  /** When the last store must have given up (epoch ms). */
+  readonly storesEndAt: number;
+  private readonly budgetMs: number;
+
+  constructor(budgetMs: number, receivedAt: number, now = Date.now()) {
+    const spent = Math.min(Math.max(now - receivedAt, 0), budgetMs * MAX_SPENT_SHARE);
+    const margin = Math.min(ANSWER_MARGIN_MS, budgetMs / 10);
+    this.storesEndAt = now - spent + budgetMs - margin;
+    this.budgetMs = budgetMs;
+  }
+
+  private left(now: number): number {
+    return Math.max(this.storesEndAt - now, 0);
+  }
+
+  /** Reading the callback password (on a cold start or a rotation). */
+  credentialsMs(now = Date.now()): number {
+    return Math.min(this.left(now), this.budgetMs * CREDENTIALS_SHARE);
+  }
+
+  /** The table write, retries included. */
+  tableMs(now = Date.now()): number {
+    return this.left(now) * TABLE_SHARE;
+  }
+
+  /** The fallback bucket: parking, quarantining or keeping an unverified callback, retries included. */
+  fallbackMs(now = Date.now()): number {
+    return Math.max(this.left(now), MIN_FALLBACK_MS);
+  }
+}

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
 import { CALL_LIST, type BackfilledRecord } from '../domain/stored-record/backfilled-record.ts';
-import { awsClientConfig, boundedCalls } from './aws-clients.ts';
+import { awsClientConfig, boundedCalls, CALL_LIMITS, type CallLimits } from './aws-clients.ts';
 
 export type PutOutcome = 'recorded' | 'duplicate';
 
@@ -10,11 +10,8 @@ export interface DisconnectsTableOptions {
   tableName: string;
   region?: string | undefined;
   endpoint?: string | undefined;
-  /** Per-attempt limit; the caller's abort signal bounds the whole put, retries included. */
-  requestTimeoutMs?: number;
-  /** Per-attempt connection limit; defaults to the request limit, at most 500 ms. */
-  connectTimeoutMs?: number;
-  maxAttempts?: number;
+  /** Per attempt (CALL_LIMITS, by use; an operator command's by default); the caller's abort signal bounds the whole put. */
+  limits?: CallLimits;
 }
 
 /** The table of disconnect records, keyed by callId. One client per container. */
@@ -25,15 +22,7 @@ export class DisconnectsTable {
 
   constructor(options: DisconnectsTableOptions) {
     this.tableName = options.tableName;
-    const attemptTimeoutMs = options.requestTimeoutMs ?? 1_000;
-    this.base = new DynamoDBClient({
-      ...awsClientConfig(options.region, options.endpoint),
-      ...boundedCalls({
-        attemptTimeoutMs,
-        connectTimeoutMs: options.connectTimeoutMs ?? Math.min(attemptTimeoutMs, 500),
-        maxAttempts: options.maxAttempts ?? 3,
-      }),
-    });
+    this.base = new DynamoDBClient({ ...awsClientConfig(options.region, options.endpoint), ...boundedCalls(options.limits ?? CALL_LIMITS.command.table) });
     this.client = DynamoDBDocumentClient.from(this.base, { marshallOptions: { removeUndefinedValues: true } });
   }
 

@@ -1,27 +1,29 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
+import type { RecorderRequest } from './callback-request.ts';
 import { type ApiGatewayEvent, type ApiGatewayResult, header } from './api-gateway.ts';
 import { RequestRejected } from './request-rejected.ts';
+import { callbackRequestOf } from './callback-request.ts';
+import {
+  type AcceptedCredentials,
+  type BasicCredentials,
+  type CallbackCredentials,
+  CredentialsUnavailable,
+  presentedCredentials,
+} from '../adapters/callback-credentials.ts';
 
-export interface BasicCredentials {
-  username: string;
-  password: string;
-}
-
-/** One pair, or several accepted at once (a rotated password and the one before it, for a grace period). */
-export type AcceptedCredentials = BasicCredentials | readonly BasicCredentials[];
-
-export interface BasicAuthOptions {
+export interface BasicAuthOptions extends CallbackCredentials {
   /** Shown in the challenge; Bandwidth only needs it to be there. */
   realm?: string;
-  /** The expected credentials; may be fetched (and cached) from a secret store. */
-  credentials: () => AcceptedCredentials | Promise<AcceptedCredentials>;
-  /**
-   * Asked once when a request's credentials do not match: the expected ones read anew (a rotated password).
-   * It may return the same ones, and should limit how often it goes to the store.
-   */
-  refreshCredentials?: () => Promise<AcceptedCredentials>;
 }
+
+/** Refused credentials remembered (digests) until the password changes; past this many the memory starts over. */
+const REMEMBERED_REFUSALS = 1_000;
+/**
+ * How long a refusal holds: credentials refused are refused again without a read for this long, then they may make
+ * one read again (a password given to Bandwidth before it was written to the store is accepted soon after).
+ */
+export const REFUSAL_MEMORY_MS = 30_000;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -106,19 +108,54 @@ export function basicAuth(options: BasicAuthOptions): MiddlewareObj<ApiGatewayEv
     return matches;
   };
 
+  /**
+   * Credentials refused against the current password, as digests, with when: sent again within REFUSAL_MEMORY_MS,
+   * they are refused at once, without a read. Any other mismatch makes the password be read again (a rotation).
+   */
+  let refusedFor: BasicCredentials | undefined;
+  const refused = new Map<string, number>();
+  /** The refusals hold for one current password (the same object while it is unchanged). */
+  const refusalsFor = (accepted: AcceptedCredentials) => {
+    const current = candidatesOf(accepted)[0];
+    if (current !== refusedFor) {
+      refused.clear();
+      refusedFor = current;
+    }
+  };
+
   /** Every request that is not the usual one: missing, spelt otherwise, wrong, or sent with a rotated password. */
-  const checkParts = async (headerValue: string | undefined, accepted: AcceptedCredentials | undefined) => {
+  const checkParts = async (request: RecorderRequest, headerValue: string | undefined, known: AcceptedCredentials | undefined) => {
     const given = parseBasicAuthorization(headerValue);
     if (given === undefined) {
       throw new RequestRejected(401, 'authentication required', ['send HTTP Basic credentials'], challenge);
     }
-    let matches = matching(given, accepted ?? (await options.credentials()));
-    if (!matches && options.refreshCredentials !== undefined) {
-      matches = matching(given, await options.refreshCredentials());
+    const state = callbackRequestOf(request);
+    try {
+      const accepted = known ?? (await options.credentials(state.budget.credentialsMs()));
+      if (matching(given, accepted)) return;
+      const key = digest(`${given.username}:${given.password}`).toString('base64');
+      refusalsFor(accepted);
+      const recentlyRefused = Date.now() - (refused.get(key) ?? Number.NEGATIVE_INFINITY) < REFUSAL_MEMORY_MS;
+      if (!recentlyRefused && options.refreshCredentials !== undefined) {
+        const reread = await options.refreshCredentials(state.budget.credentialsMs());
+        if (matching(given, reread)) return;
+        refusalsFor(reread);
+      }
+      if (refused.size >= REMEMBERED_REFUSALS) refused.clear();
+      refused.set(key, Date.now());
+    } catch (error) {
+      if (!(error instanceof CredentialsUnavailable)) throw error;
+      return unverified(request, given);
     }
-    if (!matches) {
-      throw new RequestRejected(401, 'invalid credentials', [], challenge);
+    throw new RequestRejected(401, 'invalid credentials', [], challenge);
+  };
+
+  /** Nothing to check against in time: the callback is kept unverified (replay checks it), never refused. */
+  const unverified = async (request: RecorderRequest, given: BasicCredentials | undefined) => {
+    if (given === undefined) {
+      throw new RequestRejected(401, 'authentication required', ['send HTTP Basic credentials'], challenge);
     }
+    callbackRequestOf(request).unverified = await presentedCredentials(given);
   };
 
   return {
@@ -126,12 +163,16 @@ export function basicAuth(options: BasicAuthOptions): MiddlewareObj<ApiGatewayEv
     // promise, so middy goes straight on to the next step.
     before(request) {
       const headerValue = header(request.event, 'authorization');
-      if (headerValue === undefined) return checkParts(headerValue, undefined);
-      const expected = options.credentials();
+      if (headerValue === undefined) return checkParts(request, headerValue, undefined);
+      const expected = options.credentials(callbackRequestOf(request).budget.credentialsMs());
       if (expected instanceof Promise) {
-        return expected.then((accepted) => (isCanonicalFor(headerValue, accepted) ? undefined : checkParts(headerValue, accepted)));
+        return expected.then(
+          (accepted) => (isCanonicalFor(headerValue, accepted) ? undefined : checkParts(request, headerValue, accepted)),
+          (error: unknown) =>
+            error instanceof CredentialsUnavailable ? unverified(request, parseBasicAuthorization(headerValue)) : Promise.reject(error),
+        );
       }
-      return isCanonicalFor(headerValue, expected) ? undefined : checkParts(headerValue, expected);
+      return isCanonicalFor(headerValue, expected) ? undefined : checkParts(request, headerValue, expected);
     },
   };
 }

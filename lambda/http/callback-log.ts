@@ -3,9 +3,14 @@ import type { ApiGatewayEvent, ApiGatewayResult } from './api-gateway.ts';
 import { logger, maskPhoneNumber } from '../log/logger.ts';
 import { DOCUMENTED_CAUSES } from '../domain/callback/validate.ts';
 
+/**
+ * The handler names what became of the callback in this answer header (`recorded`, `duplicate`, `parked`,
+ * `unverified`); the log line reports it as the outcome.
+ */
 export const OUTCOME_HEADER = 'X-Disconnect-Outcome';
 
-const started = new WeakMap<object, number>();
+/** Where the log step keeps, on middy's `request.internal`, when it first saw the request. */
+const STARTED = 'callbackLogStartedAt';
 
 function outcomeOf(response: ApiGatewayResult | null | undefined, status: number): string {
   const outcome = response?.headers?.[OUTCOME_HEADER];
@@ -19,14 +24,15 @@ function outcomeOf(response: ApiGatewayResult | null | undefined, status: number
  * Authorization header, the password or the raw body.
  */
 export function callbackLog(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
-  const log = ({ event, response, error }: Request<ApiGatewayEvent, ApiGatewayResult>) => {
+  const log = ({ event, response, error, internal }: Request<ApiGatewayEvent, ApiGatewayResult>) => {
+    const started = (internal as Record<string, unknown>)[STARTED];
     const status = response?.statusCode ?? 500;
     const callback = typeof event.body === 'object' && event.body !== null ? (event.body as Record<string, unknown>) : {};
     const cause = callback['cause'];
     const line = {
       outcome: outcomeOf(response, status),
       status,
-      latencyMs: Math.round((performance.now() - (started.get(event) ?? performance.now())) * 1000) / 1000,
+      latencyMs: typeof started === 'number' ? Math.round((performance.now() - started) * 1000) / 1000 : undefined,
       callId: callback['callId'],
       cause,
       direction: callback['direction'],
@@ -42,8 +48,8 @@ export function callbackLog(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> 
     }
   };
   return {
-    before({ event }) {
-      started.set(event, performance.now());
+    before({ internal }) {
+      (internal as Record<string, unknown>)[STARTED] = performance.now();
     },
     after: log,
     onError: log,

@@ -2,6 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { ApiGatewayEvent, ApiGatewayResult } from './api-gateway.ts';
 import { logger } from '../log/logger.ts';
 import { CallbackRefused } from '../domain/callback/validate.ts';
+import { RecordNotKept } from '../recording/keep-record.ts';
 import { RequestRejected } from './request-rejected.ts';
 
 interface ExposedError {
@@ -60,8 +61,8 @@ export function callbackRefusals(): MiddlewareObj<ApiGatewayEvent, ApiGatewayRes
 
 /**
  * Every error becomes the JSON error contract: `{"error": "...", "details": [...]}` with
- * `Content-Type: application/json`. `maxNesting`, the store's nesting limit, is named when a body is too deep to read
- * (passed in by the entry point, which knows the domain's limit).
+ * `Content-Type: application/json`. A record kept nowhere (RecordNotKept) is a 503. `maxNesting`, the store's nesting
+ * limit, is named when a body is too deep to read (passed in by the entry point, which knows the domain's limit).
  * Unexpected errors are logged and answered 500 without their message or stack.
  */
 export function errorResponses({ maxNesting }: { maxNesting?: number } = {}): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
@@ -71,7 +72,11 @@ export function errorResponses({ maxNesting }: { maxNesting?: number } = {}): Mi
       let statusCode = 500;
       let body: { error: string; details: readonly string[] } = { error: 'internal error', details: [] };
       let headers: Readonly<Record<string, string>> = {};
-      if (isExposed(error)) {
+      if (error instanceof RecordNotKept) {
+        // Kept nowhere: the one 5xx the recorder gives on purpose (Bandwidth will not retry it).
+        statusCode = 503;
+        body = { error: error.message, details: error.details };
+      } else if (isExposed(error)) {
         statusCode = error.statusCode;
         body = { error: error.message, details: error.details ?? causeDetails(error.message, error.cause, maxNesting) };
         headers = error.headers ?? {};

@@ -1,54 +1,52 @@
 import type { MiddlewareObj } from '@middy/core';
-import { type ApiGatewayEvent, type ApiGatewayResult, httpMethod } from './api-gateway.ts';
-import type { CallbackInput, ParkedCallbacks } from '../adapters/parked-callbacks.ts';
+import { HttpError } from '@middy/util';
+import type { ApiGatewayEvent, ApiGatewayResult } from './api-gateway.ts';
+import type { ParkedCallbacks } from '../adapters/parked-callbacks.ts';
+import { withinDeadline } from '../adapters/deadline.ts';
 import { logger } from '../log/logger.ts';
-import { receivedAt } from './received-at.ts';
+import { callbackRequestOf } from './callback-request.ts';
+import { RequestRejected } from './request-rejected.ts';
 
-const inputs = new WeakMap<object, CallbackInput>();
-
-/** The callback as it was sent (decoded body text, or the GET form's parameters as JSON), captured before parsing. */
-export function sentInput(event: ApiGatewayEvent): CallbackInput | undefined {
-  return inputs.get(event);
-}
-
-function details(error: unknown): readonly string[] {
-  const value = (error as { details?: unknown }).details;
-  return Array.isArray(value) ? value.map(String) : [];
+/** A refusal the answer names as the callback's fault (4xx): ours, or middy's body parser's. */
+function refusal(error: unknown): { status: number; details: readonly string[] } | undefined {
+  if (error instanceof RequestRejected) return { status: error.statusCode, details: error.details };
+  if (error instanceof HttpError) return { status: error.statusCode, details: [] };
+  return undefined;
 }
 
 /**
  * An authenticated callback that fails parsing or validation still gets its 4xx, but it is also kept, as
  * sent, in the fallback bucket's quarantine, so a schema mistake never loses a record (replay can retry it).
- * Placed after auth and the body limit: only authenticated, bounded bodies are kept.
+ * Placed after auth and the body limit: only authenticated, bounded bodies are captured, and only those are kept
+ * (an unverified one is kept by the handler, not quarantined before its credentials are checked).
  */
-export function keepRejected(
-  parked: ParkedCallbacks | undefined,
-  budgetMs: number,
-): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
+export function keepRejected(parked: ParkedCallbacks | undefined): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
   return {
-    before({ event }) {
+    before(request) {
       // Text already: body-text.ts decoded a base64 body.
-      inputs.set(event, { form: httpMethod(event) === 'GET' ? 'query' : 'json', body: event.body ?? '' });
+      const state = callbackRequestOf(request);
+      state.input = { form: state.form, body: request.event.body ?? '' };
     },
-    async onError({ event, error }) {
-      const input = inputs.get(event);
-      const status = (error as { statusCode?: unknown } | null)?.statusCode;
-      if (parked === undefined || input === undefined || typeof status !== 'number' || status < 400 || status >= 500) {
-        return;
-      }
-      const callId = (event.body as unknown as { callId?: unknown } | null)?.callId;
+    async onError(request) {
+      const state = callbackRequestOf(request);
+      const rejected = refusal(request.error);
+      const { input } = state;
+      if (parked === undefined || input === undefined || state.unverified !== undefined) return;
+      if (rejected === undefined || rejected.status < 400 || rejected.status >= 500) return;
+      const callId = (request.event.body as unknown as { callId?: unknown } | null)?.callId;
       try {
-        await parked.park(
-          {
-            version: 1,
-            kind: 'quarantined',
-            reason: error instanceof Error ? error.message : String(error),
-            details: details(error),
-            receivedAt: receivedAt(event).toISOString(),
-            callId: typeof callId === 'string' ? callId : undefined,
-            input,
-          },
-          AbortSignal.timeout(budgetMs / 2),
+        await withinDeadline(state.budget.fallbackMs(), 'quarantining the callback', (signal) =>
+          parked.park(
+            {
+              kind: 'quarantined',
+              reason: request.error instanceof Error ? request.error.message : String(request.error),
+              details: rejected.details,
+              receivedAt: state.receivedAt,
+              callId: typeof callId === 'string' ? callId : undefined,
+              input,
+            },
+            signal,
+          ),
         );
       } catch (parkError) {
         logger.error('could not quarantine a rejected callback', {

@@ -1,47 +1,23 @@
 import type { DisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
-import { RequestRejected } from '../http/request-rejected.ts';
 import { logger } from '../log/logger.ts';
-import { withinDeadline } from '../adapters/deadline.ts';
+import { type AnswerBudget, withinDeadline } from '../adapters/deadline.ts';
 import type { DisconnectsTable, PutOutcome } from '../adapters/disconnects-table.ts';
-import type { CallbackInput, ParkedCallbacks } from '../adapters/parked-callbacks.ts';
+import type { CallbackInput, ParkedCallbacks, PresentedCredentials } from '../adapters/parked-callbacks.ts';
 
-export type KeepOutcome = PutOutcome | 'parked';
+export type KeepOutcome = PutOutcome | 'parked' | 'unverified';
+
+/** A callback that could be kept nowhere in its time: the table and the fallback store both failed (or there is none). */
+export class RecordNotKept extends Error {
+  constructor(readonly details: readonly string[]) {
+    super('the record could not be stored');
+    this.name = 'RecordNotKept';
+  }
+}
 
 export interface KeepOptions {
   table: DisconnectsTable;
-  /** The fallback store; without it a failed write is a 503. */
+  /** The fallback store; without it a failed write cannot be kept. */
   parked: ParkedCallbacks | undefined;
-  /** The whole answer, from API Gateway's receipt, must come within this (ANSWER_BUDGET_MS). */
-  budgetMs: number;
-}
-
-/** Time kept back for answering (and logging) after the fallback gives up. */
-const ANSWER_MARGIN_MS = 250;
-/**
- * Time already gone when the record is ready (a cold start, an auth secret fetched) is taken from the budget,
- * but never more than this share of it: a skewed clock or an old `timeEpoch` must not starve the stores.
- */
-const MAX_SPENT_SHARE = 0.4;
-/** The fallback always gets this long, even late: a slightly late answer beats a record certainly lost. */
-const MIN_FALLBACK_MS = 100;
-
-export interface StoreWindows {
-  /** How long the table put may take, retries included. */
-  tableMs: number;
-  /** How long the table and then the fallback may take together. */
-  storesMs: number;
-}
-
-/**
- * How a budget is shared: what was spent before the stores (bounded), then a margin for the answer, and the
- * rest half to the table, half to the fallback — the fallback is a different service, its own time is not
- * given to retrying a table that is already failing.
- */
-export function storeWindows(budgetMs: number, spentMs: number): StoreWindows {
-  const spent = Math.min(Math.max(spentMs, 0), budgetMs * MAX_SPENT_SHARE);
-  const margin = Math.min(ANSWER_MARGIN_MS, budgetMs / 10);
-  const storesMs = budgetMs - spent - margin;
-  return { tableMs: storesMs / 2, storesMs };
 }
 
 function reasonOf(error: unknown): string {
@@ -50,32 +26,25 @@ function reasonOf(error: unknown): string {
 }
 
 /**
- * Keeps a record somewhere durable within the time budget: the table first (first delivery wins), else the
- * fallback bucket. Only when both fail is the answer a 5xx — Bandwidth never retries one, so it is the last resort.
+ * Keeps a record somewhere durable within the answer's budget: the table first (first delivery wins), else the
+ * fallback bucket, which gets all the time the table left. Only when both fail does it throw RecordNotKept.
  */
-export function recordKeeper({ table, parked, budgetMs }: KeepOptions) {
-  return async function keepRecord(record: DisconnectRecord, input: CallbackInput): Promise<KeepOutcome> {
-    const started = Date.now();
-    const received = Date.parse(record.receivedAt);
-    const windows = storeWindows(budgetMs, Number.isNaN(received) ? 0 : started - received);
+export function recordKeeper({ table, parked }: KeepOptions) {
+  return async function keepRecord(record: DisconnectRecord, input: CallbackInput, budget: AnswerBudget): Promise<KeepOutcome> {
     let storeError: unknown;
     try {
-      return await withinDeadline(windows.tableMs, 'the table write', (signal) => table.putFirst(record, signal));
+      return await withinDeadline(budget.tableMs(), 'the table write', (signal) => table.putFirst(record, signal));
     } catch (error) {
       storeError = error;
     }
     const reason = reasonOf(storeError);
     if (parked === undefined) {
       logger.error('table write failed and no fallback store is configured: the record is lost', { callId: record.callId, reason });
-      throw new RequestRejected(503, 'the record could not be stored', ['the table is unavailable and no fallback store is configured']);
+      throw new RecordNotKept(['the table is unavailable and no fallback store is configured']);
     }
-    const fallbackMs = Math.max(started + windows.storesMs - Date.now(), MIN_FALLBACK_MS);
     try {
-      const key = await withinDeadline(fallbackMs, 'parking the callback', (signal) =>
-        parked.park(
-          { version: 1, kind: 'parked', reason, details: [], receivedAt: record.receivedAt, callId: record.callId, input },
-          signal,
-        ),
+      const key = await withinDeadline(budget.fallbackMs(), 'parking the callback', (signal) =>
+        parked.park({ kind: 'parked', reason, receivedAt: record.receivedAt, callId: record.callId, input }, signal),
       );
       logger.warn('table write failed, callback parked for replay', { callId: record.callId, reason, key });
       return 'parked';
@@ -85,7 +54,38 @@ export function recordKeeper({ table, parked, budgetMs }: KeepOptions) {
         reason,
         fallbackReason: reasonOf(parkError),
       });
-      throw new RequestRejected(503, 'the record could not be stored', ['the table and the fallback store are both unavailable']);
+      throw new RecordNotKept(['the table and the fallback store are both unavailable']);
+    }
+  };
+}
+
+/**
+ * Keeps a callback whose credentials could not be checked (the password unreadable in time) in the fallback
+ * bucket's `unverified/` prefix, as sent, with the credentials presented in a form replay can check but nobody can
+ * read. It never reaches the table before replay has verified it.
+ */
+export function unverifiedKeeper(parked: ParkedCallbacks | undefined) {
+  return async function keepUnverified(
+    input: CallbackInput,
+    credentials: PresentedCredentials,
+    receivedAt: Date,
+    budget: AnswerBudget,
+  ): Promise<KeepOutcome> {
+    if (parked === undefined) {
+      logger.error('the callback password could not be read and no fallback store is configured: the record is lost');
+      throw new RecordNotKept(['the callback password cannot be read and no fallback store is configured']);
+    }
+    try {
+      const key = await withinDeadline(budget.fallbackMs(), 'keeping the unverified callback', (signal) =>
+        parked.park({ kind: 'unverified', reason: 'the callback password could not be read in time', receivedAt, input, credentials }, signal),
+      );
+      logger.warn('callback password unreadable, callback kept unverified for replay', { key });
+      return 'unverified';
+    } catch (error) {
+      logger.error('the callback password could not be read and the fallback failed: the record is lost', {
+        fallbackReason: reasonOf(error),
+      });
+      throw new RecordNotKept(['the callback password cannot be read and the fallback store is unavailable']);
     }
   };
 }

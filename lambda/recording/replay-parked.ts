@@ -2,13 +2,18 @@
  * Replay: parked (and, after a schema fix, quarantined) callbacks re-driven into the table through the same steps
  * as a live one — parse, validate, toDisconnectRecord with the time the recorder first received it, conditional
  * put — so a replay is idempotent: a callback already in the table stays as it is. A parked copy is removed only
- * once the table holds its call; everything else stays in the bucket for the next run.
+ * once the table holds its call; everything else stays in the bucket for the next run. Runs may overlap: a copy
+ * another run stored and removed meanwhile counts as already present. Unverified callbacks are checked first
+ * against the password (read through the same credentials as the live recorder): matching ones go on as parked
+ * ones do (or to quarantine, when they fail validation), others are discarded, logged and counted.
  */
 import { jsonParseProtectProto } from '@middy/util';
 import { CallbackRefused, validateCallback } from '../domain/callback/validate.ts';
 import { type DisconnectRecord, toDisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
 import type { DisconnectsTable } from '../adapters/disconnects-table.ts';
 import type { ParkedCallback, ParkedCallbacks, ParkedKind } from '../adapters/parked-callbacks.ts';
+import { type CallbackCredentials, presentedMatch } from '../adapters/callback-credentials.ts';
+import { logger } from '../log/logger.ts';
 
 export interface ReplayFailure {
   key: string;
@@ -19,8 +24,12 @@ export interface ReplayReport {
   kind: ParkedKind;
   /** Stored by this run (and removed from the bucket). */
   replayed: number;
-  /** The table already held the call (and the parked copy was removed). */
+  /** The table already held the call (and the parked copy was removed, by this run or another). */
   alreadyPresent: number;
+  /** Unverified only: credentials that did not match, so the callback was removed without being stored. */
+  discarded?: number;
+  /** Unverified only: verified, but refused by validation, so moved to quarantine. */
+  quarantined?: number;
   /** Not stored: they stay in the bucket. */
   stillFailing: number;
   /** Why, for the first few still failing (and any stored copy that could not be removed). */
@@ -46,6 +55,10 @@ export interface ReplayOptions {
   canContinue?: () => boolean;
   /** After this many table failures in a row the table is taken as still down and the run ends. */
   maxTableFailuresInARow?: number;
+  /** What unverified callbacks are checked against; without it they stay waiting. */
+  credentials?: CallbackCredentials | undefined;
+  /** How long one read of the password may take. */
+  credentialsTimeLimitMs?: number;
 }
 
 /** The report lists this many failures; the counts cover all of them. */
@@ -53,8 +66,7 @@ const LISTED_FAILURES = 100;
 
 function describe(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const details = error instanceof CallbackRefused ? error.problems : (error as { details?: unknown }).details;
-  const listed = Array.isArray(details) && details.length > 0 ? `: ${details.map(String).join('; ')}` : '';
+  const listed = error instanceof CallbackRefused && error.problems.length > 0 ? `: ${error.problems.join('; ')}` : '';
   return `${error.message}${listed}`.slice(0, 1_000);
 }
 
@@ -75,15 +87,60 @@ export function recordFromParked(parked: ParkedCallback, retentionDays?: number)
 }
 
 type Result =
-  | { outcome: 'replayed' | 'alreadyPresent'; notRemoved?: string }
+  | { outcome: 'replayed' | 'alreadyPresent' | 'discarded' | 'quarantined'; notRemoved?: string }
   | { outcome: 'stillFailing'; reason: string; tableFailed: boolean };
+
+/** Removes a copy that is done with; a failure only leaves it for the next run (which finds it done, too). */
+async function removeDone(key: string, outcome: Exclude<Result['outcome'], 'stillFailing'>, options: ReplayOptions): Promise<Result> {
+  try {
+    await options.parked.remove(key);
+    return { outcome };
+  } catch (error) {
+    return { outcome, notRemoved: `done, but the copy could not be removed: ${describe(error)}` };
+  }
+}
+
+/** An unverified callback's credentials against the password: true, false, or why they cannot be checked yet. */
+async function verified(parked: ParkedCallback, options: ReplayOptions): Promise<boolean | string> {
+  if (parked.credentials === undefined) return false;
+  if (options.credentials === undefined) return 'callback auth is not configured here, so the credentials cannot be checked';
+  try {
+    const accepted = await options.credentials.credentials(options.credentialsTimeLimitMs ?? 10_000);
+    return await presentedMatch(parked.credentials, accepted);
+  } catch (error) {
+    return `the callback password cannot be read: ${describe(error)}`;
+  }
+}
 
 async function replayOne(key: string, options: ReplayOptions): Promise<Result> {
   let record: DisconnectRecord;
+  let parked: ParkedCallback | undefined;
   try {
-    record = recordFromParked(await options.parked.read(key), options.retentionDays);
+    parked = await options.parked.read(key);
   } catch (error) {
     return { outcome: 'stillFailing', reason: describe(error), tableFailed: false };
+  }
+  // Gone: another run stored it and removed the copy meanwhile.
+  if (parked === undefined) return { outcome: 'alreadyPresent' };
+  if (parked.kind === 'unverified') {
+    const check = await verified(parked, options);
+    if (typeof check === 'string') return { outcome: 'stillFailing', reason: check, tableFailed: false };
+    if (!check) {
+      logger.warn('unverified callback discarded: its credentials do not match', { key, receivedAt: parked.receivedAt });
+      return removeDone(key, 'discarded', options);
+    }
+  }
+  try {
+    record = recordFromParked(parked, options.retentionDays);
+  } catch (error) {
+    if (parked.kind !== 'unverified') return { outcome: 'stillFailing', reason: describe(error), tableFailed: false };
+    // Verified now, so kept as any authenticated callback that fails validation is: in quarantine.
+    try {
+      await options.parked.park({ ...parked, kind: 'quarantined', reason: describe(error), credentials: undefined });
+    } catch (parkError) {
+      return { outcome: 'stillFailing', reason: `could not be moved to quarantine: ${describe(parkError)}`, tableFailed: false };
+    }
+    return removeDone(key, 'quarantined', options);
   }
   let outcome: Result['outcome'];
   try {
@@ -91,18 +148,20 @@ async function replayOne(key: string, options: ReplayOptions): Promise<Result> {
   } catch (error) {
     return { outcome: 'stillFailing', reason: `table: ${describe(error)}`, tableFailed: true };
   }
-  try {
-    await options.parked.remove(key);
-    return { outcome };
-  } catch (error) {
-    // Stored, so nothing is lost: the next run finds it already present and removes it then.
-    return { outcome, notRemoved: `stored, but the parked copy could not be removed: ${describe(error)}` };
-  }
+  // Stored, so nothing is lost if the removal fails: the next run finds it already present and removes it then.
+  return removeDone(key, outcome, options);
 }
 
 /** Replays every callback of one kind waiting in the bucket and reports what became of them. */
 export async function replayParked(options: ReplayOptions): Promise<ReplayReport> {
-  const report: ReplayReport = { kind: options.kind, replayed: 0, alreadyPresent: 0, stillFailing: 0, failures: [] };
+  const report: ReplayReport = {
+    kind: options.kind,
+    replayed: 0,
+    alreadyPresent: 0,
+    ...(options.kind === 'unverified' ? { discarded: 0, quarantined: 0 } : {}),
+    stillFailing: 0,
+    failures: [],
+  };
   const maxTableFailures = options.maxTableFailuresInARow ?? 10;
   const keys = options.parked.keys(options.kind);
   let tableFailuresInARow = 0;
@@ -137,7 +196,7 @@ export async function replayParked(options: ReplayOptions): Promise<ReplayReport
           };
         }
       } else {
-        report[result.outcome] += 1;
+        report[result.outcome] = (report[result.outcome] ?? 0) + 1;
         tableFailuresInARow = 0;
         if (result.notRemoved !== undefined) note({ key: next.value, reason: result.notRemoved });
       }

@@ -1,6 +1,6 @@
 /**
  * The dev stage packaged with every option an operator may pass (`--param name=value`): customer-managed KMS keys,
- * a retention period, an existing alarm topic, reserved concurrency. Offline, as for prod.
+ * a retention period, an existing alarm topic, reserved concurrency, the password in Secrets Manager. Offline, as for prod.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packageStage, type PackagedStage } from './package-stage.ts';
@@ -9,6 +9,7 @@ import { effectiveTemplate, idsOfType, properties, resource, roleStatements, typ
 const DATA_KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const PASSWORD_KEY = 'arn:aws:kms:us-east-1:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321';
 const ALARM_TOPIC = 'arn:aws:sns:us-east-1:111122223333:ops-pager';
+const SECRET = 'bandwidth-disconnect-recorder/dev/callback-password';
 
 let packaged: PackagedStage;
 let template: Template;
@@ -20,6 +21,7 @@ beforeAll(async () => {
     retentionDays: '400',
     alarmTopicArn: ALARM_TOPIC,
     reservedConcurrency: '20',
+    callbackPasswordSecret: SECRET,
   });
   template = effectiveTemplate(packaged.template);
 }, 180_000);
@@ -81,23 +83,35 @@ describe('with customer-managed KMS keys', () => {
     });
   });
 
-  it('lets the recorder decrypt its password with its key through SSM only, and use the data key through DynamoDB and S3 only', () => {
-    expect(roleStatements(template, 'DisconnectRole').slice(-2)).toEqual([
-      {
-        Sid: 'DecryptCallbackPassword',
-        Effect: 'Allow',
-        Action: ['kms:Decrypt'],
-        Resource: [PASSWORD_KEY],
-        Condition: { StringEquals: { 'kms:ViaService': [{ 'Fn::Sub': 'ssm.${AWS::Region}.amazonaws.com' }] } },
-      },
-      dataKeyStatement,
-    ]);
+  it('lets both functions read the secret and decrypt it with its key through Secrets Manager only, and use the data key through DynamoDB and S3 only', () => {
+    for (const role of ['DisconnectRole', 'ReplayRole']) {
+      expect(roleStatements(template, role).slice(-3)).toEqual([
+        {
+          Sid: 'ReadCallbackPassword',
+          Effect: 'Allow',
+          Action: ['secretsmanager:GetSecretValue'],
+          // Secrets Manager appends six random characters to a secret's ARN.
+          Resource: [`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${SECRET}-??????`],
+        },
+        {
+          Sid: 'DecryptCallbackPassword',
+          Effect: 'Allow',
+          Action: ['kms:Decrypt'],
+          Resource: [PASSWORD_KEY],
+          Condition: { StringEquals: { 'kms:ViaService': [{ 'Fn::Sub': 'secretsmanager.${AWS::Region}.amazonaws.com' }] } },
+        },
+        dataKeyStatement,
+      ]);
+    }
   });
 
-  it('lets the replay use the data key, and not the password key', () => {
-    const statements = roleStatements(template, 'ReplayRole');
-    expect(statements.at(-1)).toEqual(dataKeyStatement);
-    expect(statements.flatMap((statement) => statement.Resource)).not.toContain(PASSWORD_KEY);
+  it('names the secret to both functions, with the username, and no parameter', () => {
+    for (const functionId of ['DisconnectLambdaFunction', 'ReplayLambdaFunction']) {
+      expect(environment(functionId)).toMatchObject({ BANDWIDTH_CALLBACK_USERNAME: 'bandwidth', BANDWIDTH_CALLBACK_PASSWORD_SECRET: SECRET });
+      expect(environment(functionId)).not.toHaveProperty('BANDWIDTH_CALLBACK_PASSWORD_PARAMETER');
+    }
+    expect(template.Outputs?.['CallbackPasswordSecret']?.Value).toBe(SECRET);
+    expect(template.Outputs).not.toHaveProperty('CallbackPasswordParameter');
   });
 
   it('still names every key and allows no wildcard', () => {
@@ -105,7 +119,9 @@ describe('with customer-managed KMS keys', () => {
       for (const statement of roleStatements(template, role)) {
         for (const action of statement.Action) expect(action).not.toContain('*');
         for (const reference of statement.Resource) {
-          if (reference.includes('*')) expect(reference).toMatch(/^ParkedCallbacksBucket\.Arn\/(parked|quarantine)\/\*$/);
+          if (reference.includes('*')) {
+            expect(reference).toMatch(/^ParkedCallbacksBucket\.Arn\/(parked|quarantine|unverified)\/\*$|:secret:[^*]+-\?{6}$/);
+          }
         }
       }
     }

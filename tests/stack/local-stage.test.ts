@@ -25,11 +25,15 @@ describe('the local stage', () => {
       PARKED_CALLBACKS_BUCKET: 'parked-callbacks',
       BANDWIDTH_CALLBACK_USERNAME: '',
     });
+    // Auth off is all off: a password source without the username would refuse to start.
+    expect(variables).not.toHaveProperty('BANDWIDTH_CALLBACK_PASSWORD_PARAMETER');
+    expect(variables).not.toHaveProperty('BANDWIDTH_CALLBACK_PASSWORD_SECRET');
   });
 
   it('without auth, gives the recorder no access to any parameter and the stack no auth outputs', () => {
     const actions = roleStatements(template, 'DisconnectRole').flatMap((statement) => statement.Action);
     expect(actions).not.toContain('ssm:GetParameter');
+    expect(actions).not.toContain('secretsmanager:GetSecretValue');
     expect(actions).not.toContain('kms:Decrypt');
     expect(Object.keys(template.Outputs ?? {})).not.toContain('CallbackUsername');
     expect(Object.keys(template.Outputs ?? {})).not.toContain('CallbackPasswordParameter');

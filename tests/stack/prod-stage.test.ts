@@ -3,7 +3,6 @@
  * CloudFormation template would create, resource by resource.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD_FETCH_LIMITS } from '../../lambda/adapters/callback-credentials.ts';
 import { packageStage, type PackagedStage } from './package-stage.ts';
 import {
   effectiveTemplate,
@@ -184,7 +183,7 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets the recorder write its own logs, put items in its table, park under its two prefixes and read its one parameter', () => {
+  it('lets the recorder write its own logs, put items in its table, park under its three prefixes and read its one parameter', () => {
     expect(roleStatements(template, 'DisconnectRole')).toEqual([
       {
         Sid: 'WriteOwnLogs',
@@ -197,7 +196,7 @@ describe('least privilege', () => {
         Sid: 'ParkCallbacks',
         Effect: 'Allow',
         Action: ['s3:PutObject'],
-        Resource: ['ParkedCallbacksBucket.Arn/parked/*', 'ParkedCallbacksBucket.Arn/quarantine/*'],
+        Resource: ['ParkedCallbacksBucket.Arn/parked/*', 'ParkedCallbacksBucket.Arn/quarantine/*', 'ParkedCallbacksBucket.Arn/unverified/*'],
       },
       {
         Sid: 'ReadCallbackPassword',
@@ -208,7 +207,7 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('lets the replay write its own logs, list and take what is parked or quarantined, and put items in its table', () => {
+  it('lets the replay write its own logs, list and take what is parked, quarantined or unverified, quarantine what it verified, put items in its table and read the password', () => {
     expect(roleStatements(template, 'ReplayRole')).toEqual([
       {
         Sid: 'WriteOwnLogs',
@@ -221,15 +220,27 @@ describe('least privilege', () => {
         Effect: 'Allow',
         Action: ['s3:ListBucket'],
         Resource: ['ParkedCallbacksBucket.Arn'],
-        Condition: { StringLike: { 's3:prefix': ['parked/*', 'quarantine/*'] } },
+        Condition: { StringLike: { 's3:prefix': ['parked/*', 'quarantine/*', 'unverified/*'] } },
       },
       {
         Sid: 'TakeParkedCallbacks',
         Effect: 'Allow',
         Action: ['s3:GetObject', 's3:DeleteObject'],
-        Resource: ['ParkedCallbacksBucket.Arn/parked/*', 'ParkedCallbacksBucket.Arn/quarantine/*'],
+        Resource: ['ParkedCallbacksBucket.Arn/parked/*', 'ParkedCallbacksBucket.Arn/quarantine/*', 'ParkedCallbacksBucket.Arn/unverified/*'],
+      },
+      {
+        Sid: 'QuarantineVerifiedCallbacks',
+        Effect: 'Allow',
+        Action: ['s3:PutObject'],
+        Resource: ['ParkedCallbacksBucket.Arn/quarantine/*'],
       },
       { Sid: 'RecordDisconnects', Effect: 'Allow', Action: ['dynamodb:PutItem'], Resource: ['DisconnectsTable.Arn'] },
+      {
+        Sid: 'ReadCallbackPassword',
+        Effect: 'Allow',
+        Action: ['ssm:GetParameter'],
+        Resource: [`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${PASSWORD_PARAMETER}`],
+      },
     ]);
   });
 
@@ -240,21 +251,22 @@ describe('least privilege', () => {
         for (const action of statement.Action) expect(action).not.toContain('*');
         for (const reference of statement.Resource) {
           expect(reference).not.toBe('*');
-          if (reference.includes('*')) expect(reference).toMatch(/^ParkedCallbacksBucket\.Arn\/(parked|quarantine)\/\*$/);
+          if (reference.includes('*')) expect(reference).toMatch(/^ParkedCallbacksBucket\.Arn\/(parked|quarantine|unverified)\/\*$/);
         }
       }
     }
   });
 
-  it('never puts the callback password in the environment, only the name of its parameter', () => {
+  it('never puts the callback password in the environment, only the name of its parameter, and always with the username', () => {
     for (const functionId of ['DisconnectLambdaFunction', 'ReplayLambdaFunction']) {
       expect(environment(functionId)).not.toHaveProperty('BANDWIDTH_CALLBACK_PASSWORD');
+      expect(environment(functionId)).not.toHaveProperty('BANDWIDTH_CALLBACK_PASSWORD_SECRET');
+      // The replay verifies callbacks kept unverified against the same password.
+      expect(environment(functionId)).toMatchObject({
+        BANDWIDTH_CALLBACK_USERNAME: 'bandwidth',
+        BANDWIDTH_CALLBACK_PASSWORD_PARAMETER: PASSWORD_PARAMETER,
+      });
     }
-    expect(environment('DisconnectLambdaFunction')).toMatchObject({
-      BANDWIDTH_CALLBACK_USERNAME: 'bandwidth',
-      BANDWIDTH_CALLBACK_PASSWORD_PARAMETER: PASSWORD_PARAMETER,
-    });
-    expect(environment('ReplayLambdaFunction')).not.toHaveProperty('BANDWIDTH_CALLBACK_PASSWORD_PARAMETER');
   });
 });
 
@@ -266,16 +278,15 @@ describe('the functions', () => {
     }
   });
 
-  it('give the recorder a timeout within 10 s that leaves room above the answer budget for a password fetch', () => {
+  it('give the recorder a timeout within 10 s above the answer budget (which includes the password read)', () => {
     const recorder = properties(template, 'DisconnectLambdaFunction');
     const timeoutMs = Number(recorder['Timeout']) * 1000;
     const budgetMs = Number(environment('DisconnectLambdaFunction')['ANSWER_BUDGET_MS']);
-    const passwordFetchMs = PASSWORD_FETCH_LIMITS.maxAttempts * PASSWORD_FETCH_LIMITS.attemptTimeoutMs;
 
     expect(recorder['Timeout']).toBe(8);
     expect(budgetMs).toBe(5000);
     expect(timeoutMs).toBeLessThanOrEqual(10_000);
-    expect(timeoutMs).toBeGreaterThan(budgetMs + passwordFetchMs);
+    expect(timeoutMs).toBeGreaterThan(budgetMs);
     expect(recorder['MemorySize']).toBe(512);
     expect(recorder['Handler']).toBe('handlers/disconnect.handler');
   });

@@ -154,3 +154,47 @@ export async function errorInjectingProxy(
     },
   };
 }
+
+export interface SlowDownProxy extends FaultyStore {
+  /** PutObject requests answered SlowDown so far. */
+  readonly slowDowns: number;
+}
+
+/**
+ * An HTTP proxy in front of a real S3-protocol store (s3rver) that answers the first `times` PutObject requests
+ * for each key with S3's `503 SlowDown` (as S3 does when a prefix takes more requests than it can), then forwards.
+ */
+export async function slowDownProxy(target: string, times: number): Promise<SlowDownProxy> {
+  const seen = new Map<string, number>();
+  let slowDowns = 0;
+  const { host, port } = targetOf(target);
+  const server = createHttpServer(async (request, response) => {
+    const body = await drain(request);
+    const path = (request.url ?? '').split('?')[0] ?? '';
+    if (request.method === 'PUT' && path.split('/').length > 2) {
+      const count = (seen.get(path) ?? 0) + 1;
+      seen.set(path, count);
+      if (count <= times) {
+        slowDowns += 1;
+        response.writeHead(503, { 'Content-Type': 'application/xml', 'x-amz-request-id': `slowdown-${slowDowns}` });
+        response.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+        return;
+      }
+    }
+    const upstream = httpRequest({ host, port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
+    upstream.on('error', () => response.destroy());
+    upstream.end(body);
+  });
+  const sockets = tracked(server);
+  const endpoint = await listen(server);
+  return {
+    endpoint,
+    close: closer(server, sockets),
+    get slowDowns() {
+      return slowDowns;
+    },
+  };
+}

@@ -1,6 +1,7 @@
 /** Reconciliation wired to a test's table and the fake Bandwidth: the use case directly, and the npm script. */
 import { execFile } from 'node:child_process';
 import { reconcile, type ReconcileOptions, type ReconcileReport } from '../../lambda/recording/reconcile.ts';
+import { CALL_LIMITS } from '../../lambda/adapters/aws-clients.ts';
 import { DisconnectsTable } from '../../lambda/adapters/disconnects-table.ts';
 import { BandwidthCallList } from '../../lambda/adapters/bandwidth-calls.ts';
 import { BandwidthTokenClient } from '../../lambda/adapters/bandwidth-token.ts';
@@ -19,7 +20,7 @@ export async function reconcileInto(
   bandwidth: FakeBandwidthVoice,
   options: Omit<ReconcileOptions, 'calls' | 'table'>,
 ): Promise<ReconcileReport> {
-  const table = new DisconnectsTable({ tableName: stores.tableName, endpoint: stores.dynamoEndpoint, requestTimeoutMs: 2_000 });
+  const table = new DisconnectsTable({ tableName: stores.tableName, endpoint: stores.dynamoEndpoint, limits: CALL_LIMITS.scheduled.table });
   try {
     return await reconcile({ calls: callListOf(bandwidth), table, maxCallsPerQuery: bandwidth.cap, ...options });
   } finally {

@@ -45,6 +45,8 @@ export async function loadHandler(stores: TestStores, env: Record<string, string
     AWS_REGION: 'us-east-1',
     BANDWIDTH_CALLBACK_USERNAME: undefined,
     BANDWIDTH_CALLBACK_PASSWORD: undefined,
+    BANDWIDTH_CALLBACK_PASSWORD_SECRET: undefined,
+    BANDWIDTH_CALLBACK_PASSWORD_PARAMETER: undefined,
     ...env,
   };
   for (const [name, value] of Object.entries(all)) {

@@ -7,12 +7,13 @@ import { localS3Client, projectRoot } from '../../tools/local-stage/stores.ts';
 import { replayParked, type ReplayOptions, type ReplayReport } from '../../lambda/recording/replay-parked.ts';
 import { DisconnectsTable } from '../../lambda/adapters/disconnects-table.ts';
 import { ParkedCallbacks } from '../../lambda/adapters/parked-callbacks.ts';
+import { CALL_LIMITS } from '../../lambda/adapters/aws-clients.ts';
 import type { TestStores } from './recorder.ts';
 
 export function storesOf(stores: TestStores, dynamoEndpoint = stores.dynamoEndpoint) {
   return {
-    table: new DisconnectsTable({ tableName: stores.tableName, endpoint: dynamoEndpoint, requestTimeoutMs: 1_000, maxAttempts: 2 }),
-    parked: new ParkedCallbacks({ bucket: stores.bucket, endpoint: stores.s3Endpoint, requestTimeoutMs: 5_000 }),
+    table: new DisconnectsTable({ tableName: stores.tableName, endpoint: dynamoEndpoint, limits: CALL_LIMITS.scheduled.table }),
+    parked: new ParkedCallbacks({ bucket: stores.bucket, endpoint: stores.s3Endpoint, limits: CALL_LIMITS.scheduled.fallback }),
   };
 }
 
@@ -41,6 +42,10 @@ type ReplayHandler = (event: unknown, context: Context) => Promise<ReplayReport[
 /** handlers/replay.ts loaded anew with the environment its function gets. */
 export async function loadReplayHandler(stores: TestStores, env: Record<string, string> = {}): Promise<ReplayHandler> {
   vi.resetModules();
+  // Callback auth only when the test asks for it (another test's handler may have set it).
+  for (const name of ['BANDWIDTH_CALLBACK_USERNAME', 'BANDWIDTH_CALLBACK_PASSWORD', 'BANDWIDTH_CALLBACK_PASSWORD_SECRET', 'BANDWIDTH_CALLBACK_PASSWORD_PARAMETER']) {
+    delete process.env[name];
+  }
   Object.assign(process.env, {
     DISCONNECTS_TABLE: stores.tableName,
     DYNAMODB_ENDPOINT: stores.dynamoEndpoint,

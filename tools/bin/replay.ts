@@ -1,9 +1,12 @@
 /** `npm run replay [-- options]`: re-drives parked callbacks into the table (see lambda/recording/replay-parked.ts). */
-import { parseCommandLine, positiveInteger, runCommand } from '../cli/command-line.ts';
+import { EXIT, parseCommandLine, positiveInteger, runCommand } from '../cli/command-line.ts';
 import { replayParked, type ReplayReport } from '../../lambda/recording/replay-parked.ts';
 import { noBucket, resolveStage } from '../stage/resolve-stage.ts';
 import { DisconnectsTable } from '../../lambda/adapters/disconnects-table.ts';
 import { ParkedCallbacks, type ParkedKind } from '../../lambda/adapters/parked-callbacks.ts';
+import { CALL_LIMITS } from '../../lambda/adapters/aws-clients.ts';
+import { callbackCredentials } from '../../lambda/adapters/callback-credentials.ts';
+import { type CallbackAuthConfig, readCallbackAuth } from '../../lambda/config.ts';
 
 // A command-line tool, not a Lambda: the SDK's Node-version notice is noise here (serverless.yml sets the same).
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -26,8 +29,11 @@ Re-drives parked callbacks into the table, removing only what it stored.
   --json                 print the reports as JSON
   -h, --help             this help
 
-Exit codes: 0 everything waiting was stored, 2 bad option or value, or some callbacks still failing or the run
-stopped early, 3 store or stack unreachable, or region or credentials missing (see docs/commands.md).`;
+Unverified callbacks (kept while the password could not be read) are checked against the password that
+BANDWIDTH_CALLBACK_USERNAME and BANDWIDTH_CALLBACK_PASSWORD(_SECRET|_PARAMETER) name, else the deployed stage's own.
+
+Exit codes: 0 everything waiting was stored, 1 some callbacks still waiting (failing, or the run stopped early),
+2 bad option or value, 3 store or stack unreachable, or region or credentials missing (see docs/commands.md).`;
 
 const parse = () => parseCommandLine(process.argv.slice(2), {
   stage: { type: 'string' },
@@ -48,11 +54,18 @@ function positive(name: string, text: string | undefined): number | undefined {
 
 function summary(report: ReplayReport): string {
   const lines = [
-    `${report.kind}: ${report.replayed} replayed, ${report.alreadyPresent} already present, ${report.stillFailing} still failing`,
+    `${report.kind}: ${report.replayed} replayed, ${report.alreadyPresent} already present, ` +
+      (report.discarded === undefined ? '' : `${report.discarded} discarded (wrong credentials), ${report.quarantined ?? 0} quarantined, `) +
+      `${report.stillFailing} still failing`,
     ...report.failures.map((failure) => `  ${failure.key}: ${failure.reason}`),
   ];
   if (report.stopped !== undefined) lines.push(`  stopped early: ${report.stopped.detail}`);
   return lines.join('\n');
+}
+
+/** A deployed stage's own callback credentials, as its stack's outputs name them. */
+function stageAuth(username: string | undefined, passwordParameter: string | undefined): CallbackAuthConfig | undefined {
+  return username === undefined || passwordParameter === undefined ? undefined : { username, passwordParameter };
 }
 
 async function main(): Promise<number> {
@@ -66,24 +79,19 @@ async function main(): Promise<number> {
   const tableName = options.table ?? stage.tableName;
   const retentionDays = positive('--retention-days', options['retention-days']) ?? stage.retentionDays;
   const stores = await stage.open();
-  // No answer is waiting: generous per-call limits, and the run continues past a slow call.
-  const table = new DisconnectsTable({
-    tableName,
-    region: stage.region,
-    endpoint: stores.dynamoEndpoint,
-    requestTimeoutMs: 5_000,
-    maxAttempts: 4,
-  });
-  const parked = new ParkedCallbacks({
-    bucket,
-    region: stage.region,
-    endpoint: stores.s3Endpoint,
-    requestTimeoutMs: 10_000,
-    maxAttempts: 3,
-  });
+  // No answer is waiting: an operator command's generous per-call limits, and the run continues past a slow call.
+  const limits = CALL_LIMITS.command;
+  const table = new DisconnectsTable({ tableName, region: stage.region, endpoint: stores.dynamoEndpoint, limits: limits.table });
+  const parked = new ParkedCallbacks({ bucket, region: stage.region, endpoint: stores.s3Endpoint, limits: limits.fallback });
   try {
     if (!options.json) console.log(`replaying into ${tableName} from ${bucket}: ${stage.description}`);
-    const kinds: ParkedKind[] = options.quarantined ? ['parked', 'quarantined'] : ['parked'];
+    // Unverified callbacks are checked against the password the environment names, as the handler's is, else
+    // against the deployed stage's own (its stack's outputs name the username and the password parameter).
+    const auth = readCallbackAuth() ?? stageAuth(stage.callbackUsername, stage.callbackPasswordParameter);
+    const credentials = auth === undefined ? undefined : callbackCredentials(auth, limits.credentials);
+    const kinds: ParkedKind[] = ['parked'];
+    if (credentials !== undefined) kinds.push('unverified');
+    if (options.quarantined) kinds.push('quarantined');
     const reports: ReplayReport[] = [];
     for (const kind of kinds) {
       reports.push(
@@ -92,12 +100,14 @@ async function main(): Promise<number> {
           parked,
           kind,
           retentionDays,
+          credentials,
+          credentialsTimeLimitMs: limits.credentials.attemptTimeoutMs * limits.credentials.maxAttempts,
           concurrency,
         }),
       );
     }
     console.log(options.json ? JSON.stringify(reports, null, 2) : reports.map(summary).join('\n'));
-    return reports.some((report) => report.stillFailing > 0 || report.stopped !== undefined) ? 2 : 0;
+    return reports.some((report) => report.stillFailing > 0 || report.stopped !== undefined) ? EXIT.failed : EXIT.ok;
   } finally {
     table.destroy();
     await parked.destroy();

@@ -178,13 +178,14 @@ async function run(command: string, parsed: Parsed, bucket: OpenBucket, io: Quar
 }
 
 async function readOne(bucket: OpenBucket, key: string): Promise<WaitingObject> {
+  let object: WaitingObject | undefined;
   try {
-    return await readWaiting(bucket.parked, key, keyKind(key));
+    object = await readWaiting(bucket.parked, key, keyKind(key));
   } catch (error) {
-    const name = (error as { name?: unknown }).name;
-    if (name === 'NoSuchKey') throw new CommandFailure(`no object ${key} in ${bucket.description}`, EXIT.failed);
     throw awsProblem(error, bucket.description);
   }
+  if (object === undefined) throw new CommandFailure(`no object ${key} in ${bucket.description}`, EXIT.failed);
+  return object;
 }
 
 /** Checks the whole command line before opening anything, then runs one command. */

@@ -2,6 +2,7 @@
  * Which fallback bucket the quarantine command opens: the handler's environment's (DISCONNECTS_TABLE set: PARKED_CALLBACKS_BUCKET, S3_ENDPOINT),
  * else the local stage's, or a deployed stage's (its stack's outputs): tools/stage's resolver decides.
  */
+import { CALL_LIMITS } from '../../lambda/adapters/aws-clients.ts';
 import { ParkedCallbacks } from '../../lambda/adapters/parked-callbacks.ts';
 import { UsageError } from '../cli/command-line.ts';
 import { awsProblem } from '../cli/aws-problems.ts';
@@ -19,8 +20,6 @@ export interface OpenBucket {
   close(): Promise<void>;
 }
 
-// An operator waits at a prompt, not an answer budget: generous limits, a few attempts.
-const LIMITS = { requestTimeoutMs: 10_000, maxAttempts: 3 };
 
 export async function openFallbackBucket(options: BucketOptions): Promise<OpenBucket> {
   let stage: ResolvedStage;
@@ -33,7 +32,7 @@ export async function openFallbackBucket(options: BucketOptions): Promise<OpenBu
   const bucket = options.bucket ?? stage.bucket;
   if (bucket === undefined) throw new UsageError(noBucket(stage));
   const stores = await stage.open();
-  const parked = new ParkedCallbacks({ bucket, region: stage.region, endpoint: stores.s3Endpoint, ...LIMITS });
+  const parked = new ParkedCallbacks({ bucket, region: stage.region, endpoint: stores.s3Endpoint, limits: CALL_LIMITS.command.fallback });
   return {
     parked,
     description: `bucket ${bucket} (${stage.description})`,

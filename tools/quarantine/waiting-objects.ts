@@ -35,10 +35,11 @@ function timeInKey(key: string): string | undefined {
   return match?.[1];
 }
 
-/** One object, read; an unreadable envelope is described, not thrown (a missing object still throws). */
-export async function readWaiting(parked: ParkedCallbacks, key: string, kind: ParkedKind): Promise<WaitingObject> {
+/** One object, read (`undefined`: no such object); an unreadable envelope is described, not thrown. */
+export async function readWaiting(parked: ParkedCallbacks, key: string, kind: ParkedKind): Promise<WaitingObject | undefined> {
   try {
     const envelope = await parked.read(key);
+    if (envelope === undefined) return undefined;
     return { key, kind, receivedAt: envelope.receivedAt, callId: envelope.callId, reason: envelope.reason, envelope };
   } catch (error) {
     if (!(error instanceof SyntaxError) && !(error instanceof Error && error.message.startsWith('not a parked callback'))) throw error;
@@ -64,7 +65,8 @@ export async function listWaiting(parked: ParkedCallbacks, filter: Filter): Prom
     for await (const key of parked.keys(kind)) keys.push(key);
     for (let i = 0; i < keys.length; i += READS_AT_ONCE) {
       const batch = await Promise.all(keys.slice(i, i + READS_AT_ONCE).map((key) => readWaiting(parked, key, kind)));
-      found.push(...batch.filter((object) => matches(object, filter)));
+      // An object gone since the listing (a replay stored it meanwhile) no longer waits.
+      found.push(...batch.filter((object): object is WaitingObject => object !== undefined && matches(object, filter)));
     }
   }
   return found;

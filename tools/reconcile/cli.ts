@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { reconcile, type ReconcileReport } from '../../lambda/recording/reconcile.ts';
+import { CALL_LIMITS } from '../../lambda/adapters/aws-clients.ts';
 import { DisconnectsTable } from '../../lambda/adapters/disconnects-table.ts';
 import { bandwidthCallList, BandwidthConfigError, readBandwidthAccount } from '../../lambda/adapters/bandwidth-account.ts';
 import { resolveStage } from '../stage/resolve-stage.ts';
@@ -143,7 +144,7 @@ export async function runReconcile(args: readonly string[], env: Env, output: Re
   let target: Target | undefined;
   try {
     target = await targetOf(request, env);
-    const table = new DisconnectsTable({ tableName: target.tableName, region: target.region, endpoint: target.endpoint, requestTimeoutMs: 5_000, maxAttempts: 4 });
+    const table = new DisconnectsTable({ tableName: target.tableName, region: target.region, endpoint: target.endpoint, limits: CALL_LIMITS.command.table });
     try {
       const long = request.to.getTime() - request.from.getTime() > 3_600_000;
       const report = await reconcile({

@@ -82,7 +82,7 @@ async function openLocal(stage: ResolvedStage): Promise<OpenStores> {
     // An AWS_PROFILE exported for real work must not stop a developer reading the local stage.
     credentials: LOCAL_STORE_CREDENTIALS,
   });
-  const parked = new ParkedCallbacks({ bucket: stage.bucket ?? '', endpoint: endpoints.s3Endpoint, requestTimeoutMs: 5_000 });
+  const parked = new ParkedCallbacks({ bucket: stage.bucket ?? '', endpoint: endpoints.s3Endpoint });
   return {
     table,
     waiting: () => waitingForReplay(parked),
@@ -105,7 +105,7 @@ export async function openStores(options: StoreOptions, local?: LocalStage): Pro
   const explicitBucket =
     options.bucket === undefined
       ? undefined
-      : new ParkedCallbacks({ bucket: options.bucket, region: options.region, endpoint: s3Endpoint, requestTimeoutMs: 5_000 });
+      : new ParkedCallbacks({ bucket: options.bucket, region: options.region, endpoint: s3Endpoint });
 
   if (options.endpoint !== undefined) {
     const endpoint = endpointUrl(options.endpoint, '--endpoint');
@@ -154,7 +154,7 @@ export async function openStores(options: StoreOptions, local?: LocalStage): Pro
     explicitBucket ??
     (target.bucket === undefined
       ? undefined
-      : new ParkedCallbacks({ bucket: target.bucket, region: target.region, endpoint: endpoints.s3Endpoint, requestTimeoutMs: 5_000 }));
+      : new ParkedCallbacks({ bucket: target.bucket, region: target.region, endpoint: endpoints.s3Endpoint }));
   return {
     table,
     waiting: () => waitingForReplay(bucket, noBucket(target)),

@@ -5,27 +5,41 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ANSWER_BUDGET_MS } from '../../../lambda/config.ts';
-import { storeWindows } from '../../../lambda/recording/keep-record.ts';
+import { AnswerBudget } from '../../../lambda/adapters/deadline.ts';
 import { freshStores, loadHandler } from '../../support/recorder.ts';
 import { type FaultyStore, hangingStore } from '../../support/faulty-stores.ts';
 import { disconnectCallback, postedCallback, SCHEDULING_SLACK_MS, timedAnswer } from '../../support/callbacks.ts';
 
 describe('how the budget is shared', () => {
-  it('the table gets half of what is left after the margin, the fallback the rest', () => {
-    expect(storeWindows(5_000, 0)).toEqual({ tableMs: 2_375, storesMs: 4_750 });
+  const at = 1_000_000;
+
+  it('the table gets half of what is left after the margin, the fallback all the rest', () => {
+    const budget = new AnswerBudget(5_000, at, at);
+    expect(budget.tableMs(at)).toBe(2_375);
+    expect(budget.fallbackMs(at)).toBe(4_750);
+    // What the table did not use goes to the fallback.
+    expect(budget.fallbackMs(at + 300)).toBe(4_450);
+  });
+
+  it('the password read gets at most 40 % of the budget, leaving the rest to keep the callback', () => {
+    const budget = new AnswerBudget(5_000, at, at);
+    expect(budget.credentialsMs(at)).toBe(2_000);
+    expect(budget.fallbackMs(at + 2_000)).toBe(2_750);
   });
 
   it('time already spent comes out of it, at most 40 % of it', () => {
-    expect(storeWindows(5_000, 1_000)).toEqual({ tableMs: 1_875, storesMs: 3_750 });
-    expect(storeWindows(5_000, 3 * 86_400_000)).toEqual({ tableMs: 1_375, storesMs: 2_750 });
+    expect(new AnswerBudget(5_000, at - 1_000, at).fallbackMs(at)).toBe(3_750);
+    expect(new AnswerBudget(5_000, at - 3 * 86_400_000, at).fallbackMs(at)).toBe(2_750);
   });
 
   it('a receipt time in the future (clock skew) takes nothing', () => {
-    expect(storeWindows(5_000, -800)).toEqual(storeWindows(5_000, 0));
+    expect(new AnswerBudget(5_000, at + 800, at).fallbackMs(at)).toBe(4_750);
   });
 
-  it('a small budget keeps a margin of a tenth', () => {
-    expect(storeWindows(1_000, 0)).toEqual({ tableMs: 450, storesMs: 900 });
+  it('a small budget keeps a margin of a tenth, and a late fallback still gets its minimum', () => {
+    const budget = new AnswerBudget(1_000, at, at);
+    expect(budget.fallbackMs(at)).toBe(900);
+    expect(budget.fallbackMs(at + 5_000)).toBe(100);
   });
 });
 

@@ -12,7 +12,10 @@ import {
   PASSWORD_CACHE_SECONDS,
   PASSWORD_RETRY_SECONDS,
   PREVIOUS_PASSWORD_GRACE_SECONDS,
+  FORCED_READ_SPACING_MS,
+  CredentialsUnavailable,
 } from '../../../lambda/adapters/callback-credentials.ts';
+import { answerCallLimits } from '../../../lambda/adapters/aws-clients.ts';
 import {
   basicAuthorization,
   freshStores,
@@ -96,29 +99,31 @@ beforeEach(() => {
 });
 
 const passwordParameter = '/bandwidth-disconnect-recorder/test/callback-password';
+const LIMITS = answerCallLimits(5_000).credentials;
+const TIME_LIMIT_MS = 2_000;
 
 describe('callback credentials from SSM Parameter Store', () => {
   it('reads the password from the SecureString parameter, decrypted', async () => {
-    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
 
-    await expect(credentials()).resolves.toEqual({ username: 'bandwidth', password: 'first-password' });
+    await expect(credentials(TIME_LIMIT_MS)).resolves.toEqual({ username: 'bandwidth', password: 'first-password' });
     expect(requests).toEqual([
       { target: 'AmazonSSM.GetParameter', body: { Name: passwordParameter, WithDecryption: true } },
     ]);
   });
 
   it('asks SSM once per cache period, and a changed parameter takes effect after it without a redeploy', async () => {
-    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
-    const first = await credentials();
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
+    const first = await credentials(TIME_LIMIT_MS);
     now += (PASSWORD_CACHE_SECONDS - 1) * 1000;
     answer = { value: 'rotated-password' };
 
-    expect(await credentials()).toBe(first);
+    expect(await credentials(TIME_LIMIT_MS)).toBe(first);
     expect(requests).toHaveLength(1);
 
     now += 2_000;
     // The new password, and for a grace period the one before it (Bandwidth may still be sending it).
-    expect(await credentials()).toEqual([
+    expect(await credentials(TIME_LIMIT_MS)).toEqual([
       { username: 'bandwidth', password: 'rotated-password' },
       { username: 'bandwidth', password: 'first-password' },
     ]);
@@ -126,42 +131,42 @@ describe('callback credentials from SSM Parameter Store', () => {
   });
 
   it('accepts the previous password only for the grace period after a rotation', async () => {
-    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
-    await credentials();
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
+    await credentials(TIME_LIMIT_MS);
     now += (PASSWORD_CACHE_SECONDS + 1) * 1000;
     answer = { value: 'rotated-password' };
-    expect(await credentials()).toHaveLength(2);
+    expect(await credentials(TIME_LIMIT_MS)).toHaveLength(2);
 
     now += PREVIOUS_PASSWORD_GRACE_SECONDS * 1000;
-    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'rotated-password' });
+    expect(await credentials(TIME_LIMIT_MS)).toEqual({ username: 'bandwidth', password: 'rotated-password' });
   });
 
   it('keeps the same credentials object while the password is unchanged', async () => {
-    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
-    const first = await credentials();
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
+    const first = await credentials(TIME_LIMIT_MS);
     now += (PASSWORD_CACHE_SECONDS + 1) * 1000;
 
-    expect(await credentials()).toBe(first);
+    expect(await credentials(TIME_LIMIT_MS)).toBe(first);
     expect(requests).toHaveLength(2);
   });
 
   it('keeps answering with the last password when a refresh fails, and leaves SSM alone for a while', async () => {
-    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
-    await credentials();
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
+    await credentials(TIME_LIMIT_MS);
     now += (PASSWORD_CACHE_SECONDS + 1) * 1000;
     answer = { failure: true };
 
-    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'first-password' });
+    expect(await credentials(TIME_LIMIT_MS)).toEqual({ username: 'bandwidth', password: 'first-password' });
     const afterFailure = requests.length;
     expect(afterFailure).toBeGreaterThan(1);
 
     now += (PASSWORD_RETRY_SECONDS - 1) * 1000;
-    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'first-password' });
+    expect(await credentials(TIME_LIMIT_MS)).toEqual({ username: 'bandwidth', password: 'first-password' });
     expect(requests).toHaveLength(afterFailure);
 
     now += 2_000;
     answer = { value: 'rotated-password' };
-    expect(await credentials()).toEqual([
+    expect(await credentials(TIME_LIMIT_MS)).toEqual([
       { username: 'bandwidth', password: 'rotated-password' },
       { username: 'bandwidth', password: 'first-password' },
     ]);
@@ -170,55 +175,73 @@ describe('callback credentials from SSM Parameter Store', () => {
 
   it('fails when the first fetch fails: there is no password to check against', async () => {
     answer = { failure: true };
-    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
 
-    await expect(credentials()).rejects.toThrow();
+    await expect(credentials(TIME_LIMIT_MS)).rejects.toBeInstanceOf(CredentialsUnavailable);
   });
 
   it('refuses an empty parameter rather than accepting an empty password', async () => {
     answer = { value: '' };
-    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
 
-    await expect(credentials()).rejects.toThrow(`SSM parameter ${passwordParameter} holds no password`);
+    await expect(credentials(TIME_LIMIT_MS)).rejects.toThrow(`SSM parameter ${passwordParameter} holds no password`);
   });
 
   it('uses a password given in the environment as it is, without SSM', async () => {
-    const { credentials } = callbackCredentials({ username: 'bandwidth', password: 'from-the-environment' });
+    const { credentials } = callbackCredentials({ username: 'bandwidth', password: 'from-the-environment' }, LIMITS);
 
-    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'from-the-environment' });
+    expect(await credentials(TIME_LIMIT_MS)).toEqual({ username: 'bandwidth', password: 'from-the-environment' });
     expect(requests).toHaveLength(0);
   });
 
   it('a rotated password is read at once when credentials do not match, not after the cache period', async () => {
-    const { credentials, refreshCredentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
-    await credentials();
+    const { credentials, refreshCredentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
+    await credentials(TIME_LIMIT_MS);
     answer = { value: 'rotated-password' };
 
     const rotated = [
       { username: 'bandwidth', password: 'rotated-password' },
       { username: 'bandwidth', password: 'first-password' },
     ];
-    expect(await refreshCredentials?.()).toEqual(rotated);
-    expect(await credentials()).toEqual(rotated);
+    expect(await refreshCredentials?.(TIME_LIMIT_MS)).toEqual(rotated);
+    expect(await credentials(TIME_LIMIT_MS)).toEqual(rotated);
     expect(requests).toHaveLength(2);
   });
 
-  it('wrong passwords cannot flood SSM: a forced read happens at most once per retry period', async () => {
-    const { credentials, refreshCredentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
-    await credentials();
-    for (let attempt = 0; attempt < 5; attempt += 1) await refreshCredentials?.();
-    expect(requests).toHaveLength(2);
-
-    now += (PASSWORD_RETRY_SECONDS + 1) * 1000;
-    await refreshCredentials?.();
+  it('wrong passwords cannot flood SSM: forced reads are a second apart, and mismatches waiting share the next one', async () => {
+    const { credentials, refreshCredentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
+    await credentials(TIME_LIMIT_MS);
+    await Promise.all(Array.from({ length: 5 }, () => refreshCredentials?.(TIME_LIMIT_MS)));
+    // The first read at once, the other four together at the next slot.
     expect(requests).toHaveLength(3);
+
+    now += FORCED_READ_SPACING_MS + 1;
+    await refreshCredentials?.(TIME_LIMIT_MS);
+    expect(requests).toHaveLength(4);
+  });
+
+  it('a forced read that cannot get a slot in the time given says the password is unavailable, without a read', async () => {
+    const { credentials, refreshCredentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
+    await credentials(TIME_LIMIT_MS);
+    await refreshCredentials?.(TIME_LIMIT_MS);
+
+    await expect(refreshCredentials?.(FORCED_READ_SPACING_MS / 2)).rejects.toBeInstanceOf(CredentialsUnavailable);
+    expect(requests).toHaveLength(2);
+  });
+
+  it('a forced read the store does not answer says the password is unavailable, not the old password', async () => {
+    const { credentials, refreshCredentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
+    await credentials(TIME_LIMIT_MS);
+    answer = { failure: true };
+
+    await expect(refreshCredentials?.(TIME_LIMIT_MS)).rejects.toBeInstanceOf(CredentialsUnavailable);
   });
 
   it('a container started within the grace period after a rotation also accepts the password before it', async () => {
     answer = { value: 'rotated-password', version: 2, modifiedAt: now - 60_000, versions: { 1: 'first-password' } };
-    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
 
-    expect(await credentials()).toEqual([
+    expect(await credentials(TIME_LIMIT_MS)).toEqual([
       { username: 'bandwidth', password: 'rotated-password' },
       { username: 'bandwidth', password: 'first-password' },
     ]);
@@ -226,7 +249,7 @@ describe('callback credentials from SSM Parameter Store', () => {
 
     // The grace period counts from the rotation, not from when this container started.
     now += (PREVIOUS_PASSWORD_GRACE_SECONDS - 60) * 1000;
-    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'rotated-password' });
+    expect(await credentials(TIME_LIMIT_MS)).toEqual({ username: 'bandwidth', password: 'rotated-password' });
   });
 
   it.each<[string, { modifiedAt?: number; version: number }]>([
@@ -240,33 +263,33 @@ describe('callback credentials from SSM Parameter Store', () => {
       ...(shape.modifiedAt === undefined ? {} : { modifiedAt: now + shape.modifiedAt }),
       versions: { 1: 'first-password' },
     };
-    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
-    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'rotated-password' });
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
+    expect(await credentials(TIME_LIMIT_MS)).toEqual({ username: 'bandwidth', password: 'rotated-password' });
     expect(requests).toHaveLength(1);
   });
 
   it('a container started after a rotation whose earlier version cannot be read accepts the current password', async () => {
     answer = { value: 'rotated-password', version: 3, modifiedAt: now - 60_000, versions: {} };
-    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
-    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'rotated-password' });
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
+    expect(await credentials(TIME_LIMIT_MS)).toEqual({ username: 'bandwidth', password: 'rotated-password' });
     expect(requests.map(({ body }) => (body as { Name: string }).Name)).toEqual([passwordParameter, `${passwordParameter}:2`]);
   });
 
   it('a container that sees a rotation counts the grace period from the rotation SSM reports', async () => {
-    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter });
-    await credentials();
+    const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
+    await credentials(TIME_LIMIT_MS);
     now += (PASSWORD_CACHE_SECONDS + 1) * 1000;
     answer = { value: 'rotated-password', version: 2, modifiedAt: now - 240_000, versions: { 1: 'first-password' } };
-    expect(await credentials()).toHaveLength(2);
+    expect(await credentials(TIME_LIMIT_MS)).toHaveLength(2);
     // Only the current version was read: this container knew the one before.
     expect(requests).toHaveLength(2);
 
     now += (PREVIOUS_PASSWORD_GRACE_SECONDS - 240) * 1000;
-    expect(await credentials()).toEqual({ username: 'bandwidth', password: 'rotated-password' });
+    expect(await credentials(TIME_LIMIT_MS)).toEqual({ username: 'bandwidth', password: 'rotated-password' });
   });
 
   it('a password from the environment has nothing to refresh', () => {
-    expect(callbackCredentials({ username: 'bandwidth', password: 'p' }).refreshCredentials).toBeUndefined();
+    expect(callbackCredentials({ username: 'bandwidth', password: 'p' }, LIMITS).refreshCredentials).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parkedKey, type ParkedCallback } from '../../../lambda/adapters/parked-callbacks.ts';
+import { envelopeOf, parkedKey, parseParkedCallback, type ParkedCallback } from '../../../lambda/adapters/parked-callbacks.ts';
 
 const parked = (callId: string): ParkedCallback => ({
   version: 1,
@@ -16,14 +16,19 @@ describe('parked object keys', () => {
     expect(parkedKey(parked('c-1'))).toMatch(/^parked\/2026-11-20\/2026-11-20T10:00:00\.000Z_c-1_[0-9a-f-]{36}\.json$/);
   });
 
-  it('stay within 255 bytes per segment for the longest callId, without cutting an escape in half', () => {
-    for (const callId of [`c-${'é'.repeat(1_020)}`, `c-${'x'.repeat(2_040)}`, `c-/${'%'.repeat(900)}`]) {
+  it('are safe for any callId: 255 bytes per segment at most, only key-safe characters, the callId kept exactly in the envelope', () => {
+    for (const callId of [`c-${'é'.repeat(1_020)}`, `c-${'x'.repeat(2_040)}`, `c-/${'%'.repeat(900)}`, '%'.repeat(2_048), 'c-\ud800', 'c-\u0000\n\u001f', 'c-\udc00\ud83d']) {
       const key = parkedKey(parked(callId));
+      expect(key.split('/')).toHaveLength(3);
       for (const segment of key.split('/')) expect(Buffer.byteLength(segment)).toBeLessThanOrEqual(255);
-      const callIdPart = key.split('_')[1] ?? '';
-      expect(() => decodeURIComponent(callIdPart)).not.toThrow();
-      expect(callId.startsWith(decodeURIComponent(callIdPart))).toBe(true);
+      expect(key).toMatch(/^parked\/2026-11-20\/2026-11-20T10:00:00\.000Z_[A-Za-z0-9._~-]{1,100}_[0-9a-f-]{36}\.json$/);
+      const envelope = envelopeOf(parked(callId));
+      expect(parseParkedCallback(JSON.stringify(envelope)).callId).toBe(callId);
     }
+  });
+
+  it('show a plain callId as it is', () => {
+    expect(parkedKey(parked('c-86a3b2d1-3b8e-4d55-9f1e-0c7e5b1a2f44'))).toContain('_c-86a3b2d1-3b8e-4d55-9f1e-0c7e5b1a2f44_');
   });
 
   it('are unique for copies of one callback', () => {

@@ -21,11 +21,13 @@ vi.mock('node:crypto', async (importOriginal) => {
 });
 
 const { basicAuth } = await import('../../../lambda/http/basic-auth.ts');
+const { callbackRequest } = await import('../../../lambda/http/callback-request.ts');
 const { errorResponses } = await import('../../../lambda/http/error-responses.ts');
 const { basicAuthorization, httpApiEvent } = await import('../../support/recorder.ts');
 const { send } = await import('../../handlers/disconnect/support/intake.ts');
 
 const handler = middy()
+  .use(callbackRequest(5_000))
   .use(errorResponses())
   .use(basicAuth({ credentials: () => ({ username: 'bandwidth', password: 'correct horse battery staple' }) }))
   .handler(async () => ({ statusCode: 204 }));
@@ -75,6 +77,7 @@ describe('Basic auth comparison (spy on the real timingSafeEqual)', () => {
     ['neither', 'wrong password', 401, 6],
   ])('with two accepted pairs (a rotation), compares both pairs whichever matches: %s', async (_, password, status, comparisons) => {
     const rotating = middy()
+      .use(callbackRequest(5_000))
       .use(errorResponses())
       .use(
         basicAuth({

@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import middy from '@middy/core';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../../../lambda/http/api-gateway.ts';
-import { basicAuth, type BasicCredentials, parseBasicAuthorization } from '../../../lambda/http/basic-auth.ts';
+import { basicAuth, parseBasicAuthorization } from '../../../lambda/http/basic-auth.ts';
+import type { BasicCredentials } from '../../../lambda/adapters/callback-credentials.ts';
+import { callbackRequest } from '../../../lambda/http/callback-request.ts';
 import { errorResponses } from '../../../lambda/http/error-responses.ts';
 import { basicAuthorization, httpApiEvent, restApiEvent } from '../../support/recorder.ts';
 import { errorBody, send } from '../../handlers/disconnect/support/intake.ts';
@@ -16,6 +18,7 @@ const PASSWORD = 'p:ss wörd:ünïcødé 🔒';
 function guarded(credentials: () => BasicCredentials | Promise<BasicCredentials>, realm?: string) {
   let handled = 0;
   const handler = middy<ApiGatewayEvent, ApiGatewayResult>()
+    .use(callbackRequest(5_000))
     .use(errorResponses())
     .use(basicAuth({ credentials, ...(realm === undefined ? {} : { realm }) }))
     .handler(async () => {

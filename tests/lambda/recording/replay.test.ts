@@ -169,7 +169,7 @@ describe('quarantined callbacks are replayed only when asked, once the schema ac
     const report = await replay(stores, { kind: 'quarantined' });
 
     expect(report).toMatchObject({ kind: 'quarantined', replayed: 1, stillFailing: 1 });
-    expect(report.failures[0]?.reason).toMatch(/eventType/);
+    expect(report.failures[0]?.reason).toMatch(/does not match the Disconnect schema/);
     expect(await storedItem(stores, refusedThen.callId)).toMatchObject({
       cause: 'carrier-congestion',
       receivedAt: '2026-11-20T15:56:12.000Z',
@@ -209,11 +209,10 @@ describe('the scheduled replay function', () => {
     let looks = 0;
     const context = replayContext(() => (++looks <= 3 ? 60_000 : 1_000));
 
-    const [report] = await handler({}, context);
-
-    expect(report).toMatchObject({ replayed: 2, stillFailing: 0 });
-    expect(report?.stopped).toMatchObject({ because: 'time' });
+    // The rest still waits, so the invocation fails: the alarm on the function's errors says so.
+    await expect(handler({}, context)).rejects.toThrow(/replay left callbacks waiting: parked: stopped early: out of time/);
     expect(await parkedObjects(stores, 'parked/')).toHaveLength(3);
+    expect(await allItems(stores)).toHaveLength(2);
   });
 
   it('fails the invocation when a store is still down, so the error shows in the function’s metrics', async () => {
@@ -221,8 +220,17 @@ describe('the scheduled replay function', () => {
     await deliver(await tableDown(stores), Array.from({ length: 12 }, () => disconnectCallback()));
     const handler = await loadReplayHandler(stores, { DYNAMODB_ENDPOINT: await closedPort() });
 
-    await expect(handler({}, replayContext(() => 60_000))).rejects.toThrow(/replay stopped: the table failed 10 times in a row/);
+    await expect(handler({}, replayContext(() => 60_000))).rejects.toThrow(/replay left callbacks waiting: .*the table failed 10 times in a row/);
     expect(await parkedObjects(stores, 'parked/')).toHaveLength(12);
+  });
+
+  it('fails the invocation when anything is still waiting, even below the stop after 10 table failures', async () => {
+    const stores = await freshStores();
+    await deliver(await tableDown(stores), Array.from({ length: 5 }, () => disconnectCallback()));
+    const handler = await loadReplayHandler(stores, { DYNAMODB_ENDPOINT: await closedPort() });
+
+    await expect(handler({}, replayContext(() => 60_000))).rejects.toThrow(/replay left callbacks waiting: parked: 5 still failing/);
+    expect(await parkedObjects(stores, 'parked/')).toHaveLength(5);
   });
 });
 
@@ -236,9 +244,27 @@ describe('npm run replay', () => {
     const run = await runReplayScript(stores, ['--json']);
 
     expect(run.stderr).toBe('');
-    expect(run.status).toBe(2);
+    expect(run.status).toBe(1);
     expect(JSON.parse(run.stdout)).toMatchObject([{ kind: 'parked', replayed: 2, alreadyPresent: 0, stillFailing: 1 }]);
     expect(await allItems(stores)).toHaveLength(2);
+  });
+
+  it('three runs at once over 60 parked callbacks all exit 0: what another run stored and removed counts as done', async () => {
+    const stores = await freshStores();
+    const callbacks = Array.from({ length: 60 }, () => disconnectCallback());
+    expect(new Set(await deliver(await tableDown(stores), callbacks))).toEqual(new Set(['204 parked']));
+
+    const runs = await Promise.all([0, 1, 2].map(() => runReplayScript(stores, ['--json'])));
+
+    for (const run of runs) {
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject([{ kind: 'parked', stillFailing: 0 }]);
+    }
+    const reports = runs.map((run) => (JSON.parse(run.stdout) as { replayed: number; alreadyPresent: number }[])[0]);
+    expect(reports.reduce((sum, report) => sum + (report?.replayed ?? 0), 0)).toBe(60);
+    expect(await allItems(stores)).toHaveLength(60);
+    expect(await parkedObjects(stores, 'parked/')).toHaveLength(0);
   });
 
   it('exits 0 and says so in words when everything waiting was stored', async () => {

@@ -1,0 +1,52 @@
+import type { Context } from 'aws-lambda';
+import type { MiddlewareObj, Request } from '@middy/core';
+import { type ApiGatewayEvent, type ApiGatewayResult, httpMethod } from './api-gateway.ts';
+import { receivedAt } from './received-at.ts';
+import { AnswerBudget } from '../adapters/deadline.ts';
+import type { CallbackInput, PresentedCredentials } from '../adapters/parked-callbacks.ts';
+
+/** What the steps of one request learn and share: worked out once, at the start. */
+export interface CallbackRequest {
+  form: CallbackInput['form'];
+  receivedAt: Date;
+  budget: AnswerBudget;
+  /** The callback as sent (decoded body text, or the GET form's parameters as JSON), captured before parsing. */
+  input?: CallbackInput;
+  /** Set when the password could not be read in time: the credentials presented, to be checked by replay. */
+  unverified?: PresentedCredentials;
+  /** How the body's encoding deviates from the spec (body-text.ts): empty for a body that was UTF-8. */
+  bodyDeviations: readonly string[];
+}
+
+const KEY = 'callbackRequest';
+
+export type RecorderRequest = Request<ApiGatewayEvent, ApiGatewayResult>;
+/** The Lambda context as the handler sees it: the request's state on it, as @middy/ssm's `setToContext` does. */
+export type RecorderContext = Context & { readonly [KEY]: CallbackRequest };
+
+/** The request's state, as the first step (callbackRequest) left it on middy's `request.internal`. */
+export function callbackRequestOf(request: RecorderRequest): CallbackRequest {
+  const state = (request.internal as Record<string, unknown>)[KEY] as CallbackRequest | undefined;
+  if (state === undefined) throw new Error('callbackRequest() must be the first step of the pipeline');
+  return state;
+}
+
+/**
+ * The first step: the request's state on `request.internal` for the middlewares and on a per-request context
+ * for the handler (a fresh object over Lambda's own, so nothing outlives the request).
+ */
+export function callbackRequest(budgetMs: number): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
+  return {
+    before(request) {
+      const received = receivedAt(request.event);
+      const state: CallbackRequest = {
+        form: httpMethod(request.event) === 'GET' ? 'query' : 'json',
+        receivedAt: received,
+        budget: new AnswerBudget(budgetMs, received.getTime()),
+        bodyDeviations: [],
+      };
+      (request.internal as Record<string, unknown>)[KEY] = state;
+      request.context = Object.assign(Object.create(request.context) as Context, { [KEY]: state });
+    },
+  };
+}
