@@ -1,5 +1,6 @@
-/** AWS SDK and network failures in words that name what failed and the likely fix (exit 3), for every command. */
+/** AWS SDK, Bandwidth API and network failures in words that name what failed and the likely fix (exit 3), for every command. */
 import { CommandFailure, EXIT } from './failures.ts';
+import { BandwidthApiError } from '../../lambda/adapters/bandwidth-token.ts';
 
 function codeOf(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -23,6 +24,10 @@ const unavailable = (message: string) => new CommandFailure(message, EXIT.unavai
  */
 export function awsProblem(error: unknown, what?: string, whenMissing?: string): CommandFailure {
   if (error instanceof CommandFailure) return error;
+  // Bandwidth's API, already in an operator's words: unreachable or refused credentials mean it cannot be used.
+  if (error instanceof BandwidthApiError) {
+    return new CommandFailure(error.message, error.failure === 'answer' ? EXIT.failed : EXIT.unavailable);
+  }
   const reason = reasonOf(error);
   const of = what === undefined ? '' : ` for ${what}`;
   const profile = process.env['AWS_PROFILE'];

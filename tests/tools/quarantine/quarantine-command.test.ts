@@ -159,7 +159,7 @@ describe('npm run quarantine', () => {
     expect(help.stdout).toContain('Usage: npm run quarantine');
     for (const [args, message] of [
       [['list', '--colour'], 'unknown option --colour'],
-      [['list', '--kind', 'sideways'], '--kind must be parked or quarantined, got "sideways"'],
+      [['list', '--kind', 'sideways'], '--kind must be parked or quarantined or unverified, got "sideways"'],
       [['list', '--older-than', 'soon'], '--older-than "soon" is not a time'],
       [['show', 'elsewhere/x.json'], 'is not a fallback-bucket key'],
       [['discard'], 'discard takes one key, or --all with filters'],

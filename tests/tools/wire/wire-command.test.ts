@@ -317,7 +317,7 @@ describe('npm run wire', () => {
     const api = `http://127.0.0.1:${closed}`;
     const down = await wire([...application, '--stage', 'prod', '--api', `${api}/api`, '--token-url', `${api}/token`]);
     expect(down.code, down.stderr).toBe(3);
-    expect(down.stderr.trim()).toMatch(/^wire: cannot reach .*ECONNREFUSED/);
+    expect(down.stderr.trim()).toMatch(/^wire: .*(cannot reach|unreachable).*ECONNREFUSED/);
     const noRegion = await wire([...application, '--stage', 'prod'], { AWS_REGION: '' });
     expect(noRegion.code, noRegion.stderr).toBe(3);
     expect(noRegion.stderr.trim()).toMatch(/^wire: no AWS region.*pass --region or set AWS_REGION$/);
