@@ -14,7 +14,7 @@ import {
   restApiEvent,
   type TestStores,
 } from '../../support/recorder.ts';
-import { disconnectCallback, errorBody, queryParameters, send } from './support/intake.ts';
+import { disconnectCallback, errorBody, queryParameters, send } from '../../support/callbacks.ts';
 
 const USER = 'bandwidth';
 const PASSWORD = 'p@ss:wörd';

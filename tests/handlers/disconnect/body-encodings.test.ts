@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { freshStores, type Handler, httpApiEvent, loadHandler, parkedObjects, storedItem, type TestStores } from '../../support/recorder.ts';
-import { disconnectCallback, send } from './support/intake.ts';
+import { disconnectCallback, send } from '../../support/callbacks.ts';
 import { NOT_UTF8 } from '../../../lambda/http/body-text.ts';
 
 /** A POST whose body is these exact bytes, base64-encoded as API Gateway hands binary bodies over. */

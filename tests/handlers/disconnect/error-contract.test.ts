@@ -9,7 +9,7 @@ import type { ApiGatewayEvent, ApiGatewayResult } from '../../../lambda/http/api
 import { errorResponses } from '../../../lambda/http/error-responses.ts';
 import { RequestRejected } from '../../../lambda/http/request-rejected.ts';
 import { freshStores, httpApiEvent, loadHandler } from '../../support/recorder.ts';
-import { disconnectCallback, errorBody, send } from './support/intake.ts';
+import { disconnectCallback, errorBody, send } from '../../support/callbacks.ts';
 
 /** middy's parser as its defaults have it (content-type check on), behind our error answers. */
 const defaultParser = middy<ApiGatewayEvent, ApiGatewayResult>()

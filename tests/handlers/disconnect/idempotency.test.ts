@@ -1,63 +1,79 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Handler,
-  type TestStores,
-  allItems,
-  freshStores,
-  httpApiEvent,
-  lambdaContext,
-  loadHandler,
-  storedItem,
-} from '../../support/recorder.ts';
+/** Bandwidth may deliver a callback more than once (a retry after a connection error, a replay): one call, one item. */
+import { describe, expect, it } from 'vitest';
+import { allItems, freshStores, httpApiEvent, loadHandler, storedItem } from '../../support/recorder.ts';
+import { disconnectCallback, postedCallback, queryParameters, timedAnswer } from '../../support/callbacks.ts';
 
-const callback = (callId: string, cause = 'hangup') => ({
-  eventType: 'disconnect',
-  callId,
-  from: '+15551112222',
-  to: '+15553334444',
-  direction: 'outbound',
-  startTime: '2026-11-20T10:00:00.000Z',
-  answerTime: '2026-11-20T10:00:05.000Z',
-  endTime: '2026-11-20T10:01:05.500Z',
-  cause,
-});
+const DAY_MS = 86_400_000;
 
-describe('one record per call', () => {
-  let stores: TestStores;
-  let handler: Handler;
-  beforeAll(async () => {
-    stores = await freshStores();
-    handler = await loadHandler(stores);
-  });
-
+describe('a callback delivered many times is one item', () => {
   it('a second delivery of a callId answers 204 and leaves the first record unchanged', async () => {
-    const first = await handler(httpApiEvent({ body: JSON.stringify(callback('c-dup-1')) }), lambdaContext);
-    expect(first.statusCode).toBe(204);
-    expect(first.headers?.['X-Disconnect-Outcome']).toBe('recorded');
-    const stored = await storedItem(stores, 'c-dup-1');
+    const stores = await freshStores();
+    const handler = await loadHandler(stores);
+    const callback = disconnectCallback({ cause: 'hangup' });
 
-    const replayed = await handler(
-      httpApiEvent({ body: JSON.stringify(callback('c-dup-1', 'busy')) }),
-      lambdaContext,
-    );
-    expect(replayed.statusCode).toBe(204);
-    expect(replayed.headers?.['X-Disconnect-Outcome']).toBe('duplicate');
-    expect(await storedItem(stores, 'c-dup-1')).toStrictEqual(stored);
+    expect(await timedAnswer(handler, postedCallback(callback))).toMatchObject({ status: 204, outcome: 'recorded' });
+    const stored = await storedItem(stores, callback.callId);
+    const resent = await timedAnswer(handler, postedCallback({ ...callback, cause: 'busy' }));
+
+    expect(resent).toMatchObject({ status: 204, outcome: 'duplicate' });
+    expect(await storedItem(stores, callback.callId)).toStrictEqual(stored);
     expect(stored?.['cause']).toBe('hangup');
   });
 
-  it('20 concurrent copies of one callback are all answered 204 and stored once', async () => {
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        handler(httpApiEvent({ body: JSON.stringify(callback('c-burst-1')) }), lambdaContext),
-      ),
-    );
-    expect(answers.map((a) => a.statusCode)).toStrictEqual(Array(20).fill(204));
-    const outcomes = answers.map((a) => a.headers?.['X-Disconnect-Outcome']);
-    expect(outcomes.filter((o) => o === 'recorded')).toHaveLength(1);
-    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(19);
-    const items = (await allItems(stores)).filter((item) => item['callId'] === 'c-burst-1');
+  it('50 simultaneous copies leave one item, every copy answered 204, exactly one of them recorded', async () => {
+    const stores = await freshStores();
+    const handler = await loadHandler(stores);
+    const callback = disconnectCallback({
+      cause: 'hangup',
+      startTime: '2026-11-20T10:00:00.000Z',
+      answerTime: '2026-11-20T10:00:05.000Z',
+      endTime: '2026-11-20T10:01:05.500Z',
+    });
+
+    const answers = await Promise.all(Array.from({ length: 50 }, () => timedAnswer(handler, postedCallback(callback))));
+
+    expect(answers.map((answer) => answer.status)).toEqual(Array(50).fill(204));
+    expect(answers.filter((answer) => answer.outcome === 'recorded')).toHaveLength(1);
+    expect(answers.filter((answer) => answer.outcome === 'duplicate')).toHaveLength(49);
+    const items = await allItems(stores);
     expect(items).toHaveLength(1);
     expect(items[0]?.['durationSeconds']).toBe(60.5);
+  });
+
+  it('simultaneous copies of many calls, POSTed and in the GET form, leave one item per call', async () => {
+    const stores = await freshStores();
+    const handler = await loadHandler(stores);
+    const callbacks = Array.from({ length: 20 }, () => disconnectCallback({ sipResponseCode: 200 }));
+
+    const deliveries = callbacks.flatMap((callback) => [
+      postedCallback(callback),
+      postedCallback(callback),
+      httpApiEvent({ method: 'GET', query: queryParameters(callback) }),
+    ]);
+    const answers = await Promise.all(deliveries.map((event) => timedAnswer(handler, event)));
+
+    expect(answers.every((answer) => answer.status === 204)).toBe(true);
+    expect(answers.filter((answer) => answer.outcome === 'recorded')).toHaveLength(20);
+    const items = await allItems(stores);
+    expect(items.map((item) => item['callId']).sort()).toEqual(callbacks.map((callback) => callback.callId).sort());
+  });
+
+  it('a copy delivered again days later is answered 204 and the item stays exactly as first recorded', async () => {
+    const stores = await freshStores();
+    const handler = await loadHandler(stores);
+    const callback = disconnectCallback({ cause: 'hangup' });
+    const firstReceived = new Date(Date.now() - 3 * DAY_MS);
+
+    expect(await timedAnswer(handler, postedCallback(callback, firstReceived))).toMatchObject({ status: 204, outcome: 'recorded' });
+    const recorded = await storedItem(stores, callback.callId);
+
+    // Days later, from a fresh container: the same callback, then one whose fields differ (a later delivery never wins).
+    const later = await loadHandler(stores);
+    expect(await timedAnswer(later, postedCallback(callback))).toMatchObject({ status: 204, outcome: 'duplicate' });
+    const altered = { ...callback, cause: 'error', tag: 'resent' };
+    expect(await timedAnswer(later, postedCallback(altered))).toMatchObject({ status: 204, outcome: 'duplicate' });
+
+    expect(await storedItem(stores, callback.callId)).toEqual(recorded);
+    expect(recorded).toMatchObject({ receivedAt: firstReceived.toISOString(), cause: 'hangup' });
   });
 });

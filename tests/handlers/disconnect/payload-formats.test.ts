@@ -14,7 +14,7 @@ import {
   storedItem,
   type TestStores,
 } from '../../support/recorder.ts';
-import { disconnectCallback, queryParameters, send } from './support/intake.ts';
+import { disconnectCallback, queryParameters, send } from '../../support/callbacks.ts';
 
 /** The recorder's own attributes, which depend on when the request arrived, not on how. */
 const RECEIVED_AT = 'receivedAt';

@@ -16,7 +16,7 @@ import {
   storedItem,
   type TestStores,
 } from '../../support/recorder.ts';
-import { send } from './support/intake.ts';
+import { send } from '../../support/callbacks.ts';
 import { PUBLISHED_EXAMPLES, PYTHON_SDK_FIXTURE } from './fixtures/bandwidth-published-examples.ts';
 
 const AUTH = { authorization: basicAuthorization('bandwidth', 'published-examples') };

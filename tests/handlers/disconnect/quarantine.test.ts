@@ -1,75 +1,123 @@
 /**
- * A callback the recorder refuses after authentication still gets its 4xx (Bandwidth sees the problem), but it is
- * also kept, exactly as sent, in the fallback bucket's quarantine, so a schema mistake never loses a record.
+ * A callback the recorder refuses after authentication (not JSON, fails the schema) still gets its 4xx (Bandwidth
+ * sees the problem), but it is also kept, exactly as sent, in the fallback bucket's quarantine, so a schema mistake
+ * never loses a record.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   allItems,
   basicAuthorization,
   freshStores,
-  type Handler,
   httpApiEvent,
   loadHandler,
   parkedObjects,
   type TestStores,
 } from '../../support/recorder.ts';
-import { disconnectCallback, queryParameters, send } from './support/intake.ts';
+import { closedPort } from '../../support/faulty-stores.ts';
+import { disconnectCallback, queryParameters, SCHEDULING_SLACK_MS, send, timedAnswer } from '../../support/callbacks.ts';
 
 const USER = 'bandwidth';
-const PASSWORD = 'quarantine-password';
-const AUTH = { authorization: basicAuthorization(USER, PASSWORD) };
+const PASSWORD = 'correct horse';
+const credentials = { BANDWIDTH_CALLBACK_USERNAME: USER, BANDWIDTH_CALLBACK_PASSWORD: PASSWORD };
+const authorized = { authorization: basicAuthorization(USER, PASSWORD) };
 
-describe('quarantine of refused callbacks', () => {
-  let stores: TestStores;
-  let handler: Handler;
+async function authenticatedRecorder(env: Record<string, string | undefined> = {}) {
+  const stores = await freshStores();
+  return { stores, handler: await loadHandler(stores, { ...credentials, ...env }) };
+}
 
-  beforeAll(async () => {
-    stores = await freshStores();
-    handler = await loadHandler(stores, { BANDWIDTH_CALLBACK_USERNAME: USER, BANDWIDTH_CALLBACK_PASSWORD: PASSWORD });
-  });
+const quarantined = (stores: TestStores) => parkedObjects(stores, 'quarantine/');
 
-  const quarantined = async (callId: string) =>
-    (await parkedObjects(stores, 'quarantine/')).filter((parked) => parked.callId === callId);
-
-  it('keeps an authenticated callback that fails the schema, verbatim, with the reasons', async () => {
+describe('authenticated callbacks that are refused are kept in quarantine', () => {
+  it('one that fails the schema is answered 422 and kept verbatim, with the reasons and when it came', async () => {
+    const { stores, handler } = await authenticatedRecorder();
     const callback = disconnectCallback({ eventType: 'Disconnect', receivedAt: '2026-11-20T15:58:05.000Z' });
     const body = JSON.stringify(callback);
-    const answer = await send(handler, httpApiEvent({ body, headers: AUTH }));
-    expect(answer.status).toBe(422);
+    const event = httpApiEvent({ body, headers: authorized });
 
-    const kept = await quarantined(String(callback['callId']));
-    expect(kept).toEqual([
+    const answer = await send(handler, event);
+
+    expect(answer.status).toBe(422);
+    expect(await quarantined(stores)).toEqual([
       expect.objectContaining({
         version: 1,
         kind: 'quarantined',
+        callId: callback.callId,
+        receivedAt: new Date(event.requestContext.timeEpoch).toISOString(),
         reason: 'the callback does not match the Disconnect schema',
         details: ['eventType must be "disconnect"', 'receivedAt is reserved for the recorder and cannot be sent'],
         input: { form: 'json', body },
       }),
     ]);
+    expect(await parkedObjects(stores, 'parked/')).toEqual([]);
     expect(await allItems(stores)).toEqual([]);
   });
 
-  it('keeps a base64-encoded body decoded, as the text Bandwidth sent', async () => {
-    const callback = disconnectCallback({ eventType: 'answer', tag: 'Zoë' });
-    const body = JSON.stringify(callback);
-    await send(handler, httpApiEvent({ body, base64: true, headers: AUTH }));
-    expect((await quarantined(String(callback['callId'])))[0]?.input).toEqual({ form: 'json', body });
-  });
+  it('one whose callId is too long for the table is kept too, under a key of bounded length', async () => {
+    const { stores, handler } = await authenticatedRecorder();
+    const callId = `c-${'é'.repeat(1_100)}`; // 2,202 bytes of UTF-8: over DynamoDB's key limit
+    const body = JSON.stringify(disconnectCallback({ callId }));
 
-  it('keeps a refused GET callback as its query parameters', async () => {
-    const callback = disconnectCallback({ eventType: 'answer' });
-    const answer = await send(handler, httpApiEvent({ method: 'GET', query: queryParameters(callback), headers: AUTH }));
+    const answer = await send(handler, httpApiEvent({ body, headers: authorized }));
+
     expect(answer.status).toBe(422);
-    const input = (await quarantined(String(callback['callId'])))[0]?.input;
-    expect(input?.form).toBe('query');
-    expect(JSON.parse(input?.body ?? '')).toEqual(queryParameters(callback));
+    expect(await quarantined(stores)).toMatchObject([{ callId, input: { form: 'json', body } }]);
   });
 
-  it('keeps nothing from a request that failed authentication', async () => {
-    const callback = disconnectCallback({ eventType: 'answer' });
-    await send(handler, httpApiEvent({ body: JSON.stringify(callback) }));
-    await send(handler, httpApiEvent({ body: JSON.stringify(callback), headers: { authorization: basicAuthorization(USER, 'nope') } }));
-    expect(await quarantined(String(callback['callId']))).toEqual([]);
+  it('a body that is not JSON is answered 4xx and kept as sent', async () => {
+    const { stores, handler } = await authenticatedRecorder();
+    const body = '{"eventType":"disconnect","callId":"c-truncated';
+
+    const answer = await send(handler, httpApiEvent({ body, headers: authorized }));
+
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+    expect((await quarantined(stores)).map((envelope) => envelope.input)).toEqual([{ form: 'json', body }]);
+  });
+
+  it('a base64-encoded body is kept decoded, as the text Bandwidth sent', async () => {
+    const { stores, handler } = await authenticatedRecorder();
+    const body = JSON.stringify(disconnectCallback({ eventType: 'answer', tag: 'Zoë' }));
+
+    await send(handler, httpApiEvent({ body, base64: true, headers: authorized }));
+
+    expect((await quarantined(stores)).map((envelope) => envelope.input)).toEqual([{ form: 'json', body }]);
+  });
+
+  it.each([
+    ['with its callId', queryParameters(disconnectCallback({ eventType: 'answer' }))],
+    ['without a callId', { eventType: 'disconnect', cause: 'hangup' }],
+  ])('a GET-form callback that fails the schema (%s) is kept as its query parameters, with its form', async (_, query) => {
+    const { stores, handler } = await authenticatedRecorder();
+
+    const answer = await send(handler, httpApiEvent({ method: 'GET', query, headers: authorized }));
+
+    expect(answer.status).toBe(422);
+    const kept = await quarantined(stores);
+    expect(kept).toHaveLength(1);
+    expect(kept[0]?.input.form).toBe('query');
+    expect(JSON.parse(kept[0]?.input.body ?? '')).toEqual(query);
+  });
+
+  it('a request without valid credentials is answered 401 and nothing is kept', async () => {
+    const { stores, handler } = await authenticatedRecorder();
+    const body = JSON.stringify(disconnectCallback({ eventType: 'answer' }));
+
+    const challenged = await send(handler, httpApiEvent({ body }));
+    const wrong = await send(handler, httpApiEvent({ body, headers: { authorization: basicAuthorization(USER, 'wrong') } }));
+
+    expect([challenged.status, wrong.status]).toEqual([401, 401]);
+    expect(await quarantined(stores)).toEqual([]);
+  });
+
+  it('with the fallback bucket unreachable (closed port), the callback still gets its 4xx within the budget', async () => {
+    const { stores, handler } = await authenticatedRecorder({ ANSWER_BUDGET_MS: '2000', S3_ENDPOINT: await closedPort() });
+    const body = JSON.stringify(disconnectCallback({ eventType: 'answer' }));
+
+    const answer = await timedAnswer(handler, httpApiEvent({ body, headers: authorized }));
+
+    expect(answer.status).toBe(422);
+    expect(answer.ms).toBeLessThan(2_000 + SCHEDULING_SLACK_MS);
+    expect(await quarantined(stores)).toEqual([]);
   });
 });

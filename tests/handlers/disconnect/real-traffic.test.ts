@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshStores, type Handler, httpApiEvent, loadHandler, storedItem, type TestStores } from '../../support/recorder.ts';
-import { disconnectCallback, send } from './support/intake.ts';
+import { disconnectCallback, send } from '../../support/callbacks.ts';
 
 /** `{"a":{"a":...1}}`: a number inside `maps` nested maps. */
 function nested(maps: number): unknown {

@@ -18,7 +18,8 @@ import {
   storedItem,
   type TestStores,
 } from '../../support/recorder.ts';
-import { type CapturedLogs, captureLogs, disconnectCallback, queryParameters, send } from './support/intake.ts';
+import { disconnectCallback, queryParameters, send } from '../../support/callbacks.ts';
+import { type CapturedLogs, captureLogs } from '../../support/captured-logs.ts';
 
 const USER = 'bandwidth';
 const PASSWORD = 'spec-deviations';

@@ -24,7 +24,7 @@ const { basicAuth } = await import('../../../lambda/http/basic-auth.ts');
 const { callbackRequest } = await import('../../../lambda/http/callback-request.ts');
 const { errorResponses } = await import('../../../lambda/http/error-responses.ts');
 const { basicAuthorization, httpApiEvent } = await import('../../support/recorder.ts');
-const { send } = await import('../../handlers/disconnect/support/intake.ts');
+const { send } = await import('../../support/callbacks.ts');
 
 const handler = middy()
   .use(callbackRequest(5_000))

@@ -10,7 +10,7 @@ import type { BasicCredentials } from '../../../lambda/adapters/callback-credent
 import { callbackRequest } from '../../../lambda/http/callback-request.ts';
 import { errorResponses } from '../../../lambda/http/error-responses.ts';
 import { basicAuthorization, httpApiEvent, restApiEvent } from '../../support/recorder.ts';
-import { errorBody, send } from '../../handlers/disconnect/support/intake.ts';
+import { errorBody, send } from '../../support/callbacks.ts';
 
 const USER = 'bandwidth';
 const PASSWORD = 'p:ss wörd:ünïcødé 🔒';

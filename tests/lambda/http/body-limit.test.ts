@@ -15,7 +15,7 @@ import {
   storedItem,
   type TestStores,
 } from '../../support/recorder.ts';
-import { disconnectCallback, errorBody, send } from '../../handlers/disconnect/support/intake.ts';
+import { disconnectCallback, errorBody, send } from '../../support/callbacks.ts';
 
 /** A valid callback whose JSON text is exactly `bytes` bytes of UTF-8, padded with `filler` in an unknown field. */
 function callbackOfSize(bytes: number, filler = 'x'): { callback: Record<string, unknown>; body: string } {
