@@ -1,4 +1,7 @@
-/** Replay wired to a test's stores: the library directly, the scheduled Lambda handler, and the npm script. */
+/**
+ * Replay wired to a test's stores: the use case directly, the scheduled Lambda handler, and the npm script; and
+ * callbacks parked the way an outage parks them (the recorder answering with its table down).
+ */
 import { execFile } from 'node:child_process';
 import { vi } from 'vitest';
 import type { Context } from 'aws-lambda';
@@ -8,7 +11,20 @@ import { replayParked, type ReplayOptions, type ReplayReport } from '../../lambd
 import { DisconnectsTable } from '../../lambda/adapters/disconnects-table.ts';
 import { ParkedCallbacks } from '../../lambda/adapters/parked-callbacks.ts';
 import { CALL_LIMITS } from '../../lambda/adapters/aws-clients.ts';
-import type { TestStores } from './recorder.ts';
+import { type Handler, loadHandler, type TestStores } from './recorder.ts';
+import { closedPort } from './faulty-stores.ts';
+import { postedCallback, timedAnswer } from './callbacks.ts';
+
+/** The recorder with its table down (closed port): every callback it gets is parked. */
+export async function tableDown(stores: TestStores, env: Record<string, string> = {}): Promise<Handler> {
+  return loadHandler(stores, { ...env, DYNAMODB_ENDPOINT: await closedPort() });
+}
+
+/** Delivers the callbacks at once; each answer as `<status> <outcome>`. */
+export async function deliver(handler: Handler, callbacks: Record<string, unknown>[], receivedAt?: Date): Promise<string[]> {
+  const answers = await Promise.all(callbacks.map((callback) => timedAnswer(handler, postedCallback(callback, receivedAt))));
+  return answers.map((answer) => `${answer.status} ${answer.outcome ?? ''}`);
+}
 
 export function storesOf(stores: TestStores, dynamoEndpoint = stores.dynamoEndpoint) {
   return {

@@ -11,24 +11,13 @@ import {
   loadHandler,
   parkedObjects,
   storedItem,
-  type TestStores,
 } from '../../support/recorder.ts';
 import { ParkedCallbacks } from '../../../lambda/adapters/parked-callbacks.ts';
 import { closedPort } from '../../support/faulty-stores.ts';
-import { disconnectCallback, postedCallback, timedAnswer } from '../../support/callbacks.ts';
-import { loadReplayHandler, putObject, replay, replayContext, runReplayScript } from '../../support/replay.ts';
+import { disconnectCallback, timedAnswer } from '../../support/callbacks.ts';
+import { deliver, putObject, replay, tableDown } from '../../support/replay.ts';
 
 const HOUR_MS = 3_600_000;
-
-/** The recorder with its table down (closed port): every callback it gets is parked. */
-async function tableDown(stores: TestStores, env: Record<string, string> = {}) {
-  return loadHandler(stores, { ...env, DYNAMODB_ENDPOINT: await closedPort() });
-}
-
-async function deliver(handler: Awaited<ReturnType<typeof loadHandler>>, callbacks: Record<string, unknown>[], receivedAt?: Date) {
-  const answers = await Promise.all(callbacks.map((callback) => timedAnswer(handler, postedCallback(callback, receivedAt))));
-  return answers.map((answer) => `${answer.status} ${answer.outcome ?? ''}`);
-}
 
 describe('replay after the table recovers', () => {
   it('stores every parked callback exactly once, with the time it was first received, and empties the bucket', async () => {
@@ -176,105 +165,5 @@ describe('quarantined callbacks are replayed only when asked, once the schema ac
     });
     expect(await storedItem(stores, stillWrong.callId)).toBeUndefined();
     expect((await parkedObjects(stores, 'quarantine/')).map((envelope) => envelope.callId)).toEqual([stillWrong.callId]);
-  });
-});
-
-describe('the scheduled replay function', () => {
-  it('replays what is parked and answers the counts', async () => {
-    const stores = await freshStores();
-    const callbacks = Array.from({ length: 3 }, () => disconnectCallback());
-    await deliver(await tableDown(stores), callbacks);
-    const handler = await loadReplayHandler(stores);
-
-    const reports = await handler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, replayContext(() => 60_000));
-
-    expect(reports).toEqual([{ kind: 'parked', replayed: 3, alreadyPresent: 0, stillFailing: 0, failures: [] }]);
-    expect(await allItems(stores)).toHaveLength(3);
-  });
-
-  it('replays quarantined callbacks too when its input asks', async () => {
-    const stores = await freshStores();
-    const handler = await loadReplayHandler(stores);
-
-    const reports = await handler({ quarantined: true }, replayContext(() => 60_000));
-
-    expect(reports.map((report) => report.kind)).toEqual(['parked', 'quarantined']);
-  });
-
-  it('stops taking callbacks when the Lambda is nearly out of time, leaving the rest for the next run', async () => {
-    const stores = await freshStores();
-    await deliver(await tableDown(stores), Array.from({ length: 5 }, () => disconnectCallback()));
-    const handler = await loadReplayHandler(stores);
-    // 60 s at the start (so it stops below 20 s), then two looks with time to spare, then 1 s.
-    let looks = 0;
-    const context = replayContext(() => (++looks <= 3 ? 60_000 : 1_000));
-
-    // The rest still waits, so the invocation fails: the alarm on the function's errors says so.
-    await expect(handler({}, context)).rejects.toThrow(/replay left callbacks waiting: parked: stopped early: out of time/);
-    expect(await parkedObjects(stores, 'parked/')).toHaveLength(3);
-    expect(await allItems(stores)).toHaveLength(2);
-  });
-
-  it('fails the invocation when a store is still down, so the error shows in the function’s metrics', async () => {
-    const stores = await freshStores();
-    await deliver(await tableDown(stores), Array.from({ length: 12 }, () => disconnectCallback()));
-    const handler = await loadReplayHandler(stores, { DYNAMODB_ENDPOINT: await closedPort() });
-
-    await expect(handler({}, replayContext(() => 60_000))).rejects.toThrow(/replay left callbacks waiting: .*the table failed 10 times in a row/);
-    expect(await parkedObjects(stores, 'parked/')).toHaveLength(12);
-  });
-
-  it('fails the invocation when anything is still waiting, even below the stop after 10 table failures', async () => {
-    const stores = await freshStores();
-    await deliver(await tableDown(stores), Array.from({ length: 5 }, () => disconnectCallback()));
-    const handler = await loadReplayHandler(stores, { DYNAMODB_ENDPOINT: await closedPort() });
-
-    await expect(handler({}, replayContext(() => 60_000))).rejects.toThrow(/replay left callbacks waiting: parked: 5 still failing/);
-    expect(await parkedObjects(stores, 'parked/')).toHaveLength(5);
-  });
-});
-
-describe('npm run replay', () => {
-  it('replays into the stores the environment names, prints the counts, and exits 2 while something still fails', async () => {
-    const stores = await freshStores();
-    const callbacks = Array.from({ length: 2 }, () => disconnectCallback());
-    await deliver(await tableDown(stores), callbacks);
-    await putObject(stores, 'parked/2026-11-20/not-a-callback.json', '{}');
-
-    const run = await runReplayScript(stores, ['--json']);
-
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(1);
-    expect(JSON.parse(run.stdout)).toMatchObject([{ kind: 'parked', replayed: 2, alreadyPresent: 0, stillFailing: 1 }]);
-    expect(await allItems(stores)).toHaveLength(2);
-  });
-
-  it('three runs at once over 60 parked callbacks all exit 0: what another run stored and removed counts as done', async () => {
-    const stores = await freshStores();
-    const callbacks = Array.from({ length: 60 }, () => disconnectCallback());
-    expect(new Set(await deliver(await tableDown(stores), callbacks))).toEqual(new Set(['204 parked']));
-
-    const runs = await Promise.all([0, 1, 2].map(() => runReplayScript(stores, ['--json'])));
-
-    for (const run of runs) {
-      expect(run.stderr).toBe('');
-      expect(run.status).toBe(0);
-      expect(JSON.parse(run.stdout)).toMatchObject([{ kind: 'parked', stillFailing: 0 }]);
-    }
-    const reports = runs.map((run) => (JSON.parse(run.stdout) as { replayed: number; alreadyPresent: number }[])[0]);
-    expect(reports.reduce((sum, report) => sum + (report?.replayed ?? 0), 0)).toBe(60);
-    expect(await allItems(stores)).toHaveLength(60);
-    expect(await parkedObjects(stores, 'parked/')).toHaveLength(0);
-  });
-
-  it('exits 0 and says so in words when everything waiting was stored', async () => {
-    const stores = await freshStores();
-    await deliver(await tableDown(stores), [disconnectCallback()]);
-
-    const run = await runReplayScript(stores, ['--quarantined']);
-
-    expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/parked: 1 replayed, 0 already present, 0 still failing/);
-    expect(run.stdout).toMatch(/quarantined: 0 replayed, 0 already present, 0 still failing/);
   });
 });
