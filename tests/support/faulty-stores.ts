@@ -1,9 +1,9 @@
 /**
- * Stores that fail for real, on loopback: a port nothing listens on, a server that never answers, a proxy that
+ * Stores that fail for real, on loopback: a port nothing listens on (and a free port for a test's own server), a server that never answers, a proxy that
  * slows a real store down, and a proxy that answers with the errors DynamoDB sends (throttling, 5xx) — real
  * TCP and HTTP, so the SDK's timeouts, retries and error parsing are what is tested, not a mock of them.
  */
-import { createServer as createHttpServer, request as httpRequest, type IncomingMessage } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTcpServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 
 export interface FaultyStore {
@@ -37,12 +37,17 @@ function tracked(server: Server): Set<Socket> {
   return sockets;
 }
 
-/** A loopback port nothing listens on: every connection is refused at once, as when a store is down. */
-export async function closedPort(): Promise<string> {
+/** A loopback port free a moment ago (for a server a test starts, or to leave closed). */
+export async function freePort(): Promise<number> {
   const server = createTcpServer();
   const endpoint = await listen(server);
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  return endpoint;
+  return Number(new URL(endpoint).port);
+}
+
+/** A loopback port nothing listens on: every connection is refused at once, as when a store is down. */
+export async function closedPort(): Promise<string> {
+  return `http://127.0.0.1:${await freePort()}`;
 }
 
 /** Accepts connections, reads what is sent and never answers: a store that hangs. */
@@ -104,6 +109,17 @@ export interface ErrorInjectingProxy extends FaultyStore {
   readonly puts: number;
 }
 
+/** Hands the request (its body already read) on to the real store, and its answer back as it comes. */
+function forward(target: string, request: IncomingMessage, response: ServerResponse, body: Buffer): void {
+  const { host, port } = targetOf(target);
+  const upstream = httpRequest({ host, port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
+    response.writeHead(answer.statusCode ?? 502, answer.headers);
+    answer.pipe(response);
+  });
+  upstream.on('error', () => response.destroy());
+  upstream.end(body);
+}
+
 function drain(request: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -122,7 +138,6 @@ export async function errorInjectingProxy(
   inject: (put: number) => DynamoError | undefined,
 ): Promise<ErrorInjectingProxy> {
   let puts = 0;
-  const { host, port } = targetOf(target);
   const server = createHttpServer(async (request, response) => {
     const body = await drain(request);
     if (request.headers['x-amz-target'] === 'DynamoDB_20120810.PutItem') {
@@ -137,12 +152,7 @@ export async function errorInjectingProxy(
         return;
       }
     }
-    const upstream = httpRequest({ host, port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
-    upstream.on('error', () => response.destroy());
-    upstream.end(body);
+    forward(target, request, response, body);
   });
   const sockets = tracked(server);
   const endpoint = await listen(server);
@@ -167,7 +177,6 @@ export interface SlowDownProxy extends FaultyStore {
 export async function slowDownProxy(target: string, times: number): Promise<SlowDownProxy> {
   const seen = new Map<string, number>();
   let slowDowns = 0;
-  const { host, port } = targetOf(target);
   const server = createHttpServer(async (request, response) => {
     const body = await drain(request);
     const path = (request.url ?? '').split('?')[0] ?? '';
@@ -181,12 +190,7 @@ export async function slowDownProxy(target: string, times: number): Promise<Slow
         return;
       }
     }
-    const upstream = httpRequest({ host, port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
-    upstream.on('error', () => response.destroy());
-    upstream.end(body);
+    forward(target, request, response, body);
   });
   const sockets = tracked(server);
   const endpoint = await listen(server);

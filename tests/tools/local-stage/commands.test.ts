@@ -5,10 +5,10 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../support/faulty-stores.ts';
 import { listening } from '../../../tools/local-stage/local-stage.ts';
 
 const run = promisify(execFile);
@@ -28,14 +28,6 @@ function envFor(folder: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, LOCAL_DATA_DIR: folder };
   for (const name of ['LOCAL_DYNAMODB_PORT', 'LOCAL_S3_PORT', 'DISCONNECTS_TABLE', 'DYNAMODB_ENDPOINT', 'S3_ENDPOINT']) delete env[name];
   return env;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe('local commands at the same time', () => {

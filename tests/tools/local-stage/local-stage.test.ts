@@ -5,11 +5,11 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../support/faulty-stores.ts';
 import { listening, type LocalStage, openLocalStage, startPersistedLocalStores } from '../../../tools/local-stage/local-stage.ts';
 import { localDynamoClient } from '../../../tools/local-stage/stores.ts';
 import { LOCAL_TABLE } from '../../../tools/stage/stage-names.ts';
@@ -23,14 +23,6 @@ function freeStage(): LocalStage {
   const dataDir = mkdtempSync(`${tmpdir()}/local-stage-`);
   folders.push(dataDir);
   return { dataDir, dynamoPort: undefined, s3Port: undefined };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 const portOf = (endpoint: string) => Number(new URL(endpoint).port);

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../support/faulty-stores.ts';
 import { ensureBucket, ensureTable, localDynamoClient, startLocalStores } from '../../../tools/local-stage/stores.ts';
 import { type LocalStage, listening, openLocalStage } from '../../../tools/local-stage/local-stage.ts';
 import { LOCAL_BUCKET, LOCAL_TABLE } from '../../../tools/stage/stage-names.ts';
@@ -14,14 +15,6 @@ import type { Report } from '../../../tools/records/report.ts';
 import { ParkedCallbacks } from '../../../lambda/adapters/parked-callbacks.ts';
 import { records } from './run-records.ts';
 import { seededRecords } from './seeded-disconnects.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const folders: string[] = [];
 
