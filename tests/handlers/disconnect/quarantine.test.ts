@@ -28,6 +28,13 @@ async function authenticatedRecorder(env: Record<string, string | undefined> = {
 
 const quarantined = (stores: TestStores) => parkedObjects(stores, 'quarantine/');
 
+/** `{"a":{"a":...1}}`: a number inside `maps` nested maps; as a field's value it sits at level maps + 1. */
+function nestedMaps(maps: number): unknown {
+  let value: unknown = 1;
+  for (let map = 0; map < maps; map++) value = { a: value };
+  return value;
+}
+
 describe('authenticated callbacks that are refused are kept in quarantine', () => {
   it('one that fails the schema is answered 422 and kept verbatim, with the reasons and when it came', async () => {
     const { stores, handler } = await authenticatedRecorder();
@@ -73,6 +80,20 @@ describe('authenticated callbacks that are refused are kept in quarantine', () =
     expect(answer.status).toBeGreaterThanOrEqual(400);
     expect(answer.status).toBeLessThan(500);
     expect((await quarantined(stores)).map((envelope) => envelope.input)).toEqual([{ form: 'json', body }]);
+  });
+
+  it.each([
+    ['not a JSON object (an array)', () => JSON.stringify([disconnectCallback()])],
+    ['not storable in DynamoDB (a value 33 levels deep)', () => JSON.stringify(disconnectCallback({ extra: nestedMaps(32) }))],
+  ])('a body %s is answered 422 and kept as sent', async (_, body) => {
+    const { stores, handler } = await authenticatedRecorder();
+    const sent = body();
+
+    const answer = await send(handler, httpApiEvent({ body: sent, headers: authorized }));
+
+    expect(answer.status).toBe(422);
+    expect((await quarantined(stores)).map((envelope) => envelope.input)).toEqual([{ form: 'json', body: sent }]);
+    expect(await allItems(stores)).toEqual([]);
   });
 
   it('a base64-encoded body is kept decoded, as the text Bandwidth sent', async () => {
