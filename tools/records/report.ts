@@ -23,7 +23,7 @@ export interface DurationSummary {
 
 /** Callbacks in the fallback bucket waiting for replay, now (whatever day they came in). */
 export type WaitingForReplay =
-  | { bucket: string; parked: number; quarantined: number }
+  | { bucket: string; parked: number; quarantined: number; unverified: number }
   | { bucket: string | undefined; unavailable: string };
 
 export interface Report {

@@ -159,6 +159,7 @@ export function viewReport(report: Report): string {
           [`WAITING FOR REPLAY (bucket ${printable(waiting.bucket)}, now)`, 'COUNT'],
           ['parked (table was unavailable)', count(waiting.parked)],
           ['quarantined (failed validation)', count(waiting.quarantined)],
+          ['unverified (password unreadable when it came)', count(waiting.unverified)],
         ],
         ['left', 'right'],
       ),

@@ -64,7 +64,7 @@ describe('records on the local stage (the default)', () => {
     expect(run.stderr).toBe('');
     const report = JSON.parse(run.stdout) as Report;
     expect(report.records).toBe(10);
-    expect(report.waiting).toEqual({ bucket: 'parked-callbacks', parked: 1, quarantined: 0 });
+    expect(report.waiting).toEqual({ bucket: 'parked-callbacks', parked: 1, quarantined: 0, unverified: 0 });
     expect(await listening(stage.dynamoPort)).toBe(false);
     expect(await listening(stage.s3Port)).toBe(false);
   });

@@ -46,7 +46,7 @@ describe('records report', () => {
         { name: 'SIP 503 Service Unavailable', count: 3 },
       ],
       recordedFrom: { callback: 360, callList: 0 },
-      waiting: { bucket: stores.bucket, parked: 3, quarantined: 2 },
+      waiting: { bucket: stores.bucket, parked: 3, quarantined: 2, unverified: 1 },
     });
   });
 
@@ -119,5 +119,6 @@ describe('records report', () => {
     expect(lines).toContain('p95      3m 11s');
     expect(lines).toContain('Callee is busy                                         60');
     expect(lines).toContain('quarantined (failed validation)                       2');
+    expect(lines.some((line) => /^unverified \(password unreadable when it came\)\s+1$/.test(line))).toBe(true);
   });
 });

@@ -109,7 +109,7 @@ function endingAt(record: DisconnectRecord, endTime: string): DisconnectRecord {
   return toDisconnectRecord(moved as DisconnectCallback, new Date(Date.parse(endTime) + 400));
 }
 
-/** Writes the data set, and 3 parked and 2 quarantined callbacks waiting in the fallback bucket. */
+/** Writes the data set, and 3 parked, 2 quarantined and 1 unverified callbacks waiting in the fallback bucket. */
 export async function seed(stores: TestStores): Promise<DisconnectRecord[]> {
   const records = seededRecords();
   const client = documentClient(stores);
@@ -124,7 +124,7 @@ export async function seed(stores: TestStores): Promise<DisconnectRecord[]> {
   client.destroy();
 
   const parked = new ParkedCallbacks({ bucket: stores.bucket, endpoint: stores.s3Endpoint });
-  const waiting: Array<'parked' | 'quarantined'> = ['parked', 'parked', 'parked', 'quarantined', 'quarantined'];
+  const waiting: Array<'parked' | 'quarantined' | 'unverified'> = ['parked', 'parked', 'parked', 'quarantined', 'quarantined', 'unverified'];
   for (const [index, kind] of waiting.entries()) {
     await parked.park({
       version: 1,
@@ -134,6 +134,7 @@ export async function seed(stores: TestStores): Promise<DisconnectRecord[]> {
       receivedAt: `2024-05-02T10:0${index}:00.000Z`,
       callId: `c-parked-${index}`,
       input: { form: 'json', body: '{"eventType":"disconnect"}' },
+      ...(kind === 'unverified' ? { credentials: { username: 'bandwidth', salt: 'c2FsdA==', passwordHash: 'aGFzaA==' } } : {}),
     });
   }
   return records;
