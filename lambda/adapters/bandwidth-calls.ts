@@ -1,11 +1,11 @@
 /**
  * Bandwidth's Voice API call list, `GET {apiBase}/accounts/{accountId}/calls` ("Retrieve Call Information By
  * Query"): the calls that started in a time range, every page, following `Link: <…>; rel="next"`. Each request
- * has its own time limit; 429 and 5xx answers (and a request that failed or timed out) are retried with
- * exponential back-off, or after the `Retry-After` Bandwidth gives; the caller's signal bounds the whole run.
+ * has its own time limit and is retried as bandwidth-retry.ts says; the caller's signal bounds the whole run.
  */
 import type { ListedCall } from '../domain/stored-record/backfilled-record.ts';
 import { BandwidthApiError, type BandwidthTokenClient, reason } from './bandwidth-token.ts';
+import { backoffMs, DEFAULT_MAX_ATTEMPTS, isRetriedStatus, retryAfterMs, type RetryPolicy, sleep } from './bandwidth-retry.ts';
 
 export const DEFAULT_VOICE_API_URL = 'https://voice.bandwidth.com/api/v2';
 /** Bandwidth returns at most this many calls for one query, however many pages it takes. */
@@ -18,7 +18,7 @@ export interface StartTimeRange {
   to: Date;
 }
 
-export interface CallListOptions {
+export interface CallListOptions extends RetryPolicy {
   apiBase: string;
   accountId: string;
   tokens: BandwidthTokenClient;
@@ -26,12 +26,6 @@ export interface CallListOptions {
   pageSize?: number;
   /** One request, to the end of its answer. */
   requestTimeoutMs?: number;
-  /** Per page, the first one included. */
-  maxAttempts?: number;
-  /** The first back-off; it doubles with each retry (full jitter). */
-  backoffMs?: number;
-  /** No wait between attempts is longer than this, whatever Retry-After asks. */
-  maxWaitMs?: number;
 }
 
 export interface CallQuery {
@@ -48,33 +42,6 @@ export function nextLink(header: string | null): string | undefined {
     if (match !== null && /;\s*rel\s*=\s*"?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/i.test(match[2] ?? '')) return match[1];
   }
   return undefined;
-}
-
-/** Retry-After in seconds or as an HTTP date, in milliseconds from now; undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (header === null || header.trim() === '') return undefined;
-  const text = header.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const at = Date.parse(text);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted === true) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function isListedCall(value: unknown): value is ListedCall {
@@ -115,7 +82,7 @@ export class BandwidthCallList {
   }
 
   private async page(url: string, signal: AbortSignal | undefined): Promise<{ calls: ListedCall[]; next: string | undefined; requests: number }> {
-    const maxAttempts = this.options.maxAttempts ?? 5;
+    const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     let refreshedToken = false;
     for (let attempt = 1; ; attempt += 1) {
       let response: Response;
@@ -129,12 +96,13 @@ export class BandwidthCallList {
         });
         body = await response.text();
       } catch (error) {
-        if (error instanceof BandwidthApiError || signal?.aborted === true || attempt >= maxAttempts) {
-          throw error instanceof BandwidthApiError
-            ? error
-            : new BandwidthApiError(`Bandwidth's Voice API ${this.origin} is unreachable: ${reason(signal?.reason ?? error)}`, 'unreachable');
+        // The run's own deadline, not the API's fault: the caller says what it means.
+        if (signal?.aborted === true) throw signal.reason;
+        if (error instanceof BandwidthApiError) throw error;
+        if (attempt >= maxAttempts) {
+          throw new BandwidthApiError(`Bandwidth's Voice API ${this.origin} is unreachable: ${reason(error)}`, 'unreachable');
         }
-        await sleep(this.backoff(attempt, undefined), signal);
+        await sleep(backoffMs(this.options, attempt, undefined), signal);
         continue;
       }
       if (response.status === 401 && !refreshedToken) {
@@ -150,7 +118,7 @@ export class BandwidthCallList {
           response.status,
         );
       }
-      if (response.status === 429 || response.status >= 500) {
+      if (isRetriedStatus(response.status)) {
         if (attempt >= maxAttempts) {
           throw new BandwidthApiError(
             `Bandwidth's Voice API answered ${response.status} ${maxAttempts} times in a row; try again later`,
@@ -158,7 +126,7 @@ export class BandwidthCallList {
             response.status,
           );
         }
-        await sleep(this.backoff(attempt, retryAfterMs(response.headers.get('retry-after'))), signal);
+        await sleep(backoffMs(this.options, attempt, retryAfterMs(response.headers.get('retry-after'))), signal);
         continue;
       }
       if (!response.ok) {
@@ -175,12 +143,5 @@ export class BandwidthCallList {
       }
       return { calls, next: nextLink(response.headers.get('link')), requests: attempt };
     }
-  }
-
-  private backoff(attempt: number, asked: number | undefined): number {
-    const max = this.options.maxWaitMs ?? 30_000;
-    if (asked !== undefined) return Math.min(asked, max);
-    const base = this.options.backoffMs ?? 500;
-    return Math.min(max, Math.random() * base * 2 ** (attempt - 1));
   }
 }

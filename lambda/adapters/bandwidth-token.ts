@@ -1,9 +1,11 @@
 /**
  * Bandwidth API credentials through OAuth 2.0 client credentials: `POST {tokenUrl}` with Basic
  * `client_id:client_secret` and `grant_type=client_credentials`, then `Authorization: Bearer <access_token>`.
- * The token is cached until shortly before it expires; concurrent callers share one request for it. Used by
- * reconciliation (the Voice API's call list) and `npm run wire` (the account API).
+ * The token is cached until shortly before it expires; concurrent callers share one request for it. The token
+ * endpoint's own 429 and 5xx answers, and a request that failed, are retried as the call list's are
+ * (bandwidth-retry.ts). Used by reconciliation (the Voice API's call list) and `npm run wire` (the account API).
  */
+import { backoffMs, DEFAULT_MAX_ATTEMPTS, isRetriedStatus, retryAfterMs, type RetryPolicy, sleep } from './bandwidth-retry.ts';
 
 export const DEFAULT_TOKEN_URL = 'https://api.bandwidth.com/api/v1/oauth2/token';
 
@@ -26,7 +28,7 @@ export class BandwidthApiError extends Error {
   }
 }
 
-export interface TokenClientOptions {
+export interface TokenClientOptions extends RetryPolicy {
   tokenUrl: string;
   /** The credentials, or how to read them (a secret store) the first time a token is needed. */
   credentials: ClientCredentials | (() => Promise<ClientCredentials>);
@@ -71,24 +73,42 @@ export class BandwidthTokenClient {
   private async fetchToken(signal: AbortSignal | undefined): Promise<string> {
     const { credentials, tokenUrl } = this.options;
     const { clientId, clientSecret } = typeof credentials === 'function' ? await credentials() : credentials;
-    const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 10_000);
+    const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
     let response: Response;
     let text: string;
-    try {
-      response = await fetch(tokenUrl, {
-        method: 'POST',
-        headers: {
-          Authorization: basicAuthorization(clientId, clientSecret),
-          'Content-Type': 'application/x-www-form-urlencoded',
-          Accept: 'application/json',
-          'User-Agent': this.options.userAgent ?? 'bandwidth-disconnect-recorder',
-        },
-        body: 'grant_type=client_credentials',
-        signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
-      });
-      text = await response.text();
-    } catch (error) {
-      throw new BandwidthApiError(`Bandwidth's token endpoint ${tokenUrl} is unreachable: ${reason(error)}`, 'unreachable');
+    for (let attempt = 1; ; attempt += 1) {
+      const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 10_000);
+      try {
+        response = await fetch(tokenUrl, {
+          method: 'POST',
+          headers: {
+            Authorization: basicAuthorization(clientId, clientSecret),
+            'Content-Type': 'application/x-www-form-urlencoded',
+            Accept: 'application/json',
+            'User-Agent': this.options.userAgent ?? 'bandwidth-disconnect-recorder',
+          },
+          body: 'grant_type=client_credentials',
+          signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
+        });
+        text = await response.text();
+      } catch (error) {
+        // The caller's deadline, not the endpoint's fault: the caller says what it means.
+        if (signal?.aborted === true) throw signal.reason;
+        if (attempt >= maxAttempts) {
+          throw new BandwidthApiError(`Bandwidth's token endpoint ${tokenUrl} is unreachable: ${reason(error)}`, 'unreachable');
+        }
+        await sleep(backoffMs(this.options, attempt, undefined), signal);
+        continue;
+      }
+      if (!isRetriedStatus(response.status)) break;
+      if (attempt >= maxAttempts) {
+        throw new BandwidthApiError(
+          `Bandwidth's token endpoint answered ${response.status} ${maxAttempts} times in a row; try again later`,
+          response.status === 429 ? 'answer' : 'unreachable',
+          response.status,
+        );
+      }
+      await sleep(backoffMs(this.options, attempt, retryAfterMs(response.headers.get('retry-after'))), signal);
     }
     if (response.status === 400 || response.status === 401 || response.status === 403) {
       throw new BandwidthApiError(

@@ -23,7 +23,9 @@ beforeAll(async () => {
   template = effectiveTemplate(packaged.template);
 }, 180_000);
 
-const PASSWORD_PARAMETER = '/bandwidth-disconnect-recorder/prod/callback-password';
+const PASSWORD_SECRET = 'bandwidth-disconnect-recorder/prod/callback-password';
+/** Secrets Manager appends six random characters to a secret's ARN. */
+const PASSWORD_SECRET_ARN = `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${PASSWORD_SECRET}-??????`;
 const environment = (functionId: string): Record<string, Json> => {
   const variables = (properties(template, functionId)['Environment'] as { Variables: Record<string, Json> }).Variables;
   return variables;
@@ -183,7 +185,7 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets the recorder write its own logs, put items in its table, park under its three prefixes and read its one parameter', () => {
+  it('lets the recorder write its own logs, put items in its table, park under its three prefixes and read its one secret', () => {
     expect(roleStatements(template, 'DisconnectRole')).toEqual([
       {
         Sid: 'WriteOwnLogs',
@@ -201,8 +203,8 @@ describe('least privilege', () => {
       {
         Sid: 'ReadCallbackPassword',
         Effect: 'Allow',
-        Action: ['ssm:GetParameter'],
-        Resource: [`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${PASSWORD_PARAMETER}`],
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: [PASSWORD_SECRET_ARN],
       },
     ]);
   });
@@ -238,8 +240,8 @@ describe('least privilege', () => {
       {
         Sid: 'ReadCallbackPassword',
         Effect: 'Allow',
-        Action: ['ssm:GetParameter'],
-        Resource: [`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${PASSWORD_PARAMETER}`],
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: [PASSWORD_SECRET_ARN],
       },
     ]);
   });
@@ -257,14 +259,14 @@ describe('least privilege', () => {
     }
   });
 
-  it('never puts the callback password in the environment, only the name of its parameter, and always with the username', () => {
+  it('never puts the callback password in the environment, only the name of its secret, and always with the username', () => {
     for (const functionId of ['DisconnectLambdaFunction', 'ReplayLambdaFunction']) {
       expect(environment(functionId)).not.toHaveProperty('BANDWIDTH_CALLBACK_PASSWORD');
-      expect(environment(functionId)).not.toHaveProperty('BANDWIDTH_CALLBACK_PASSWORD_SECRET');
+      expect(environment(functionId)).not.toHaveProperty('BANDWIDTH_CALLBACK_PASSWORD_PARAMETER');
       // The replay verifies callbacks kept unverified against the same password.
       expect(environment(functionId)).toMatchObject({
         BANDWIDTH_CALLBACK_USERNAME: 'bandwidth',
-        BANDWIDTH_CALLBACK_PASSWORD_PARAMETER: PASSWORD_PARAMETER,
+        BANDWIDTH_CALLBACK_PASSWORD_SECRET: PASSWORD_SECRET,
       });
     }
   });
@@ -493,7 +495,7 @@ describe('alarms', () => {
 });
 
 describe('the stack outputs', () => {
-  it('give the callback URL, the username and the password parameter (what `npm run wire` reads)', () => {
+  it('give the callback URL, the username and the password secret (what `npm run wire` reads)', () => {
     const outputs = template.Outputs ?? {};
     expect(outputs['DisconnectCallbackUrl']?.Value).toEqual({
       'Fn::Join': [
@@ -502,7 +504,8 @@ describe('the stack outputs', () => {
       ],
     });
     expect(outputs['CallbackUsername']?.Value).toBe('bandwidth');
-    expect(outputs['CallbackPasswordParameter']?.Value).toBe(PASSWORD_PARAMETER);
+    expect(outputs['CallbackPasswordSecret']?.Value).toBe(PASSWORD_SECRET);
+    expect(outputs).not.toHaveProperty('CallbackPasswordParameter');
     expect(isObject(outputs['AlarmTopicArn']?.Value)).toBe(true);
   });
 });

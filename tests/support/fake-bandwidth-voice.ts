@@ -3,7 +3,7 @@
  * (`POST /api/v1/oauth2/token`, Basic client credentials) and the Voice API's call list
  * (`GET /api/v2/accounts/{accountId}/calls`, Bearer token, minStartTime/maxStartTime inclusive, pageSize,
  * further pages through `Link: <…>; rel="next"`, at most `cap` calls per query — 10,000 as Bandwidth, lowered
- * by tests). Faults are queued: the next list requests answer them (a 429 with Retry-After, a 5xx, ...).
+ * by tests). Faults are queued: the next list (or token) requests answer them (a 429 with Retry-After, a 5xx, ...).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,6 +33,8 @@ export interface FakeBandwidthVoice {
   calls: ListedCall[];
   /** Answered to the next list requests, in order, instead of a page. */
   faults: Fault[];
+  /** Answered to the next token requests, in order, instead of a token. */
+  tokenFaults: Fault[];
   /** Calls per query at most. */
   cap: number;
   /** The token endpoint refuses every request (wrong client id or secret). */
@@ -53,6 +55,7 @@ export async function fakeBandwidthVoice(): Promise<FakeBandwidthVoice> {
   const fake: Omit<FakeBandwidthVoice, 'url' | 'voiceApiUrl' | 'tokenUrl' | 'env' | 'close'> = {
     calls: [],
     faults: [],
+    tokenFaults: [],
     cap: 10_000,
     refuseCredentials: false,
     expiresIn: 3600,
@@ -68,6 +71,11 @@ export async function fakeBandwidthVoice(): Promise<FakeBandwidthVoice> {
     request.resume();
     if (request.method === 'POST' && url.pathname === '/api/v1/oauth2/token') {
       fake.tokenRequests += 1;
+      const fault = fake.tokenFaults.shift();
+      if (fault !== undefined) {
+        send(fault.status, fault.body ?? { error: 'temporarily_unavailable' }, fault.headers);
+        return;
+      }
       const expected = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
       if (fake.refuseCredentials || request.headers.authorization !== expected) {
         send(401, { error: 'invalid_client' });

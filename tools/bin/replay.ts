@@ -1,7 +1,7 @@
 /** `npm run replay [-- options]`: re-drives parked callbacks into the table (see lambda/recording/replay-parked.ts). */
 import { EXIT, parseCommandLine, positiveInteger, runCommand } from '../cli/command-line.ts';
 import { replayParked, type ReplayReport } from '../../lambda/recording/replay-parked.ts';
-import { noBucket, resolveStage } from '../stage/resolve-stage.ts';
+import { noBucket, type ResolvedStage, resolveStage } from '../stage/resolve-stage.ts';
 import { DisconnectsTable } from '../../lambda/adapters/disconnects-table.ts';
 import { ParkedCallbacks, type ParkedKind } from '../../lambda/adapters/parked-callbacks.ts';
 import { CALL_LIMITS } from '../../lambda/adapters/aws-clients.ts';
@@ -63,9 +63,13 @@ function summary(report: ReplayReport): string {
   return lines.join('\n');
 }
 
-/** A deployed stage's own callback credentials, as its stack's outputs name them. */
-function stageAuth(username: string | undefined, passwordParameter: string | undefined): CallbackAuthConfig | undefined {
-  return username === undefined || passwordParameter === undefined ? undefined : { username, passwordParameter };
+/** A deployed stage's own callback credentials, as its stack's outputs name them: its secret, or an older stage's parameter. */
+function stageAuth(stage: ResolvedStage): CallbackAuthConfig | undefined {
+  const username = stage.callbackUsername;
+  if (username === undefined) return undefined;
+  if (stage.callbackPasswordSecret !== undefined) return { username, passwordSecret: stage.callbackPasswordSecret };
+  if (stage.callbackPasswordParameter !== undefined) return { username, passwordParameter: stage.callbackPasswordParameter };
+  return undefined;
 }
 
 async function main(): Promise<number> {
@@ -86,8 +90,8 @@ async function main(): Promise<number> {
   try {
     if (!options.json) console.log(`replaying into ${tableName} from ${bucket}: ${stage.description}`);
     // Unverified callbacks are checked against the password the environment names, as the handler's is, else
-    // against the deployed stage's own (its stack's outputs name the username and the password parameter).
-    const auth = readCallbackAuth() ?? stageAuth(stage.callbackUsername, stage.callbackPasswordParameter);
+    // against the deployed stage's own (its stack's outputs name the username and the password's secret or parameter).
+    const auth = readCallbackAuth() ?? stageAuth(stage);
     const credentials = auth === undefined ? undefined : callbackCredentials(auth, limits.credentials);
     const kinds: ParkedKind[] = ['parked'];
     if (credentials !== undefined) kinds.push('unverified');

@@ -44,9 +44,13 @@ export interface ResolvedStage {
   bucket: string | undefined;
   /** Days before DynamoDB TTL removes a record, as the live function sets them; `undefined` keeps records. */
   retentionDays: number | undefined;
-  /** A deployed stage's callback URL, Basic auth username and password parameter (absent when auth is off). */
+  /**
+   * A deployed stage's callback URL, Basic auth username, and where its password is: a Secrets Manager secret, or
+   * for a stage deployed before the secret was the default an SSM parameter (both absent when auth is off).
+   */
   callbackUrl: string | undefined;
   callbackUsername: string | undefined;
+  callbackPasswordSecret: string | undefined;
   callbackPasswordParameter: string | undefined;
   /**
    * The stores; for the local stage, starts them or joins the running ones, creating the table and bucket unless
@@ -68,6 +72,7 @@ export const STAGE_OUTPUTS = {
   retentionDays: 'RetentionDays',
   callbackUrl: 'DisconnectCallbackUrl',
   callbackUsername: 'CallbackUsername',
+  callbackPasswordSecret: 'CallbackPasswordSecret',
   callbackPasswordParameter: 'CallbackPasswordParameter',
 } as const;
 
@@ -98,6 +103,7 @@ function fromEnvironment(env: Env, tableName: string): ResolvedStage {
     retentionDays: retention(env['RETENTION_DAYS'], 'RETENTION_DAYS'),
     callbackUrl: undefined,
     callbackUsername: nonEmpty(env['BANDWIDTH_CALLBACK_USERNAME']),
+    callbackPasswordSecret: nonEmpty(env['BANDWIDTH_CALLBACK_PASSWORD_SECRET']),
     callbackPasswordParameter: nonEmpty(env['BANDWIDTH_CALLBACK_PASSWORD_PARAMETER']),
     open: async () => ({ dynamoEndpoint, s3Endpoint, close: nothingToClose }),
   };
@@ -113,6 +119,7 @@ function local(stage: LocalStage, env: Env): ResolvedStage {
     retentionDays: retention(env['RETENTION_DAYS'], 'RETENTION_DAYS'),
     callbackUrl: undefined,
     callbackUsername: undefined,
+    callbackPasswordSecret: undefined,
     callbackPasswordParameter: undefined,
     async open({ readOnly = false } = {}) {
       const stores = await (readOnly ? openLocalStage(stage) : startPersistedLocalStores(stage));
@@ -155,6 +162,7 @@ async function deployed(stage: string, region: string | undefined, profile: stri
     retentionDays: retention(output(STAGE_OUTPUTS.retentionDays), `stack ${stackName}'s ${STAGE_OUTPUTS.retentionDays}`),
     callbackUrl: output(STAGE_OUTPUTS.callbackUrl),
     callbackUsername: output(STAGE_OUTPUTS.callbackUsername),
+    callbackPasswordSecret: output(STAGE_OUTPUTS.callbackPasswordSecret),
     callbackPasswordParameter: output(STAGE_OUTPUTS.callbackPasswordParameter),
     open: async () => ({ dynamoEndpoint: undefined, s3Endpoint: undefined, close: nothingToClose }),
   };

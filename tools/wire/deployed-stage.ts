@@ -1,7 +1,8 @@
 /**
- * What a deployed stage tells `wire`: the callback URL, the Basic auth username and the SSM parameter holding the
- * password, from the stage as tools/stage/resolve-stage.ts resolves it, and that password, read from SSM at the
- * moment of wiring. The AWS clients load only when a stage is actually consulted.
+ * What a deployed stage tells `wire`: the callback URL, the Basic auth username and where the password is (its
+ * Secrets Manager secret, or an older stage's SSM parameter), from the stage as tools/stage/resolve-stage.ts
+ * resolves it, and that password, read from its store at the moment of wiring. The AWS clients load only when a
+ * stage is actually consulted.
  */
 import { resolveStage } from '../stage/resolve-stage.ts';
 import { stackOfStage } from '../stage/stage-names.ts';
@@ -10,8 +11,11 @@ export interface StageOutputs {
   callbackUrl: string;
   /** Absent when the stage has callback auth off. */
   callbackUsername: string | undefined;
-  callbackPasswordParameter: string | undefined;
+  /** Where the password is; absent when the stage has callback auth off. */
+  callbackPassword: PasswordSource | undefined;
 }
+
+export type PasswordSource = { secret: string } | { parameter: string };
 
 export async function readStageOutputs(stage: string, region: string | undefined): Promise<StageOutputs> {
   const resolved = await resolveStage({ stage, env: process.env, region });
@@ -21,11 +25,33 @@ export async function readStageOutputs(stage: string, region: string | undefined
   return {
     callbackUrl: resolved.callbackUrl,
     callbackUsername: resolved.callbackUsername,
-    callbackPasswordParameter: resolved.callbackPasswordParameter,
+    callbackPassword:
+      resolved.callbackPasswordSecret !== undefined
+        ? { secret: resolved.callbackPasswordSecret }
+        : resolved.callbackPasswordParameter !== undefined
+          ? { parameter: resolved.callbackPasswordParameter }
+          : undefined,
   };
 }
 
-export async function readCallbackPassword(parameterName: string, region: string | undefined): Promise<string> {
+export async function readCallbackPassword(source: PasswordSource, region: string | undefined): Promise<string> {
+  return 'secret' in source ? readSecret(source.secret, region) : readParameter(source.parameter, region);
+}
+
+/** The secret's AWSCURRENT string, as the functions read it (lambda/adapters/callback-credentials.ts). */
+async function readSecret(secretId: string, region: string | undefined): Promise<string> {
+  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const client = new SecretsManagerClient(region === undefined ? {} : { region });
+  try {
+    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+    if (SecretString === undefined || SecretString === '') throw new Error(`secret ${secretId} holds no password (no SecretString)`);
+    return SecretString;
+  } finally {
+    client.destroy();
+  }
+}
+
+async function readParameter(parameterName: string, region: string | undefined): Promise<string> {
   const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
   const client = new SSMClient(region === undefined ? {} : { region });
   try {

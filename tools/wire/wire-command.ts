@@ -11,22 +11,24 @@ import {
   type StatusCallbackSettings,
   statusCallbackPatchXml,
 } from './application-callbacks.ts';
-import { readCallbackPassword, readStageOutputs } from './deployed-stage.ts';
+import { type PasswordSource, readCallbackPassword, readStageOutputs } from './deployed-stage.ts';
 
 export const WIRE_USAGE = `Usage: npm run wire -- --account-id <id> --application-id <id> (--stage <name> | --url <https://...>) [options]
 
 Points the Voice application's CallStatusCallbackUrl, CallStatusMethod and CallbackCreds at the recorder, through
 Bandwidth's account API (a partial update: the application's other settings stay). By default the URL, the username
-and the password come from the stage: its CloudFormation stack's outputs, and the SSM parameter they name.
+and the password come from the stage: its CloudFormation stack's outputs, and the Secrets Manager secret (or, for a
+stage deployed before the secret was the default, the SSM parameter) they name.
 
   --account-id <id>          Bandwidth account (or BW_ACCOUNT_ID)
   --application-id <id>      the Voice application (or BW_VOICE_APPLICATION_ID)
   --stage <name>             the deployed stage to read (stack bandwidth-disconnect-recorder-<name>)
   --region <region>          its region (else AWS_REGION / AWS_DEFAULT_REGION)
-  --profile <name>           AWS profile for reading the stack and the parameter
+  --profile <name>           AWS profile for reading the stack and the password
   --url <url>                this callback URL instead of the stack's DisconnectCallbackUrl
   --method POST|GET          CallStatusMethod (default POST)
   --username <name>          this Basic auth username instead of the stack's CallbackUsername
+  --password-secret <name>   read the password from this Secrets Manager secret instead of the stack's
   --password-parameter <p>   read the password from this SSM parameter instead of the stack's
                              (BANDWIDTH_CALLBACK_PASSWORD in the environment, when set, is used as the password)
   --no-credentials           set the URL and method only, leaving CallbackCreds as they are (a stage without auth)
@@ -40,7 +42,7 @@ BW_PASSWORD (a legacy API user, deprecated by Bandwidth).
 Note: an application has one CallbackCreds for all its callbacks; its initiate (answer) webhook gets them too.
 
 Exit codes: 0 Bandwidth took the change (or a dry run), 1 Bandwidth refused it, 2 bad option or value (nothing
-sent), 3 the stack, SSM or Bandwidth's API unreachable, or region or credentials missing (see docs/commands.md).`;
+sent), 3 the stack, the password's store or Bandwidth's API unreachable, or region or credentials missing (see docs/commands.md).`;
 
 /** A mistake in the arguments or the environment: nothing was sent. */
 export class WireUsageError extends UsageError {}
@@ -56,7 +58,7 @@ export interface WireRequest {
   /** `false`: leave CallbackCreds unchanged. */
   credentials:
     | false
-    | { username: string | undefined; passwordParameter: string | undefined; password: string | undefined };
+    | { username: string | undefined; passwordSource: PasswordSource | undefined; password: string | undefined };
   apiBase: string;
   tokenUrl: string;
   /** Undefined only for a dry run. */
@@ -123,6 +125,7 @@ export function parseWireArguments(args: readonly string[], env: Env): WireReque
     url: { type: 'string' },
     method: { type: 'string', default: 'POST' },
     username: { type: 'string' },
+    'password-secret': { type: 'string' },
     'password-parameter': { type: 'string' },
     'no-credentials': { type: 'boolean', default: false },
     api: { type: 'string', default: ACCOUNT_API },
@@ -139,17 +142,27 @@ export function parseWireArguments(args: readonly string[], env: Env): WireReque
   const method = oneOf(values.method.toUpperCase(), '--method', ['POST', 'GET'] as const);
   const withCredentials = !values['no-credentials'];
   if (url !== undefined) checkCallbackUrl(url, withCredentials);
+  const passwordSecret = nonEmpty(values['password-secret']);
+  const passwordParameter = nonEmpty(values['password-parameter']);
+  if (passwordSecret !== undefined && passwordParameter !== undefined) {
+    throw new WireUsageError('give --password-secret or --password-parameter, not both');
+  }
   const credentials = withCredentials
     ? {
         username: nonEmpty(values.username),
-        passwordParameter: nonEmpty(values['password-parameter']),
+        passwordSource:
+          passwordSecret !== undefined
+            ? { secret: passwordSecret }
+            : passwordParameter !== undefined
+              ? { parameter: passwordParameter }
+              : undefined,
         password: nonEmpty(env['BANDWIDTH_CALLBACK_PASSWORD']),
       }
     : false;
   const needsStage =
     url === undefined ||
     (credentials !== false &&
-      (credentials.username === undefined || (credentials.password === undefined && credentials.passwordParameter === undefined)));
+      (credentials.username === undefined || (credentials.password === undefined && credentials.passwordSource === undefined)));
   if (needsStage && stage === undefined) {
     throw new WireUsageError('the username and password come from a stage: give --stage, or --username with BANDWIDTH_CALLBACK_PASSWORD');
   }
@@ -181,7 +194,7 @@ export async function runWire(request: WireRequest, output: WireOutput): Promise
   const stackNeeded =
     request.url === undefined ||
     (credentials !== false &&
-      (credentials.username === undefined || (credentials.password === undefined && credentials.passwordParameter === undefined)));
+      (credentials.username === undefined || (credentials.password === undefined && credentials.passwordSource === undefined)));
   const outputs = stackNeeded && stage !== undefined ? await readStageOutputs(stage, region) : undefined;
   const url = request.url ?? outputs?.callbackUrl;
   if (url === undefined) throw new WireUsageError('no callback URL: give --url or --stage');
@@ -193,9 +206,9 @@ export async function runWire(request: WireRequest, output: WireOutput): Promise
     }
     let password = credentials.password;
     if (password === undefined) {
-      const parameter = credentials.passwordParameter ?? outputs?.callbackPasswordParameter;
-      if (parameter === undefined) throw new WireUsageError('no password parameter: give --password-parameter');
-      password = await readCallbackPassword(parameter, region);
+      const source = credentials.passwordSource ?? outputs?.callbackPassword;
+      if (source === undefined) throw new WireUsageError('no password store: give --password-secret or --password-parameter');
+      password = await readCallbackPassword(source, region);
     }
     settingsCredentials = { username, password };
   }

@@ -2,7 +2,8 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BandwidthCallList, nextLink, retryAfterMs } from '../../../lambda/adapters/bandwidth-calls.ts';
+import { BandwidthCallList, nextLink } from '../../../lambda/adapters/bandwidth-calls.ts';
+import { retryAfterMs } from '../../../lambda/adapters/bandwidth-retry.ts';
 import { BandwidthApiError, BandwidthTokenClient } from '../../../lambda/adapters/bandwidth-token.ts';
 import { ACCOUNT_ID, CLIENT_ID, CLIENT_SECRET, type FakeBandwidthVoice, fakeBandwidthVoice, listedCall } from '../../support/fake-bandwidth-voice.ts';
 
@@ -14,6 +15,7 @@ afterAll(() => bandwidth.close());
 beforeEach(() => {
   bandwidth.calls = Array.from({ length: 5 }, (_, i) => listedCall(`c-${i}`, `2026-11-20T10:0${i}:00.000Z`));
   bandwidth.faults = [];
+  bandwidth.tokenFaults = [];
   bandwidth.refuseCredentials = false;
   bandwidth.expiresIn = 3600;
   bandwidth.tokenRequests = 0;
@@ -106,11 +108,23 @@ describe("Bandwidth's call list", () => {
         probe.close(() => resolve(free));
       });
     });
-    const tokens = new BandwidthTokenClient({ tokenUrl: `http://127.0.0.1:${port}/token`, credentials: { clientId: 'a', clientSecret: 'b' } });
+    const tokens = new BandwidthTokenClient({ tokenUrl: `http://127.0.0.1:${port}/token`, credentials: { clientId: 'a', clientSecret: 'b' }, backoffMs: 1 });
     const list = new BandwidthCallList({ apiBase: `http://127.0.0.1:${port}/api/v2`, accountId: ACCOUNT_ID, tokens, backoffMs: 1 });
     const error = await list.query(range).catch((caught: unknown) => caught);
     expect((error as BandwidthApiError).failure).toBe('unreachable');
     expect((error as Error).message).toContain('ECONNREFUSED');
+  });
+
+  it('stopped by the caller\'s deadline while it waits out a 429, fails with the deadline\'s reason, not as unreachable', async () => {
+    bandwidth.faults.push({ status: 429, headers: { 'Retry-After': '30' } });
+    const deadline = new AbortController();
+    const stopped = new Error('the run reached its deadline');
+    const query = callList().query(range, deadline.signal);
+    // Once the 429 has been answered, the run is waiting on Retry-After.
+    await expect.poll(() => bandwidth.listRequests.length).toBe(1);
+    deadline.abort(stopped);
+    await expect(query).rejects.toBe(stopped);
+    expect(bandwidth.listRequests).toHaveLength(1);
   });
 
   it('refuses a next-page link to another host rather than send it the token', async () => {

@@ -1,81 +1,180 @@
 /**
- * `npm run deploy` creates the stage's callback password before the first deploy and never replaces one, against a
- * stand-in SSM on loopback (the SDK's AWS_ENDPOINT_URL_SSM points at it; the serverless step is skipped).
+ * `npm run deploy` creates the stage's callback password before the first deploy and never replaces one, against
+ * stand-ins for Secrets Manager and SSM on loopback (the SDK's AWS_ENDPOINT_URL_SECRETS_MANAGER and
+ * AWS_ENDPOINT_URL_SSM point at one server speaking both JSON protocols). `serverless deploy` itself needs an AWS
+ * account: where a test must see what deploy would run, `npx` on its PATH is a recorder of its arguments.
  */
 import { execFile } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { ensureCallbackPassword } from '../../../tools/deploy/callback-password.ts';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ensureCallbackPassword, ensureCallbackSecret } from '../../../tools/deploy/callback-password.ts';
 
 const run = promisify(execFile);
 const parameters = new Map<string, { value: string; type: string }>();
+const secrets = new Map<string, { value: string; kmsKeyId?: string | undefined; deleted?: boolean }>();
 const calls: string[] = [];
-/** Names GetParameter reports missing once, as if another deploy wrote them just after: a race. */
+/** Names a lookup reports missing once, as if another deploy wrote them just after: a race. */
 const writtenJustAfterGet = new Set<string>();
-let ssm: Server;
+let stores: Server;
 let endpoint: string;
+let recorderDir: string;
+
+const SECRET = 'bandwidth-disconnect-recorder/prod/callback-password';
+const PARAMETER = '/bandwidth-disconnect-recorder/prod/callback-password';
 
 beforeAll(async () => {
-  ssm = createServer((request, response) => {
+  stores = createServer((request, response) => {
     void text(request).then((requestBody) => {
-      const action = String(request.headers['x-amz-target']).replace('AmazonSSM.', '');
+      const action = String(request.headers['x-amz-target']).replace('AmazonSSM.', 'ssm.').replace('secretsmanager.', 'secrets.');
       calls.push(action);
-      const body = JSON.parse(requestBody) as { Name: string; Value?: string; Type?: string; Overwrite?: boolean };
+      const body = JSON.parse(requestBody) as {
+        Name: string;
+        SecretId: string;
+        Value?: string;
+        Type?: string;
+        Overwrite?: boolean;
+        SecretString?: string;
+        KmsKeyId?: string;
+      };
       const fail = (type: string) => {
         response.statusCode = 400;
         response.end(JSON.stringify({ __type: type, message: type }));
       };
       response.setHeader('Content-Type', 'application/x-amz-json-1.1');
-      const existing = parameters.get(body.Name);
-      if (action === 'GetParameter') {
+      if (action === 'ssm.GetParameter') {
+        const existing = parameters.get(body.Name);
         if (existing === undefined || writtenJustAfterGet.delete(body.Name)) return fail('ParameterNotFound');
         return response.end(JSON.stringify({ Parameter: { Name: body.Name, Type: existing.type, Version: 1 } }));
       }
-      if (action === 'PutParameter') {
-        if (existing !== undefined && body.Overwrite !== true) return fail('ParameterAlreadyExists');
+      if (action === 'ssm.PutParameter') {
+        if (parameters.has(body.Name) && body.Overwrite !== true) return fail('ParameterAlreadyExists');
         parameters.set(body.Name, { value: body.Value ?? '', type: body.Type ?? '' });
         return response.end(JSON.stringify({ Version: 1, Tier: 'Standard' }));
+      }
+      if (action === 'secrets.DescribeSecret') {
+        const existing = secrets.get(body.SecretId);
+        if (existing === undefined || writtenJustAfterGet.delete(body.SecretId)) return fail('ResourceNotFoundException');
+        // The JSON protocol's timestamps are epoch seconds.
+        return response.end(JSON.stringify({ Name: body.SecretId, ...(existing.deleted === true ? { DeletedDate: 1_780_000_000 } : {}) }));
+      }
+      if (action === 'secrets.CreateSecret') {
+        if (secrets.has(body.Name)) return fail('ResourceExistsException');
+        secrets.set(body.Name, { value: body.SecretString ?? '', kmsKeyId: body.KmsKeyId });
+        return response.end(JSON.stringify({ ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${body.Name}-AbCdEf`, Name: body.Name, VersionId: 'v1' }));
       }
       return fail('InvalidAction');
     });
   });
-  await new Promise<void>((resolve) => ssm.listen(0, '127.0.0.1', resolve));
-  endpoint = `http://127.0.0.1:${(ssm.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => stores.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(stores.address() as AddressInfo).port}`;
+  // Records the arguments serverless would have got, one per line, and succeeds.
+  recorderDir = mkdtempSync(join(tmpdir(), 'deploy-npx-'));
+  writeFileSync(join(recorderDir, 'npx'), `#!/bin/sh\nprintf '%s\\n' "$@" > "${join(recorderDir, 'args')}"\n`);
+  chmodSync(join(recorderDir, 'npx'), 0o755);
 });
 
-afterAll(() => new Promise<void>((resolve) => ssm.close(() => resolve())));
+afterAll(async () => {
+  rmSync(recorderDir, { recursive: true, force: true });
+  await new Promise<void>((resolve) => stores.close(() => resolve()));
+});
 beforeEach(() => {
   parameters.clear();
+  secrets.clear();
   calls.length = 0;
+  rmSync(join(recorderDir, 'args'), { force: true });
 });
 
 const env = () => ({
   ...process.env,
   AWS_ENDPOINT_URL_SSM: endpoint,
+  AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
   AWS_ACCESS_KEY_ID: 'test',
   AWS_SECRET_ACCESS_KEY: 'test',
 });
 const deploy = (...args: string[]) => run('npm', ['run', '--silent', 'deploy', '--', ...args], { env: env() });
+/** Deploy with serverless replaced by the recorder: what it would have run. */
+async function deployRecorded(...args: string[]) {
+  const result = await run('npm', ['run', '--silent', 'deploy', '--', ...args], {
+    env: { ...env(), PATH: `${recorderDir}:${process.env['PATH'] ?? ''}` },
+  });
+  return { ...result, serverless: readFileSync(join(recorderDir, 'args'), 'utf8').trim().split('\n') };
+}
 
-describe('npm run deploy', () => {
-  it('creates a random SecureString password for a new stage, and leaves it alone on the next deploy', async () => {
-    const first = await deploy('--stage', 'prod', '--skip-serverless');
-    expect(first.stdout).toContain('created the callback password /bandwidth-disconnect-recorder/prod/callback-password');
-    const created = parameters.get('/bandwidth-disconnect-recorder/prod/callback-password');
-    expect(created?.type).toBe('SecureString');
+describe('npm run deploy, the callback password', () => {
+  it('creates a random password in a Secrets Manager secret for a new stage, and leaves it alone on the next deploy', async () => {
+    const first = await deployRecorded('--stage', 'prod');
+    expect(first.stdout).toContain(`created the callback password in the Secrets Manager secret ${SECRET}`);
+    const created = secrets.get(SECRET);
     expect(Buffer.from(created?.value ?? '', 'base64')).toHaveLength(32);
     expect(first.stdout).not.toContain(created?.value);
+    // The default store and name: serverless.yml's defaults, nothing to override.
+    expect(first.serverless).toEqual(['serverless', 'deploy', '--stage', 'prod', '--region', 'us-east-1']);
+    // A new stage never gets an SSM parameter.
+    expect(parameters.size).toBe(0);
 
     const second = await deploy('--stage', 'prod', '--skip-serverless');
     expect(second.stdout).toContain('already exists: left as it is');
-    expect(parameters.get('/bandwidth-disconnect-recorder/prod/callback-password')).toEqual(created);
-    expect(calls).toEqual(['GetParameter', 'PutParameter', 'GetParameter']);
+    expect(secrets.get(SECRET)).toEqual(created);
+    expect(calls).toEqual(['secrets.DescribeSecret', 'ssm.GetParameter', 'secrets.DescribeSecret', 'secrets.CreateSecret', 'secrets.DescribeSecret']);
   }, 60_000);
 
+  it('keeps a stage deployed with the SSM parameter on it: nothing created, and serverless told to read the parameter', async () => {
+    parameters.set(PARAMETER, { value: 'what-bandwidth-already-sends', type: 'SecureString' });
+    const kept = await deployRecorded('--stage', 'prod');
+    expect(kept.stdout).toContain(`callback password in the SSM parameter ${PARAMETER} already exists: left as it is`);
+    expect(kept.stdout).toContain('docs/deploying.md');
+    expect(secrets.size).toBe(0);
+    expect(parameters.get(PARAMETER)?.value).toBe('what-bandwidth-already-sends');
+    expect(kept.serverless).toEqual(['serverless', 'deploy', '--stage', 'prod', '--region', 'us-east-1', '--param=callbackPasswordStore=parameter']);
+  }, 60_000);
+
+  it('moves a stage to the secret once the operator has copied the password into it: the secret wins over the parameter', async () => {
+    parameters.set(PARAMETER, { value: 'same-password', type: 'SecureString' });
+    secrets.set(SECRET, { value: 'same-password' });
+    const moved = await deployRecorded('--stage', 'prod');
+    expect(moved.stdout).toContain(`callback password in the Secrets Manager secret ${SECRET} already exists: left as it is`);
+    expect(moved.serverless).toEqual(['serverless', 'deploy', '--stage', 'prod', '--region', 'us-east-1']);
+    expect(calls).toEqual(['secrets.DescribeSecret']);
+  }, 60_000);
+
+  it('creates a named secret, encrypted with the given key, and tells serverless its name', async () => {
+    const named = await deployRecorded('--stage', 'prod', '--password-secret', 'team/recorder-password', '--password-key-id', 'alias/recorder', '--', '--verbose');
+    expect(secrets.get('team/recorder-password')?.kmsKeyId).toBe('alias/recorder');
+    expect(named.serverless).toEqual([
+      'serverless', 'deploy', '--stage', 'prod', '--region', 'us-east-1', '--param=callbackPasswordSecret=team/recorder-password', '--verbose',
+    ]);
+  }, 60_000);
+
+  it('still creates an SSM SecureString when asked for a parameter', async () => {
+    const ssmStage = await deployRecorded('--stage', 'prod', '--password-parameter', '/team/recorder-password');
+    expect(ssmStage.stdout).toContain('created the callback password in the SSM parameter /team/recorder-password');
+    expect(parameters.get('/team/recorder-password')?.type).toBe('SecureString');
+    expect(secrets.size).toBe(0);
+    expect(ssmStage.serverless).toEqual([
+      'serverless', 'deploy', '--stage', 'prod', '--region', 'us-east-1',
+      '--param=callbackPasswordStore=parameter', '--param=callbackPasswordParameter=/team/recorder-password',
+    ]);
+  }, 60_000);
+
+  it('refuses a secret scheduled for deletion, naming how to restore it, and creates nothing (exit 1)', async () => {
+    secrets.set(SECRET, { value: 'old', deleted: true });
+    await expect(deploy('--stage', 'prod', '--skip-serverless')).rejects.toMatchObject({
+      code: 1,
+      stderr: `deploy: secret ${SECRET} is scheduled for deletion: restore it (aws secretsmanager restore-secret --secret-id ${SECRET}), or name another with --password-secret\n`,
+    });
+    expect(calls).toEqual(['secrets.DescribeSecret']);
+  }, 60_000);
+});
+
+describe('npm run deploy', () => {
   it('refuses a missing or local stage before touching anything (exit 2)', async () => {
     for (const args of [['--skip-serverless'], ['--stage', 'local', '--skip-serverless'], ['--stage', 'a b']]) {
       await expect(deploy(...args)).rejects.toMatchObject({ code: 2 });
@@ -89,17 +188,24 @@ describe('npm run deploy', () => {
     for (const [args, line] of [
       [['--stage', 'prod', '--regoin', 'eu-west-1'], 'deploy: unknown option --regoin (npm run deploy -- --help)'],
       [['--stage', 'local'], 'deploy: --stage must name a deployed stage (letters, digits, -), not local (npm run deploy -- --help)'],
+      [['--stage', 'prod', '--password-secret', 'a', '--password-parameter', '/b'], 'deploy: give --password-secret or --password-parameter, not both (npm run deploy -- --help)'],
+      [['--stage', 'prod', '--password-parameter', 'b'], 'deploy: --password-parameter must start with "/" (the IAM policy builds its ARN from it), got "b" (npm run deploy -- --help)'],
     ] as const) {
       await expect(deploy(...args)).rejects.toMatchObject({ code: 2, stderr: `${line}\n` });
     }
     expect(calls).toEqual([]);
   }, 60_000);
 
-  it('names an SSM it cannot reach (exit 3) instead of the SDK\'s raw text', async () => {
-    const unreachable = run('npm', ['run', '--silent', 'deploy', '--', '--stage', 'prod', '--skip-serverless'], {
-      env: { ...env(), AWS_ENDPOINT_URL_SSM: 'http://127.0.0.1:9' },
+  it('names a password store it cannot reach (exit 3) instead of the SDK\'s raw text', async () => {
+    const unreachable = (...args: string[]) =>
+      run('npm', ['run', '--silent', 'deploy', '--', '--stage', 'prod', '--skip-serverless', ...args], {
+        env: { ...env(), AWS_ENDPOINT_URL_SSM: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9' },
+      });
+    await expect(unreachable()).rejects.toMatchObject({
+      code: 3,
+      stderr: expect.stringMatching(/^deploy: cannot reach the callback password of stage prod \(Secrets Manager, or SSM for an older stage\) in us-east-1: .*ECONNREFUSED/),
     });
-    await expect(unreachable).rejects.toMatchObject({
+    await expect(unreachable('--password-parameter', PARAMETER)).rejects.toMatchObject({
       code: 3,
       stderr: expect.stringMatching(/^deploy: cannot reach SSM parameter \/bandwidth-disconnect-recorder\/prod\/callback-password in us-east-1: .*ECONNREFUSED/),
     });
@@ -107,14 +213,27 @@ describe('npm run deploy', () => {
 });
 
 describe('the callback password before a deploy', () => {
-  it('another deploy creating it first is no error: the existing password stays', async () => {
+  it('another deploy creating the secret first is no error: the existing password stays', async () => {
+    process.env['AWS_ENDPOINT_URL_SECRETS_MANAGER'] = endpoint;
+    const client = new SecretsManagerClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    secrets.set('race', { value: 'written-by-the-other-deploy' });
+    writtenJustAfterGet.add('race');
+
+    expect(await ensureCallbackSecret(client, 'race')).toBe('present');
+    expect(calls).toEqual(['secrets.DescribeSecret', 'secrets.CreateSecret']);
+    expect(secrets.get('race')?.value).toBe('written-by-the-other-deploy');
+    client.destroy();
+    delete process.env['AWS_ENDPOINT_URL_SECRETS_MANAGER'];
+  });
+
+  it('another deploy creating the parameter first is no error: the existing password stays', async () => {
     process.env['AWS_ENDPOINT_URL_SSM'] = endpoint;
     const client = new SSMClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     parameters.set('/race', { value: 'written-by-the-other-deploy', type: 'SecureString' });
     writtenJustAfterGet.add('/race');
 
     expect(await ensureCallbackPassword(client, '/race')).toBe('present');
-    expect(calls).toEqual(['GetParameter', 'PutParameter']);
+    expect(calls).toEqual(['ssm.GetParameter', 'ssm.PutParameter']);
     expect(parameters.get('/race')?.value).toBe('written-by-the-other-deploy');
     client.destroy();
     delete process.env['AWS_ENDPOINT_URL_SSM'];

@@ -20,6 +20,9 @@ afterAll(() => bandwidth.close());
 beforeEach(async () => {
   stores = await freshStores();
   bandwidth.refuseCredentials = false;
+  bandwidth.faults = [];
+  bandwidth.tokenFaults = [];
+  bandwidth.tokenRequests = 0;
   bandwidth.calls = [
     listedCall('c-missing', '2026-11-20T10:00:00.000Z'),
     listedCall('c-live', '2026-11-20T10:10:00.000Z', { state: 'answered', endTime: null, disconnectCause: null }),
@@ -92,33 +95,74 @@ describe('npm run reconcile', () => {
     expect(run.stderr).toContain('2 listed, 1 backfilled');
   });
 
-  it('--help exits 0', async () => {
+  it('--help prints the usage and exits 0, doing nothing else', async () => {
     const run = await runReconcileScript(['--help'], {});
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('usage: npm run reconcile -- --from');
+    expect(run.stdout).toContain('Usage: npm run reconcile -- --from');
+    expect(bandwidth.tokenRequests).toBe(0);
   });
 
-  it('exits 2 with one line naming an unknown option, a bad time, or a missing setting', async () => {
-    const unknown = await runReconcileScript([...range, '--form', 'x'], environment());
-    expect([unknown.status, unknown.stderr.trim()]).toEqual([2, "reconcile: Unknown option '--form' (see --help)"]);
-    const badTime = await runReconcileScript(['--from', 'yesterday', '--to', '2026-11-20T11:00:00Z'], environment());
-    expect(badTime.status).toBe(2);
-    expect(badTime.stderr.trim().split('\n')).toHaveLength(1);
-    expect(badTime.stderr).toContain('--from must be an ISO 8601 time');
-    const noAccount = await runReconcileScript(range, { ...environment(), BW_ACCOUNT_ID: '' });
-    expect([noAccount.status, noAccount.stderr]).toEqual([2, expect.stringContaining('BW_ACCOUNT_ID must be set')]);
+  it('exits 2 with one line naming an unknown option, a bad time or value, or a missing setting, pointing at --help', async () => {
+    const cases: [string[], Record<string, string>, string][] = [
+      [[...range, '--form', 'x'], {}, 'reconcile: unknown option --form (npm run reconcile -- --help)'],
+      [['--from', 'yesterday', '--to', '2026-11-20T11:00:00Z'], {}, 'reconcile: --from must be an ISO 8601 time with a zone, e.g. 2026-11-20T00:00:00Z; got yesterday (npm run reconcile -- --help)'],
+      [[...range, '--time-limit', 'soon'], {}, 'reconcile: --time-limit must be a whole number of at least 1, got "soon" (npm run reconcile -- --help)'],
+      [range, { BW_ACCOUNT_ID: '' }, 'reconcile: BW_ACCOUNT_ID must be set (Bandwidth API credentials with Voice access) (npm run reconcile -- --help)'],
+    ];
+    for (const [args, env, line] of cases) {
+      const run = await runReconcileScript(args, { ...environment(), ...env });
+      expect([run.status, run.stderr]).toEqual([2, `${line}\n`]);
+    }
+    expect(bandwidth.tokenRequests).toBe(0);
   });
 
-  it('refused credentials or an unreachable API exit 1 with a clear message and write nothing', async () => {
+  it('refused Bandwidth credentials or an unreachable Bandwidth exit 3 with one clear line and write nothing', async () => {
     bandwidth.refuseCredentials = true;
     const refused = await runReconcileScript(range, environment());
-    expect(refused.status).toBe(1);
-    expect(refused.stderr).toContain('Bandwidth refused the API credentials');
+    expect(refused.status).toBe(3);
+    expect(refused.stderr).toMatch(/^reconcile: Bandwidth refused the API credentials \(token endpoint answered 401\); check BW_CLIENT_ID and BW_CLIENT_SECRET\n$/);
     expect(refused.stderr).not.toContain(bandwidth.env['BW_CLIENT_SECRET']);
     const port = (await closedPort()).replace('http://', '');
     const unreachable = await runReconcileScript(range, { ...environment(), BANDWIDTH_TOKEN_URL: `http://${port}/token` });
-    expect(unreachable.status).toBe(1);
-    expect(unreachable.stderr).toContain('unreachable');
+    expect(unreachable.status).toBe(3);
+    expect(unreachable.stderr).toMatch(/^reconcile: Bandwidth's token endpoint http:\/\/.* is unreachable: .*ECONNREFUSED.*\n$/);
     expect(await allItems(stores)).toEqual([]);
+  });
+
+  it('rides out the token endpoint answering 503 once, as it does the call list', async () => {
+    bandwidth.tokenFaults.push({ status: 503 });
+    const run = await runReconcileScript(range, environment());
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain('1 backfilled');
+  });
+
+  it('a run stopped by its time limit says so (exit 1), not that Bandwidth is unreachable, and writes nothing', async () => {
+    // Bandwidth asks for a 30-second pause: longer than the run may take.
+    bandwidth.faults.push({ status: 429, headers: { 'Retry-After': '30' } });
+    const run = await runReconcileScript([...range, '--time-limit', '1'], environment());
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(
+      'reconcile: stopped at its time limit (--time-limit 1) before it finished: run it again, over a shorter range or ' +
+        'with a longer limit (what it backfilled is kept whole; nothing is half-written)\n',
+    );
+    expect(await allItems(stores)).toEqual([]);
+  });
+
+  it('names a table it cannot reach (exit 3), with nothing written', async () => {
+    const run = await runReconcileScript(range, { ...environment(), DYNAMODB_ENDPOINT: await closedPort() });
+    expect(run.status).toBe(3);
+    expect(run.stderr).toMatch(new RegExp(`^reconcile: cannot reach table ${stores.tableName} \\(the handler's environment.*ECONNREFUSED`));
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('names the missing region of a deployed stage with its fix (exit 3)', async () => {
+    const run = await runReconcileScript([...range, '--stage', 'prod'], {
+      ...environment(),
+      AWS_REGION: undefined,
+      AWS_DEFAULT_REGION: undefined,
+      AWS_CONFIG_FILE: '/nonexistent',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    });
+    expect([run.status, run.stderr]).toEqual([3, 'reconcile: no AWS region: pass --region or set AWS_REGION\n']);
   });
 });

@@ -61,8 +61,23 @@ describe('a deployed stage', () => {
       callbackUsername: 'bandwidth',
       callbackPasswordParameter: PROD_OUTPUTS.CallbackPasswordParameter,
     });
+    expect(stage.callbackPasswordSecret).toBeUndefined();
     const stores = await stage.open();
     expect([stores.dynamoEndpoint, stores.s3Endpoint]).toEqual([undefined, undefined]);
+  });
+
+  it('deployed with the password in Secrets Manager (the default): names the secret, and no parameter', async () => {
+    const { CallbackPasswordParameter: _none, ...outputs } = PROD_OUTPUTS;
+    cloudFormation.stacks.set('bandwidth-disconnect-recorder-new', {
+      ...outputs,
+      CallbackPasswordSecret: 'bandwidth-disconnect-recorder/new/callback-password',
+    });
+    const stage = await resolveStage({ stage: 'new', env: {}, region: 'eu-west-1' });
+    expect(stage).toMatchObject({
+      callbackUsername: 'bandwidth',
+      callbackPasswordSecret: 'bandwidth-disconnect-recorder/new/callback-password',
+      callbackPasswordParameter: undefined,
+    });
   });
 
   it('deployed before the outputs existed: the table by its naming rule, and a bucket it says how to get', async () => {

@@ -5,6 +5,7 @@ import {
   LOCAL_BUCKET,
   LOCAL_TABLE,
   passwordParameterOfStage,
+  passwordSecretOfStage,
   SERVICE,
   stackOfStage,
   tableOfStage,
@@ -13,7 +14,7 @@ import {
 const config = parse(readFileSync('serverless.yml', 'utf8')) as {
   service: string;
   custom: { tableName: string };
-  params: { default: { callbackPasswordParameter: string }; local: { parkedBucket: string } };
+  params: { default: { callbackPasswordParameter: string; callbackPasswordSecret: string; callbackPasswordStore: string }; local: { parkedBucket: string } };
 };
 
 /** serverless.yml's own variables for one stage, resolved as the framework resolves them. */
@@ -26,6 +27,9 @@ describe("the commands' names for a stage", () => {
     expect(stackOfStage('prod')).toBe(`${config.service}-prod`);
     expect(tableOfStage('prod')).toBe(resolved(config.custom.tableName, 'prod'));
     expect(passwordParameterOfStage('prod')).toBe(resolved(config.params.default.callbackPasswordParameter, 'prod'));
+    // The secret is where a new stage's password lives; `npm run deploy` creates it under this name.
+    expect(config.params.default.callbackPasswordStore).toBe('secret');
+    expect(passwordSecretOfStage('prod')).toBe(resolved(config.params.default.callbackPasswordSecret, 'prod'));
   });
 
   it('are the names serverless.yml gives the local stage', () => {

@@ -1,6 +1,7 @@
 /**
  * `npm run wire -- ...` run as an operator runs it, against a fake Bandwidth (token endpoint and account API) and a
- * fake AWS (CloudFormation, SSM) on loopback: the requests Bandwidth receives are asserted byte for byte.
+ * fake AWS (CloudFormation, SSM; Secrets Manager from tests/support/fake-secret-stores.ts) on loopback: the
+ * requests Bandwidth receives are asserted byte for byte.
  */
 import { createServer } from 'node:net';
 import { spawn } from 'node:child_process';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_ACCESS_TOKEN, fakeAws, type FakeAws, fakeBandwidth, type FakeBandwidth } from './fakes.ts';
+import { fakeSecretStore, type FakeSecretStore } from '../../support/fake-secret-stores.ts';
 
 const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const noAwsConfig = join(mkdtempSync(join(tmpdir(), 'wire-test-')), 'none');
@@ -18,28 +20,32 @@ const ACCOUNT = '9900000';
 const APPLICATION = 'd775585a-ed5b-4a49-8b96-f68c0a993ebe';
 const STACK_URL = 'https://k3x9q2.execute-api.us-east-1.amazonaws.com/bandwidth/disconnect';
 const PARAMETER = '/bandwidth-disconnect-recorder/prod/callback-password';
+const SECRET = 'bandwidth-disconnect-recorder/prod/callback-password';
 const CLIENT_ID = 'client-id-1';
 const CLIENT_SECRET = 'client-secret-1';
 
 let bandwidth: FakeBandwidth;
 let aws: FakeAws;
+let secrets: FakeSecretStore;
 
 beforeAll(async () => {
-  [bandwidth, aws] = await Promise.all([fakeBandwidth(), fakeAws()]);
+  [bandwidth, aws, secrets] = await Promise.all([fakeBandwidth(), fakeAws(), fakeSecretStore('correct-horse-battery-staple')]);
 });
 
 afterAll(async () => {
-  await Promise.all([bandwidth.close(), aws.close()]);
+  await Promise.all([bandwidth.close(), aws.close(), secrets.close()]);
 });
 
 beforeEach(() => {
   bandwidth.requests.length = 0;
   bandwidth.refuseWith = undefined;
   aws.requests.length = 0;
+  secrets.requests.length = 0;
+  // A stage as `npm run deploy` makes one today: the password in Secrets Manager.
   aws.stackOutputs = {
     DisconnectCallbackUrl: STACK_URL,
     CallbackUsername: 'bandwidth',
-    CallbackPasswordParameter: PARAMETER,
+    CallbackPasswordSecret: SECRET,
     AlarmTopicArn: 'arn:aws:sns:us-east-1:111122223333:bandwidth-disconnect-recorder-prod-alarms',
   };
   aws.parameters = { [PARAMETER]: 'correct-horse-battery-staple' };
@@ -64,6 +70,7 @@ function wire(args: string[], env: Record<string, string> = {}): Promise<Run> {
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_ENDPOINT_URL_CLOUDFORMATION: aws.url,
     AWS_ENDPOINT_URL_SSM: aws.url,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
     BW_CLIENT_ID: CLIENT_ID,
     BW_CLIENT_SECRET: CLIENT_SECRET,
     ...env,
@@ -114,7 +121,7 @@ function patchRequest(body: string, authorization = `Bearer ${FAKE_ACCESS_TOKEN}
 }
 
 describe('npm run wire', () => {
-  it('points the application at the stage: URL and username from the stack outputs, password from SSM, one PATCH', async () => {
+  it('points the application at the stage: URL and username from the stack outputs, password from its secret, one PATCH', async () => {
     const run = await wire([...application, '--stage', 'prod']);
 
     expect(run.code, run.stderr).toBe(0);
@@ -136,7 +143,8 @@ describe('npm run wire', () => {
       ),
     ]);
     expect(new URLSearchParams(aws.requests[0]?.body).get('StackName')).toBe('bandwidth-disconnect-recorder-prod');
-    expect(JSON.parse(aws.requests[1]?.body ?? '{}')).toEqual({ Name: PARAMETER, WithDecryption: true });
+    expect(aws.requests).toHaveLength(1);
+    expect(secrets.requests).toEqual(['secretsmanager.GetSecretValue']);
     expect(run.stdout).toContain(`CallStatusCallbackUrl=${STACK_URL}`);
     expect(run.stdout + run.stderr).not.toContain('correct-horse-battery-staple');
   });
@@ -255,7 +263,29 @@ describe('npm run wire', () => {
     expect(bandwidth.requests).toEqual([]);
   });
 
+  it('gives Bandwidth the password of a stage deployed before the secret, from its SSM parameter', async () => {
+    aws.stackOutputs = { DisconnectCallbackUrl: STACK_URL, CallbackUsername: 'bandwidth', CallbackPasswordParameter: PARAMETER };
+    aws.parameters = { [PARAMETER]: 'older-stage-password' };
+    const run = await wire([...application, '--stage', 'prod']);
+
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(aws.requests[1]?.body ?? '{}')).toEqual({ Name: PARAMETER, WithDecryption: true });
+    expect(secrets.requests).toEqual([]);
+    expect(bandwidth.requests[1]?.body).toContain('<Password>older-stage-password</Password>');
+  });
+
+  it('reads the password from the secret --password-secret names, with the URL and username given', async () => {
+    const run = await wire([...application, '--url', STACK_URL, '--username', 'bandwidth', '--password-secret', 'team/other']);
+
+    expect(run.code, run.stderr).toBe(0);
+    // No stack to read: everything else was given.
+    expect(aws.requests).toEqual([]);
+    expect(secrets.requests).toEqual(['secretsmanager.GetSecretValue']);
+    expect(bandwidth.requests[1]?.body).toContain('<Password>correct-horse-battery-staple</Password>');
+  });
+
   it('fails when the stage\'s password parameter cannot be read, and sends nothing to Bandwidth', async () => {
+    aws.stackOutputs = { DisconnectCallbackUrl: STACK_URL, CallbackUsername: 'bandwidth', CallbackPasswordParameter: PARAMETER };
     aws.parameters = {};
     const run = await wire([...application, '--stage', 'prod']);
 
