@@ -3,11 +3,12 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import type { ApiGatewayEvent, ApiGatewayResult } from './api-gateway.ts';
 import { inInvocation, logger, maskPhoneNumber } from '../log/logger.ts';
 import { embeddedMetrics, metricDirective } from '../log/metrics.ts';
+import { callbackRequestIfAny } from './callback-request.ts';
 import { DOCUMENTED_CAUSES } from '../domain/callback/validate.ts';
 
 /**
  * The handler names what became of the callback in this answer header (`recorded`, `duplicate`, `parked`,
- * `unverified`); the log line reports it as the outcome.
+ * `unverified`); the log line reports it as the outcome (else `unauthorized`, `quarantined`, `refused`, `failed`).
  */
 export const OUTCOME_HEADER = 'X-Disconnect-Outcome';
 
@@ -37,11 +38,13 @@ export function withRequestIds<C extends Context, Rest extends unknown[]>(
     );
 }
 
-function outcomeOf(response: ApiGatewayResult | null | undefined, status: number): string {
-  const outcome = response?.headers?.[OUTCOME_HEADER];
+/** A 4xx after auth is `quarantined` when keepRejected kept it, `refused` when it could not be kept anywhere. */
+function outcomeOf(request: Request<ApiGatewayEvent, ApiGatewayResult>, status: number): string {
+  const outcome = request.response?.headers?.[OUTCOME_HEADER];
   if (typeof outcome === 'string') return outcome;
   if (status === 401) return 'unauthorized';
-  return status < 500 ? 'rejected' : 'failed';
+  if (status >= 500) return 'failed';
+  return callbackRequestIfAny(request)?.quarantined === true ? 'quarantined' : 'refused';
 }
 
 /**
@@ -49,7 +52,8 @@ function outcomeOf(response: ApiGatewayResult | null | undefined, status: number
  * metrics they make. Never the Authorization header, the password or the raw body.
  */
 export function callbackLog(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
-  const log = ({ event, response, error, internal }: Request<ApiGatewayEvent, ApiGatewayResult>) => {
+  const log = (request: Request<ApiGatewayEvent, ApiGatewayResult>) => {
+    const { event, response, error, internal } = request;
     const started = (internal as Record<string, unknown>)[STARTED];
     const status = response?.statusCode ?? 500;
     const callback = typeof event.body === 'object' && event.body !== null ? (event.body as Record<string, unknown>) : {};
@@ -57,7 +61,7 @@ export function callbackLog(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> 
     const latencyMs = typeof started === 'number' ? Math.round((performance.now() - started) * 1000) / 1000 : undefined;
     const causeDimension = typeof cause === 'string' ? (DOCUMENTED_CAUSES.has(cause) ? cause : OTHER_CAUSE) : undefined;
     const line = {
-      outcome: outcomeOf(response, status),
+      outcome: outcomeOf(request, status),
       status,
       latencyMs,
       callId: callback['callId'],

@@ -68,6 +68,7 @@ async function callbackMetrics(ns: string): Promise<PublishedMetric[]> {
     ...['recorded', 'duplicate', 'parked', 'unverified'].map((outcome) => ({ statusCode: 204, headers: { [OUTCOME_HEADER]: outcome } })),
     { statusCode: 401 },
     { statusCode: 422 },
+    { statusCode: 413 },
     { statusCode: 503 },
   ];
   const causes = [...DOCUMENTED_CAUSES, 'a-cause-bandwidth-adds-later'];
@@ -81,7 +82,8 @@ async function callbackMetrics(ns: string): Promise<PublishedMetric[]> {
           context: {},
           response,
           error: null,
-          internal: {},
+          // keepRejected marks a 422 it kept in quarantine/; the 413 it never sees.
+          internal: { callbackRequest: { quarantined: response.statusCode === 422 ? true : undefined } },
         } as unknown as Request<ApiGatewayEvent, ApiGatewayResult>;
         void middleware.before?.(request);
         void middleware.after?.(request);
@@ -138,7 +140,7 @@ describe('the dashboard', () => {
         return metric[3];
       });
     expect(dimensionValues('Callbacks by outcome', 'outcome').sort()).toEqual(
-      ['duplicate', 'failed', 'parked', 'recorded', 'rejected', 'unauthorized', 'unverified'],
+      ['duplicate', 'failed', 'parked', 'quarantined', 'recorded', 'refused', 'unauthorized', 'unverified'],
     );
     expect(dimensionValues('Callbacks by cause', 'causeDimension').sort()).toEqual([...DOCUMENTED_CAUSES, 'other'].sort());
   });
@@ -167,9 +169,13 @@ describe('the dashboard', () => {
     }
   }, 60_000);
 
-  it('alarms on parked and rejected callbacks watch the callback line’s own metric', async () => {
+  it('alarms on parked, quarantined and refused callbacks watch the callback line’s own metric', async () => {
     const emitted = new Set((await callbackMetrics(namespace())).map((metric) => `${metric.namespace} ${key(metric.name, metric.dimensions)}`));
-    for (const [alarm, outcome] of [['ParkedCallbacksAlarm', 'parked'], ['RejectedCallbacksAlarm', 'rejected']] as const) {
+    for (const [alarm, outcome] of [
+      ['ParkedCallbacksAlarm', 'parked'],
+      ['RejectedCallbacksAlarm', 'quarantined'],
+      ['RefusedCallbacksAlarm', 'refused'],
+    ] as const) {
       const alarmProperties = properties(template, alarm);
       const dimensions = Object.fromEntries(
         (alarmProperties['Dimensions'] as { Name: string; Value: string }[]).map(({ Name, Value }) => [Name, Value]),

@@ -47,7 +47,7 @@ function matches(pattern: string, event: Record<string, unknown>): boolean {
   });
 }
 
-type Log = (result: ApiGatewayResult | undefined, error?: Error) => Record<string, unknown>;
+type Log = (result: ApiGatewayResult | undefined, error?: Error, quarantined?: true) => Record<string, unknown>;
 let logCallback: Log;
 let outcomeHeader: string;
 
@@ -57,7 +57,7 @@ beforeAll(async () => {
   process.env['METRICS_NAMESPACE'] = NAMESPACE;
   const { callbackLog, OUTCOME_HEADER } = await import('../../lambda/http/callback-log.ts');
   outcomeHeader = OUTCOME_HEADER;
-  logCallback = (response, error) => {
+  logCallback = (response, error, quarantined) => {
     const lines: string[] = [];
     const capture = (chunk: string | Uint8Array) => {
       lines.push(String(chunk));
@@ -71,7 +71,8 @@ beforeAll(async () => {
       context: {},
       response: response ?? null,
       error: error ?? null,
-      internal: {},
+      // What keepRejected leaves when it kept a refused callback in quarantine/.
+      internal: { callbackRequest: { quarantined } },
     } as unknown as Request<ApiGatewayEvent, ApiGatewayResult>;
     void middleware.before?.(request);
     void (error === undefined ? middleware.after?.(request) : middleware.onError?.(request));
@@ -111,8 +112,8 @@ describe('the parked-callbacks alarm', () => {
 });
 
 describe('the rejected-callbacks alarm', () => {
-  it('counts a callback answered 4xx after auth (it was quarantined)', () => {
-    const line = logCallback({ statusCode: 422, headers: {}, body: '{"error":"invalid"}' });
+  it('counts a callback answered 4xx after auth and kept in quarantine', () => {
+    const line = logCallback({ statusCode: 422, headers: {}, body: '{"error":"invalid"}' }, undefined, true);
     expect(publishesAlarmMetric('RejectedCallbacksAlarm', line)).toBe(true);
   });
 
@@ -120,6 +121,19 @@ describe('the rejected-callbacks alarm', () => {
     expect(publishesAlarmMetric('RejectedCallbacksAlarm', logCallback({ statusCode: 401, headers: {}, body: '{}' }))).toBe(false);
     expect(publishesAlarmMetric('RejectedCallbacksAlarm', logCallback(answered('parked')))).toBe(false);
     expect(publishesAlarmMetric('RejectedCallbacksAlarm', logCallback(answered('recorded')))).toBe(false);
+  });
+});
+
+describe('the refused-callbacks alarm', () => {
+  it('counts a callback answered 4xx after auth that could not be kept (too large, or the quarantine failed)', () => {
+    const line = logCallback({ statusCode: 413, headers: {}, body: '{"error":"too large"}' });
+    expect(publishesAlarmMetric('RefusedCallbacksAlarm', line)).toBe(true);
+    expect(publishesAlarmMetric('RejectedCallbacksAlarm', line)).toBe(false);
+  });
+
+  it('does not count a quarantined one', () => {
+    const line = logCallback({ statusCode: 422, headers: {}, body: '{}' }, undefined, true);
+    expect(publishesAlarmMetric('RefusedCallbacksAlarm', line)).toBe(false);
   });
 });
 

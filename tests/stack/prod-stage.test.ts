@@ -426,7 +426,8 @@ describe('alarms', () => {
         metric: 'AWS/Lambda Errors',
         dimensions: [{ Name: 'FunctionName', Value: { Ref: 'ReconcileLambdaFunction' } }],
       },
-      { id: 'RejectedCallbacksAlarm', metric: `${namespace} callbacks`, dimensions: [{ Name: 'outcome', Value: 'rejected' }] },
+      { id: 'RefusedCallbacksAlarm', metric: `${namespace} callbacks`, dimensions: [{ Name: 'outcome', Value: 'refused' }] },
+      { id: 'RejectedCallbacksAlarm', metric: `${namespace} callbacks`, dimensions: [{ Name: 'outcome', Value: 'quarantined' }] },
       {
         id: 'ReplayErrorsAlarm',
         metric: 'AWS/Lambda Errors',

@@ -140,7 +140,7 @@ describe('callback log lines', () => {
     expect(callbackLines()).toEqual([
       expect.objectContaining({
         level: 'WARN',
-        outcome: 'rejected',
+        outcome: 'quarantined',
         status: 422,
         callId: callback['callId'],
         error: 'the callback does not match the Disconnect schema',
@@ -153,7 +153,7 @@ describe('callback log lines', () => {
   it('logs malformed JSON without quoting it', async () => {
     const body = `{"from":"+15551112222","marker":"${BODY_MARKER}",`;
     await send(handler, httpApiEvent({ body, headers: { authorization: AUTHORIZATION } }));
-    expect(callbackLines()).toEqual([expect.objectContaining({ outcome: 'rejected', status: 422 })]);
+    expect(callbackLines()).toEqual([expect.objectContaining({ outcome: 'quarantined', status: 422 })]);
     expectNothingSecret(body);
   });
 
@@ -187,13 +187,13 @@ describe('callback log lines', () => {
     expect(metricsOf(line)).toContain('callbacks causeDimension=other Count');
   });
 
-  it('publishes the challenge (401) and a rejected callback by outcome', async () => {
+  it('publishes the challenge (401) and a quarantined callback by outcome', async () => {
     const body = JSON.stringify(disconnectCallback({ eventType: 'answer' }));
     await send(handler, httpApiEvent({ body }));
     await send(handler, httpApiEvent({ body: '{"broken"', headers: { authorization: AUTHORIZATION } }));
     const [challenge, rejected] = callbackLines();
     expect(metricsOf(challenge).sort()).toEqual(['callbacks outcome=unauthorized Count', 'latencyMs outcome=unauthorized Milliseconds']);
-    expect(metricsOf(rejected).sort()).toEqual(['callbacks outcome=rejected Count', 'latencyMs outcome=rejected Milliseconds']);
+    expect(metricsOf(rejected).sort()).toEqual(['callbacks outcome=quarantined Count', 'latencyMs outcome=quarantined Milliseconds']);
   });
 
   it('puts the Lambda and API Gateway request ids and the cold-start flag on every line of an invocation', async () => {
@@ -238,5 +238,14 @@ describe('callback log lines', () => {
       expect(line['awsRequestId']).toBe(lambdaIdOf.get(line['apiRequestId'] as string));
     }
     expect(new Set(lines.map((line) => line['awsRequestId'])).size).toBe(6);
+  });
+
+  it('logs a callback refused without being kept (too large for the quarantine) as refused', async () => {
+    const body = JSON.stringify(disconnectCallback({ tag: 'x'.repeat(2 * 1024 * 1024) }));
+    const answer = await send(handler, httpApiEvent({ body, headers: { authorization: AUTHORIZATION } }));
+    expect(answer.status).toBe(413);
+    const [line] = callbackLines();
+    expect(line).toMatchObject({ level: 'WARN', outcome: 'refused', status: 413 });
+    expect(metricsOf(line)).toContain('callbacks outcome=refused Count');
   });
 });
