@@ -23,7 +23,7 @@ const STARTED = 'callbackLogStartedAt';
 const BY_OUTCOME = metricDirective([['outcome']], { callbacks: 'Count', latencyMs: 'Milliseconds' });
 const BY_OUTCOME_UNTIMED = metricDirective([['outcome']], { callbacks: 'Count' });
 const BY_CAUSE = metricDirective([['causeDimension']], { callbacks: 'Count' });
-export const OTHER_CAUSE = 'other';
+const OTHER_CAUSE = 'other';
 
 /**
  * Runs each invocation with its ids on every line it logs: Lambda's awsRequestId (the REPORT line's @requestId)
