@@ -1,7 +1,8 @@
 /**
  * The cost of the callback's log line per answer (docs/performance.md, docs/deploying.md): lambda/http/callback-log.ts
  * bundled with esbuild and driven in a plain Node process, its output discarded, in three variants, each in a fresh
- * process (the namespace is read at load): `plain` (no metrics, no request ids: the line as before issue 15),
+ * process (the namespace is read at load): `plain` (no namespace, no request ids; it still carries `callbacks` and
+ * `causeDimension`, 40 bytes the line before issue 15 lacked),
  * `ids` (request ids and cold-start flag, AsyncLocalStorage), `full` (ids and the EMF block, as deployed).
  * Usage: node bench/log-line.mjs   (prints µs per answer, median of 7 rounds of 50,000, and the line's length)
  */
