@@ -10,7 +10,7 @@ import middy from '@middy/core';
 import { readConfig } from '../lambda/config.ts';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/http/api-gateway.ts';
 import { callbackRequest, type RecorderContext } from '../lambda/http/callback-request.ts';
-import { callbackLog, OUTCOME_HEADER } from '../lambda/http/callback-log.ts';
+import { callbackLog, OUTCOME_HEADER, withRequestIds } from '../lambda/http/callback-log.ts';
 import { callbackRefusals, errorResponses } from '../lambda/http/error-responses.ts';
 import { basicAuth } from '../lambda/http/basic-auth.ts';
 import { callbackCredentials } from '../lambda/adapters/callback-credentials.ts';
@@ -46,8 +46,9 @@ const keepRecord = recordKeeper({ table, parked });
 const keepUnverified = unverifiedKeeper(parked);
 const answered = (outcome: KeepOutcome): ApiGatewayResult => ({ statusCode: 204, headers: { [OUTCOME_HEADER]: outcome } });
 
-// No middy early-timeout timer per request: the answer budget (lambda/adapters/deadline.ts) already bounds the answer.
-export const handler = middy<ApiGatewayEvent, ApiGatewayResult, Error, RecorderContext>({ timeoutEarlyInMillis: 0 })
+// Every line of an invocation carries its request ids. No middy early-timeout timer per request: the answer budget
+// (lambda/adapters/deadline.ts) already bounds the answer.
+const pipeline = middy<ApiGatewayEvent, ApiGatewayResult, Error, RecorderContext>({ timeoutEarlyInMillis: 0 })
   .use(callbackRequest(config.answerBudgetMs))
   .use(callbackLog())
   .use(errorResponses({ maxNesting: MAX_NESTING }))
@@ -73,3 +74,4 @@ export const handler = middy<ApiGatewayEvent, ApiGatewayResult, Error, RecorderC
     const record = toDisconnectRecord(callback, state.receivedAt, config.retentionDays, specDeviations);
     return answered(await keepRecord(record, input, state.budget));
   });
+export const handler = withRequestIds(pipeline);

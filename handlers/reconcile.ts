@@ -7,7 +7,7 @@
  */
 import type { Context } from 'aws-lambda';
 import { readConfig } from '../lambda/config.ts';
-import { logger } from '../lambda/log/logger.ts';
+import { inInvocation, logger } from '../lambda/log/logger.ts';
 import { reconcile, type ReconcileReport } from '../lambda/recording/reconcile.ts';
 import { CALL_LIMITS } from '../lambda/adapters/aws-clients.ts';
 import { DisconnectsTable } from '../lambda/adapters/disconnects-table.ts';
@@ -53,7 +53,11 @@ export function windowOf(event: unknown): ReconcileWindow {
   };
 }
 
-export async function handler(event: unknown, context: Context): Promise<ReconcileReport> {
+export function handler(event: unknown, context: Context): Promise<ReconcileReport> {
+  return inInvocation({ awsRequestId: context.awsRequestId }, () => reconcileWindow(event, context));
+}
+
+async function reconcileWindow(event: unknown, context: Context): Promise<ReconcileReport> {
   const window = windowOf(event);
   const now = Date.now();
   const report = await reconcile({

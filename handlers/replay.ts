@@ -6,7 +6,8 @@
  */
 import type { Context } from 'aws-lambda';
 import { readConfig } from '../lambda/config.ts';
-import { logger } from '../lambda/log/logger.ts';
+import { inInvocation, logger } from '../lambda/log/logger.ts';
+import { embeddedMetrics, metricDirective } from '../lambda/log/metrics.ts';
 import { replayParked, type ReplayReport } from '../lambda/recording/replay-parked.ts';
 import { CALL_LIMITS } from '../lambda/adapters/aws-clients.ts';
 import { callbackCredentials } from '../lambda/adapters/callback-credentials.ts';
@@ -35,7 +36,15 @@ function kindsAsked(event: unknown): ParkedKind[] {
   return kinds;
 }
 
-export async function handler(event: unknown, context: Context): Promise<ReplayReport[]> {
+/** Each run's results by kind (CloudWatch EMF on the report's line); `stillFailing` is what still waits. */
+const REPLAY_METRICS = metricDirective([['kind']], { replayed: 'Count', alreadyPresent: 'Count', stillFailing: 'Count' });
+const UNVERIFIED_METRICS = metricDirective([['kind']], { discarded: 'Count', quarantined: 'Count' });
+
+export function handler(event: unknown, context: Context): Promise<ReplayReport[]> {
+  return inInvocation({ awsRequestId: context.awsRequestId }, () => replay(event, context));
+}
+
+async function replay(event: unknown, context: Context): Promise<ReplayReport[]> {
   const margin = Math.min(STOP_MARGIN_MAX_MS, context.getRemainingTimeInMillis() / 3);
   const reports: ReplayReport[] = [];
   for (const kind of kindsAsked(event)) {
@@ -50,7 +59,7 @@ export async function handler(event: unknown, context: Context): Promise<ReplayR
     });
     reports.push(report);
     const log = report.stillFailing > 0 || report.stopped !== undefined ? logger.warn.bind(logger) : logger.info.bind(logger);
-    log('replay', { ...report });
+    log('replay', { ...report, ...embeddedMetrics([REPLAY_METRICS, kind === 'unverified' ? UNVERIFIED_METRICS : undefined]) });
   }
   // Anything left waiting fails the invocation, so the function's Errors metric (ReplayErrorsAlarm) shows it.
   const waiting = reports.flatMap((report) => [

@@ -1,44 +1,78 @@
+import type { Context } from 'aws-lambda';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { ApiGatewayEvent, ApiGatewayResult } from './api-gateway.ts';
-import { logger, maskPhoneNumber } from '../log/logger.ts';
+import { inInvocation, logger, maskPhoneNumber } from '../log/logger.ts';
+import { embeddedMetrics, metricDirective } from '../log/metrics.ts';
+import { callbackRequestIfAny } from './callback-request.ts';
 import { DOCUMENTED_CAUSES } from '../domain/callback/validate.ts';
 
 /**
  * The handler names what became of the callback in this answer header (`recorded`, `duplicate`, `parked`,
- * `unverified`); the log line reports it as the outcome.
+ * `unverified`); the log line reports it as the outcome (else `unauthorized`, `quarantined`, `refused`, `failed`).
  */
 export const OUTCOME_HEADER = 'X-Disconnect-Outcome';
 
 /** Where the log step keeps, on middy's `request.internal`, when it first saw the request. */
 const STARTED = 'callbackLogStartedAt';
 
-function outcomeOf(response: ApiGatewayResult | null | undefined, status: number): string {
-  const outcome = response?.headers?.[OUTCOME_HEADER];
+/**
+ * The line's metrics (CloudWatch EMF, lambda/log/metrics.ts): `callbacks` and `latencyMs` by outcome, `callbacks`
+ * by cause. Causes are open-ended (Bandwidth adds new ones), and every distinct dimension value is a metric paid
+ * for: documented causes count under their name, any other under "other" (the line keeps the cause as sent).
+ */
+const BY_OUTCOME = metricDirective([['outcome']], { callbacks: 'Count', latencyMs: 'Milliseconds' });
+const BY_OUTCOME_UNTIMED = metricDirective([['outcome']], { callbacks: 'Count' });
+const BY_CAUSE = metricDirective([['causeDimension']], { callbacks: 'Count' });
+const OTHER_CAUSE = 'other';
+
+/**
+ * Runs each invocation with its ids on every line it logs: Lambda's awsRequestId (the REPORT line's @requestId)
+ * and API Gateway's requestId (the access log's requestId).
+ */
+export function withRequestIds<C extends Context, Rest extends unknown[]>(
+  handler: (event: ApiGatewayEvent, context: C, ...rest: Rest) => Promise<ApiGatewayResult>,
+): (event: ApiGatewayEvent, context: C, ...rest: Rest) => Promise<ApiGatewayResult> {
+  return (event, context, ...rest) =>
+    inInvocation({ awsRequestId: context.awsRequestId, apiRequestId: event.requestContext?.requestId }, () =>
+      handler(event, context, ...rest),
+    );
+}
+
+/** A 4xx after auth is `quarantined` when keepRejected kept it, `refused` when it could not be kept anywhere. */
+function outcomeOf(request: Request<ApiGatewayEvent, ApiGatewayResult>, status: number): string {
+  const outcome = request.response?.headers?.[OUTCOME_HEADER];
   if (typeof outcome === 'string') return outcome;
   if (status === 401) return 'unauthorized';
-  return status < 500 ? 'rejected' : 'failed';
+  if (status >= 500) return 'failed';
+  return callbackRequestIfAny(request)?.quarantined === true ? 'quarantined' : 'refused';
 }
 
 /**
- * One JSON line per callback: callId, cause, direction, masked numbers, outcome, status and latency. Never the
- * Authorization header, the password or the raw body.
+ * One JSON line per callback: callId, cause, direction, masked numbers, outcome, status and latency, and the
+ * metrics they make. Never the Authorization header, the password or the raw body.
  */
 export function callbackLog(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
-  const log = ({ event, response, error, internal }: Request<ApiGatewayEvent, ApiGatewayResult>) => {
+  const log = (request: Request<ApiGatewayEvent, ApiGatewayResult>) => {
+    const { event, response, error, internal } = request;
     const started = (internal as Record<string, unknown>)[STARTED];
     const status = response?.statusCode ?? 500;
     const callback = typeof event.body === 'object' && event.body !== null ? (event.body as Record<string, unknown>) : {};
     const cause = callback['cause'];
+    const latencyMs = typeof started === 'number' ? Math.round((performance.now() - started) * 1000) / 1000 : undefined;
+    const causeDimension = typeof cause === 'string' ? (DOCUMENTED_CAUSES.has(cause) ? cause : OTHER_CAUSE) : undefined;
     const line = {
-      outcome: outcomeOf(response, status),
+      outcome: outcomeOf(request, status),
       status,
-      latencyMs: typeof started === 'number' ? Math.round((performance.now() - started) * 1000) / 1000 : undefined,
+      latencyMs,
       callId: callback['callId'],
       cause,
       direction: callback['direction'],
       from: maskPhoneNumber(callback['from']),
       to: maskPhoneNumber(callback['to']),
       ...(error instanceof Error ? { error: error.message } : {}),
+      callbacks: 1,
+      causeDimension,
+      ...embeddedMetrics([latencyMs === undefined ? BY_OUTCOME_UNTIMED : BY_OUTCOME, causeDimension === undefined ? undefined : BY_CAUSE]),
     };
     if (status >= 500) logger.error('disconnect callback', line);
     else if (status >= 400) logger.warn('disconnect callback', line);

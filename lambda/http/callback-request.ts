@@ -16,6 +16,8 @@ export interface CallbackRequest {
   unverified?: PresentedCredentials;
   /** How the body's encoding deviates from the spec (body-text.ts): empty for a body that was UTF-8. */
   bodyDeviations: readonly string[];
+  /** Set by keepRejected once a refused callback is kept in quarantine/ (the log line's outcome says so). */
+  quarantined?: true;
 }
 
 const KEY = 'callbackRequest';
@@ -29,6 +31,11 @@ export function callbackRequestOf(request: RecorderRequest): CallbackRequest {
   const state = (request.internal as Record<string, unknown>)[KEY] as CallbackRequest | undefined;
   if (state === undefined) throw new Error('callbackRequest() must be the first step of the pipeline');
   return state;
+}
+
+/** The request's state when the first step ran (undefined when it could not): for the log line, which never throws. */
+export function callbackRequestIfAny(request: RecorderRequest): CallbackRequest | undefined {
+  return (request.internal as Record<string, unknown>)[KEY] as CallbackRequest | undefined;
 }
 
 /**

@@ -48,6 +48,7 @@ export function keepRejected(parked: ParkedCallbacks | undefined): MiddlewareObj
             signal,
           ),
         );
+        state.quarantined = true;
       } catch (parkError) {
         logger.error('could not quarantine a rejected callback', {
           reason: parkError instanceof Error ? parkError.message : String(parkError),

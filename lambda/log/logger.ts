@@ -7,6 +7,8 @@
  * JSON.stringify, one masking pass (phone numbers, maskPhoneNumber) and one write per line.
  */
 
+import { AsyncLocalStorage } from 'node:async_hooks';
+
 type Attributes = Readonly<Record<string, unknown>>;
 
 /** Powertools' level names and thresholds, so the same settings keep working. */
@@ -49,6 +51,31 @@ function traceId(): string | undefined {
   return lastTraceRoot;
 }
 
+/** What joins an invocation's lines to Lambda's REPORT line and to the HTTP API's access log. */
+export interface InvocationIds {
+  /** The Lambda context's awsRequestId (`@requestId` of the REPORT line). */
+  awsRequestId: string;
+  /** API Gateway's requestContext.requestId (`requestId` of the access log), for callbacks. */
+  apiRequestId?: string | undefined;
+}
+
+type InvocationFields = InvocationIds & { coldStart: boolean };
+
+// AsyncLocalStorage rather than passing the ids down: every layer logs, and tests run invocations concurrently in
+// one process; it measured ~1 µs per invocation on Node 24 (docs/performance.md).
+const invocation = new AsyncLocalStorage<InvocationFields>();
+let coldStart = true;
+
+/**
+ * Runs one invocation with its ids (and whether it is the container's first) on every line it logs; nothing of it
+ * outlives the invocation.
+ */
+export function inInvocation<T>(ids: InvocationIds, run: () => T): T {
+  const fields: InvocationFields = { ...ids, coldStart };
+  coldStart = false;
+  return invocation.run(fields, run);
+}
+
 function errorFields(error: Error): Record<string, unknown> {
   return {
     name: error.name,
@@ -80,6 +107,7 @@ function write(level: 'INFO' | 'WARN' | 'ERROR', stream: NodeJS.WriteStream, mes
     timestamp: new Date().toISOString(),
     service: SERVICE,
     xray_trace_id: traceId(),
+    ...invocation.getStore(),
     ...attributes,
   };
   // Attributes cannot replace the line's own fields; re-setting keeps their place in the output.

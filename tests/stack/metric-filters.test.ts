@@ -1,8 +1,8 @@
 /**
- * The alarms on parked, rejected and throttled callbacks count log lines with CloudWatch metric filters. These
- * tests hold the filters in serverless.yml against the lines the recorder really writes (its callback-log
- * middleware through its logger) and against the API's access-log format, so a change on either side that would
- * silence an alarm fails here.
+ * The alarms on parked and rejected callbacks watch the metrics of the callback's own log line (CloudWatch EMF); the
+ * one on throttled requests counts access-log lines with a metric filter. These tests hold the alarms and filters in
+ * serverless.yml against the lines the recorder really writes (its callback-log middleware through its logger) and
+ * against the API's access-log format, so a change on either side that would silence an alarm fails here.
  */
 import { readFileSync } from 'node:fs';
 import type { Request } from '@middy/core';
@@ -10,6 +10,16 @@ import { parse } from 'yaml';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/http/api-gateway.ts';
 import type { KeepOutcome } from '../../lambda/recording/keep-record.ts';
+import { publishedMetrics } from '../lambda/log/emf.ts';
+
+interface AlarmProperties {
+  Namespace: string;
+  MetricName: string;
+  Dimensions: { Name: string; Value: string }[];
+}
+
+/** What custom.metricsNamespace becomes for a stage (the functions' METRICS_NAMESPACE). */
+const NAMESPACE = 'BandwidthDisconnectRecorder/test';
 
 interface ServerlessConfig {
   provider: { logs: { httpApi: { format: string } } };
@@ -37,16 +47,17 @@ function matches(pattern: string, event: Record<string, unknown>): boolean {
   });
 }
 
-type Log = (result: ApiGatewayResult | undefined, error?: Error) => Record<string, unknown>;
+type Log = (result: ApiGatewayResult | undefined, error?: Error, quarantined?: true) => Record<string, unknown>;
 let logCallback: Log;
 let outcomeHeader: string;
 
 beforeAll(async () => {
   // The logger reads its level when it loads; the test run sets SILENT.
   process.env['POWERTOOLS_LOG_LEVEL'] = 'INFO';
+  process.env['METRICS_NAMESPACE'] = NAMESPACE;
   const { callbackLog, OUTCOME_HEADER } = await import('../../lambda/http/callback-log.ts');
   outcomeHeader = OUTCOME_HEADER;
-  logCallback = (response, error) => {
+  logCallback = (response, error, quarantined) => {
     const lines: string[] = [];
     const capture = (chunk: string | Uint8Array) => {
       lines.push(String(chunk));
@@ -60,7 +71,8 @@ beforeAll(async () => {
       context: {},
       response: response ?? null,
       error: error ?? null,
-      internal: {},
+      // What keepRejected leaves when it kept a refused callback in quarantine/.
+      internal: { callbackRequest: { quarantined } },
     } as unknown as Request<ApiGatewayEvent, ApiGatewayResult>;
     void middleware.before?.(request);
     void (error === undefined ? middleware.after?.(request) : middleware.onError?.(request));
@@ -77,31 +89,51 @@ afterEach(() => {
 
 const answered = (outcome: KeepOutcome): ApiGatewayResult => ({ statusCode: 204, headers: { [outcomeHeader]: outcome } });
 
-describe('the parked-callbacks metric filter', () => {
-  const parked = () => filterPattern('ParkedCallbacksMetric');
+/** Whether the line publishes the metric an alarm watches (CloudWatch EMF: namespace, name, dimensions). */
+function publishesAlarmMetric(alarmId: string, line: Record<string, unknown>): boolean {
+  const alarm = config.resources.Resources[alarmId]?.Properties as unknown as AlarmProperties | undefined;
+  if (alarm === undefined) throw new Error(`serverless.yml has no alarm ${alarmId}`);
+  const wanted = Object.fromEntries(alarm.Dimensions.map(({ Name, Value }) => [Name, Value]));
+  const namespace = alarm.Namespace.replace('${self:custom.metricsNamespace}', NAMESPACE);
+  return publishedMetrics(line).some(
+    (metric) => metric.namespace === namespace && metric.name === alarm.MetricName && JSON.stringify(metric.dimensions) === JSON.stringify(wanted),
+  );
+}
 
-  it('counts the line the recorder writes when it parks a callback', () => {
-    expect(matches(parked(), logCallback(answered('parked')))).toBe(true);
+describe('the parked-callbacks alarm', () => {
+  it('watches the metric the recorder publishes when it parks a callback', () => {
+    expect(publishesAlarmMetric('ParkedCallbacksAlarm', logCallback(answered('parked')))).toBe(true);
   });
 
   it('does not count recorded or duplicate callbacks', () => {
-    expect(matches(parked(), logCallback(answered('recorded')))).toBe(false);
-    expect(matches(parked(), logCallback(answered('duplicate')))).toBe(false);
+    expect(publishesAlarmMetric('ParkedCallbacksAlarm', logCallback(answered('recorded')))).toBe(false);
+    expect(publishesAlarmMetric('ParkedCallbacksAlarm', logCallback(answered('duplicate')))).toBe(false);
   });
 });
 
-describe('the rejected-callbacks metric filter', () => {
-  const rejected = () => filterPattern('RejectedCallbacksMetric');
-
-  it('counts a callback answered 4xx after auth (it was quarantined)', () => {
-    const line = logCallback({ statusCode: 422, headers: {}, body: '{"error":"invalid"}' });
-    expect(matches(rejected(), line)).toBe(true);
+describe('the rejected-callbacks alarm', () => {
+  it('counts a callback answered 4xx after auth and kept in quarantine', () => {
+    const line = logCallback({ statusCode: 422, headers: {}, body: '{"error":"invalid"}' }, undefined, true);
+    expect(publishesAlarmMetric('RejectedCallbacksAlarm', line)).toBe(true);
   });
 
   it('does not count the 401 of the auth challenge (every callback gets one first), nor stored callbacks', () => {
-    expect(matches(rejected(), logCallback({ statusCode: 401, headers: {}, body: '{}' }))).toBe(false);
-    expect(matches(rejected(), logCallback(answered('parked')))).toBe(false);
-    expect(matches(rejected(), logCallback(answered('recorded')))).toBe(false);
+    expect(publishesAlarmMetric('RejectedCallbacksAlarm', logCallback({ statusCode: 401, headers: {}, body: '{}' }))).toBe(false);
+    expect(publishesAlarmMetric('RejectedCallbacksAlarm', logCallback(answered('parked')))).toBe(false);
+    expect(publishesAlarmMetric('RejectedCallbacksAlarm', logCallback(answered('recorded')))).toBe(false);
+  });
+});
+
+describe('the refused-callbacks alarm', () => {
+  it('counts a callback answered 4xx after auth that could not be kept (too large, or the quarantine failed)', () => {
+    const line = logCallback({ statusCode: 413, headers: {}, body: '{"error":"too large"}' });
+    expect(publishesAlarmMetric('RefusedCallbacksAlarm', line)).toBe(true);
+    expect(publishesAlarmMetric('RejectedCallbacksAlarm', line)).toBe(false);
+  });
+
+  it('does not count a quarantined one', () => {
+    const line = logCallback({ statusCode: 422, headers: {}, body: '{}' }, undefined, true);
+    expect(publishesAlarmMetric('RefusedCallbacksAlarm', line)).toBe(false);
   });
 });
 

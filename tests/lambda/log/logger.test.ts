@@ -195,4 +195,29 @@ describe('phone numbers in every log line', () => {
     expect(maskPhoneNumber(15551112222)).toBe('1555***2222');
     expect(maskPhoneNumber(204)).toBe(204);
   });
+
+  it('lines of an invocation carry its request ids and whether it was the cold start; lines outside carry none', async () => {
+    const output = capture();
+    const { logger, inInvocation } = await loadLogger({ POWERTOOLS_LOG_LEVEL: 'INFO' });
+    logger.info('while loading');
+    await inInvocation({ awsRequestId: 'lambda-1', apiRequestId: 'api-1' }, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      logger.info('inside, after awaiting');
+    });
+    inInvocation({ awsRequestId: 'lambda-2' }, () => logger.info('second'));
+    logger.info('after');
+    output.restore();
+    const lines = output
+      .stdout()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .map((line) => [line['message'], line['awsRequestId'], line['apiRequestId'], line['coldStart']]);
+    expect(lines).toEqual([
+      ['while loading', undefined, undefined, undefined],
+      ['inside, after awaiting', 'lambda-1', 'api-1', true],
+      ['second', 'lambda-2', undefined, false],
+      ['after', undefined, undefined, undefined],
+    ]);
+  });
 });
