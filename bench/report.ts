@@ -80,13 +80,29 @@ export function machine(node: string): Machine {
   };
 }
 
+/**
+ * The issue's targets (13, item 8). Cold start and bundle are judged against the bare handler; the warm figures
+ * against the same-write reference, which writes what the recorder writes, so only the recorder's own work counts.
+ */
+export const TARGETS = {
+  initVsBare: 1.05,
+  bundleVsBare: 1.1,
+  p50VsSameWrite: 1.05,
+  p99VsSameWrite: 1.1,
+  cpuVsSameWrite: 1.1,
+} as const;
+
 interface Row {
   measure: string;
   bare: string;
+  /** The same-write reference's figure, for the warm rows. */
+  sameWrite?: string;
   ours: string;
   ratio: number;
-  /** Highest acceptable ours/bare ratio, when the issue sets one. */
-  target?: number;
+  /** ours / same write, for the warm rows. */
+  sameWriteRatio?: number;
+  /** Highest acceptable ratio, when the issue sets one, and which handler it is taken against. */
+  target?: { limit: number; against: 'bare' | 'same write' };
 }
 
 const ms = (value: number) => `${value < 10 ? value.toFixed(3) : value.toFixed(1)} ms`;
@@ -94,14 +110,23 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ratio = (value: number) => `${value.toFixed(2)}x`;
 
 function rows(result: BenchResult): Row[] {
-  const { bare, ours, samples } = result;
+  const { bare, ours, samples, sameWriteReference: sameWrite } = result;
+  const warm = (measure: string, value: (figures: WarmFigures) => number, format: (value: number) => string, limit?: number): Row => ({
+    measure,
+    bare: format(value(bare)),
+    sameWrite: format(value(sameWrite)),
+    ours: format(value(ours)),
+    ratio: value(ours) / value(bare),
+    sameWriteRatio: value(ours) / value(sameWrite),
+    ...(limit === undefined ? {} : { target: { limit, against: 'same write' as const } }),
+  });
   return [
     {
       measure: `module init (median of ${samples.coldRuns} fresh processes)`,
       bare: ms(bare.initMs),
       ours: ms(ours.initMs),
       ratio: ours.initMs / bare.initMs,
-      target: 1.1,
+      target: { limit: TARGETS.initVsBare, against: 'bare' },
     },
     {
       measure: 'module init, CPU time (same processes)',
@@ -120,7 +145,7 @@ function rows(result: BenchResult): Row[] {
       bare: kb(bare.initBytes + bare.externalBytes),
       ours: kb(ours.initBytes + ours.externalBytes),
       ratio: (ours.initBytes + ours.externalBytes) / (bare.initBytes + bare.externalBytes),
-      target: 1.1,
+      target: { limit: TARGETS.bundleVsBare, against: 'bare' },
     },
     {
       measure: 'bundle: all code shipped (lazy chunks too)',
@@ -128,45 +153,38 @@ function rows(result: BenchResult): Row[] {
       ours: kb(ours.shippedBytes),
       ratio: ours.shippedBytes / bare.shippedBytes,
     },
-    {
-      measure: `warm p50 (${samples.latencyAnswers} answers each, one at a time)`,
-      bare: ms(bare.p50Ms),
-      ours: ms(ours.p50Ms),
-      ratio: ours.p50Ms / bare.p50Ms,
-      target: 1.05,
-    },
-    {
-      measure: 'warm p99 (same answers)',
-      bare: ms(bare.p99Ms),
-      ours: ms(ours.p99Ms),
-      ratio: ours.p99Ms / bare.p99Ms,
-      target: 1.1,
-    },
-    {
-      measure: `CPU time per answer, handler process (median of ${samples.latencyRounds} rounds)`,
-      bare: ms(bare.cpuMsPerAnswer),
-      ours: ms(ours.cpuMsPerAnswer),
-      ratio: ours.cpuMsPerAnswer / bare.cpuMsPerAnswer,
-    },
-    {
-      measure: `throughput, ${samples.concurrency} in flight (median of ${samples.throughputRounds} rounds of ${samples.throughputCount})`,
-      bare: `${Math.round(bare.answersPerSecond)} answers/s`,
-      ours: `${Math.round(ours.answersPerSecond)} answers/s`,
-      ratio: ours.answersPerSecond / bare.answersPerSecond,
-    },
+    warm(`warm p50 (${samples.latencyAnswers} answers each, one at a time)`, (figures) => figures.p50Ms, ms, TARGETS.p50VsSameWrite),
+    warm('warm p99 (same answers)', (figures) => figures.p99Ms, ms, TARGETS.p99VsSameWrite),
+    warm(
+      `CPU time per answer, handler process (median of ${samples.latencyRounds} rounds)`,
+      (figures) => figures.cpuMsPerAnswer,
+      ms,
+      TARGETS.cpuVsSameWrite,
+    ),
+    warm(
+      `throughput, ${samples.concurrency} in flight (median of ${samples.throughputRounds} rounds of ${samples.throughputCount})`,
+      (figures) => figures.answersPerSecond,
+      (value) => `${Math.round(value)} answers/s`,
+    ),
   ];
 }
 
 function verdict(row: Row): string {
   if (row.target === undefined) return '';
-  return `<= ${row.target.toFixed(2)}x: ${row.ratio <= row.target ? 'met' : 'MISSED'}`;
+  const judged = row.target.against === 'bare' ? row.ratio : row.sameWriteRatio;
+  const met = judged !== undefined && judged <= row.target.limit;
+  return `<= ${row.target.limit.toFixed(2)}x of ${row.target.against}: ${met ? 'met' : 'MISSED'}`;
 }
 
 export function renderTable(result: BenchResult): string {
   const lines = [
-    '| measure | bare | ours | ours / bare | target |',
-    '| --- | ---: | ---: | ---: | --- |',
-    ...rows(result).map((row) => `| ${row.measure} | ${row.bare} | ${row.ours} | ${ratio(row.ratio)} | ${verdict(row)} |`),
+    '| measure | bare | same write | ours | ours / bare | ours / same write | target |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...rows(result).map(
+      (row) =>
+        `| ${row.measure} | ${row.bare} | ${row.sameWrite ?? ''} | ${row.ours} | ${ratio(row.ratio)} | ` +
+        `${row.sameWriteRatio === undefined ? '' : ratio(row.sameWriteRatio)} | ${verdict(row)} |`,
+    ),
   ];
   return lines.join('\n');
 }
