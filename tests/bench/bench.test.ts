@@ -146,6 +146,10 @@ describe('the report', () => {
     expect(met).toMatch(/\| warm p50 .*\| 1\.15x \| 1\.05x \| <= 1\.05x of same write: met \|/);
     expect(met).toMatch(/\| CPU time per answer.*\| <= 1\.10x of same write: met \|/);
     expect(renderTable({ ...result, ours: figures(1.04) })).toMatch(/\| 1\.04x \|  \| <= 1\.05x of bare: met \|/);
+    // A run on a busy machine says so; a quiet one gives its load without the warning.
+    const loaded = { ...result, machine: { ...result.machine, loadAverage: 6.5 } };
+    expect(renderDoc(loaded)).toContain('Load average (1 minute) when the run ended: 6.50 on 2 cores: other work shared the machine');
+    expect(renderDoc({ ...loaded, machine: { ...loaded.machine, loadAverage: 0.4 } })).toContain('when the run ended: 0.40 on 2 cores.');
     // Figures from another Node major than Lambda's are flagged as such.
     expect(renderDoc(result)).toContain("Not the runtime's Node");
     expect(renderDoc({ ...result, machine: { ...result.machine, node: 'v24.1.0' } })).not.toContain("Not the runtime's Node");
