@@ -1,6 +1,6 @@
 /** The benchmark's results: the table it prints and docs/performance.md, both made from measured figures only. */
 import type { BuildOptions } from 'esbuild';
-import { availableParallelism, cpus, platform, release, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { median, percentile } from './stats.ts';
 
 export interface WarmFigures {
@@ -34,6 +34,8 @@ export interface Machine {
   cores: number;
   memoryGiB: number;
   os: string;
+  /** The 1-minute load average when the run ended: above the core count, other work shared the machine. */
+  loadAverage?: number;
 }
 
 export interface BenchResult {
@@ -77,16 +79,33 @@ export function machine(node: string): Machine {
     cores: availableParallelism(),
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     os: `${platform()} ${release()}`,
+    loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   };
 }
+
+/**
+ * The issue's targets (13, item 8). Cold start and bundle are judged against the bare handler; the warm figures
+ * against the same-write reference, which writes what the recorder writes, so only the recorder's own work counts.
+ */
+export const TARGETS = {
+  initVsBare: 1.05,
+  bundleVsBare: 1.1,
+  p50VsSameWrite: 1.05,
+  p99VsSameWrite: 1.1,
+  cpuVsSameWrite: 1.1,
+} as const;
 
 interface Row {
   measure: string;
   bare: string;
+  /** The same-write reference's figure, for the warm rows. */
+  sameWrite?: string;
   ours: string;
   ratio: number;
-  /** Highest acceptable ours/bare ratio, when the issue sets one. */
-  target?: number;
+  /** ours / same write, for the warm rows. */
+  sameWriteRatio?: number;
+  /** Highest acceptable ratio, when the issue sets one, and which handler it is taken against. */
+  target?: { limit: number; against: 'bare' | 'same write' };
 }
 
 const ms = (value: number) => `${value < 10 ? value.toFixed(3) : value.toFixed(1)} ms`;
@@ -94,14 +113,23 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ratio = (value: number) => `${value.toFixed(2)}x`;
 
 function rows(result: BenchResult): Row[] {
-  const { bare, ours, samples } = result;
+  const { bare, ours, samples, sameWriteReference: sameWrite } = result;
+  const warm = (measure: string, value: (figures: WarmFigures) => number, format: (value: number) => string, limit?: number): Row => ({
+    measure,
+    bare: format(value(bare)),
+    sameWrite: format(value(sameWrite)),
+    ours: format(value(ours)),
+    ratio: value(ours) / value(bare),
+    sameWriteRatio: value(ours) / value(sameWrite),
+    ...(limit === undefined ? {} : { target: { limit, against: 'same write' as const } }),
+  });
   return [
     {
       measure: `module init (median of ${samples.coldRuns} fresh processes)`,
       bare: ms(bare.initMs),
       ours: ms(ours.initMs),
       ratio: ours.initMs / bare.initMs,
-      target: 1.1,
+      target: { limit: TARGETS.initVsBare, against: 'bare' },
     },
     {
       measure: 'module init, CPU time (same processes)',
@@ -120,7 +148,7 @@ function rows(result: BenchResult): Row[] {
       bare: kb(bare.initBytes + bare.externalBytes),
       ours: kb(ours.initBytes + ours.externalBytes),
       ratio: (ours.initBytes + ours.externalBytes) / (bare.initBytes + bare.externalBytes),
-      target: 1.1,
+      target: { limit: TARGETS.bundleVsBare, against: 'bare' },
     },
     {
       measure: 'bundle: all code shipped (lazy chunks too)',
@@ -128,45 +156,38 @@ function rows(result: BenchResult): Row[] {
       ours: kb(ours.shippedBytes),
       ratio: ours.shippedBytes / bare.shippedBytes,
     },
-    {
-      measure: `warm p50 (${samples.latencyAnswers} answers each, one at a time)`,
-      bare: ms(bare.p50Ms),
-      ours: ms(ours.p50Ms),
-      ratio: ours.p50Ms / bare.p50Ms,
-      target: 1.05,
-    },
-    {
-      measure: 'warm p99 (same answers)',
-      bare: ms(bare.p99Ms),
-      ours: ms(ours.p99Ms),
-      ratio: ours.p99Ms / bare.p99Ms,
-      target: 1.1,
-    },
-    {
-      measure: `CPU time per answer, handler process (median of ${samples.latencyRounds} rounds)`,
-      bare: ms(bare.cpuMsPerAnswer),
-      ours: ms(ours.cpuMsPerAnswer),
-      ratio: ours.cpuMsPerAnswer / bare.cpuMsPerAnswer,
-    },
-    {
-      measure: `throughput, ${samples.concurrency} in flight (median of ${samples.throughputRounds} rounds of ${samples.throughputCount})`,
-      bare: `${Math.round(bare.answersPerSecond)} answers/s`,
-      ours: `${Math.round(ours.answersPerSecond)} answers/s`,
-      ratio: ours.answersPerSecond / bare.answersPerSecond,
-    },
+    warm(`warm p50 (${samples.latencyAnswers} answers each, one at a time)`, (figures) => figures.p50Ms, ms, TARGETS.p50VsSameWrite),
+    warm('warm p99 (same answers)', (figures) => figures.p99Ms, ms, TARGETS.p99VsSameWrite),
+    warm(
+      `CPU time per answer, handler process (median of ${samples.latencyRounds} rounds)`,
+      (figures) => figures.cpuMsPerAnswer,
+      ms,
+      TARGETS.cpuVsSameWrite,
+    ),
+    warm(
+      `throughput, ${samples.concurrency} in flight (median of ${samples.throughputRounds} rounds of ${samples.throughputCount})`,
+      (figures) => figures.answersPerSecond,
+      (value) => `${Math.round(value)} answers/s`,
+    ),
   ];
 }
 
 function verdict(row: Row): string {
   if (row.target === undefined) return '';
-  return `<= ${row.target.toFixed(2)}x: ${row.ratio <= row.target ? 'met' : 'MISSED'}`;
+  const judged = row.target.against === 'bare' ? row.ratio : row.sameWriteRatio;
+  const met = judged !== undefined && judged <= row.target.limit;
+  return `<= ${row.target.limit.toFixed(2)}x of ${row.target.against}: ${met ? 'met' : 'MISSED'}`;
 }
 
 export function renderTable(result: BenchResult): string {
   const lines = [
-    '| measure | bare | ours | ours / bare | target |',
-    '| --- | ---: | ---: | ---: | --- |',
-    ...rows(result).map((row) => `| ${row.measure} | ${row.bare} | ${row.ours} | ${ratio(row.ratio)} | ${verdict(row)} |`),
+    '| measure | bare | same write | ours | ours / bare | ours / same write | target |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...rows(result).map(
+      (row) =>
+        `| ${row.measure} | ${row.bare} | ${row.sameWrite ?? ''} | ${row.ours} | ${ratio(row.ratio)} | ` +
+        `${row.sameWriteRatio === undefined ? '' : ratio(row.sameWriteRatio)} | ${verdict(row)} |`,
+    ),
   ];
   return lines.join('\n');
 }
@@ -236,46 +257,53 @@ function pairedSentence(result: BenchResult): string[] {
   ];
 }
 
-/** What the warm gap is made of and why it stays: found by profiling and interleaved A/B runs, not by every run. */
+/** What the recorder's own work per answer is made of: found by profiling and same-round A/B runs, not by every run. */
 const WARM_GAP_SECTION = [
-  '## The warm-latency targets, and why they are missed',
+  "## The targets, and the recorder's own work per answer",
   '',
-  'Init and bundle meet their targets by construction: one Ajv standalone validator generated at build time (the',
+  'Issue 13 sets the targets: module init <= 1.05x and bundle <= 1.10x of the bare handler; warm p50 <= 1.05x, p99',
+  '<= 1.10x and CPU time per answer <= 1.10x of **same write**, because on dynalite the conditional put and the',
+  '`byDay` index entry the recorder must write cost the store time whoever sends them (the section above); the',
+  'ratios to bare stay in the table as information.',
+  '',
+  'Init and bundle are kept small by construction: one Ajv standalone validator generated at build time (the',
   "GET form's few typed fields are typed from the schema, not by a second validator), clients built once, a logger",
-  "that costs nothing at init, and the rare paths' AWS clients (S3 for the fallback bucket, SSM for the password)",
-  "loaded on first use from the Lambda runtime's SDK.",
+  "that costs nothing at init, and the rare paths' AWS clients (S3 for the fallback bucket, SSM or Secrets Manager",
+  "for the password) loaded on first use from the Lambda runtime's SDK. When other work shares the machine, init's",
+  'CPU time is the steadier figure: wall time then includes waiting for a core.',
   '',
-  'The warm targets cannot be met against this bare handler on dynalite, whatever the recorder does: the **same',
-  'write** handler above — no auth, no validation, no log line, no budget, just the same item put with the same',
-  "condition — is itself above 1.05x of bare at p50, because dynalite evaluates the condition and writes the `byDay`",
-  'index entry before it answers. Both are properties the recorder cannot drop: the contract says the first',
-  'accepted delivery wins and later ones never overwrite it, and `npm run records` answers time ranges from the',
-  'index without a Scan. On DynamoDB neither adds to the write\'s latency (the condition is checked in the same',
-  'request, index updates propagate asynchronously), and a DynamoDB round trip is several milliseconds against',
-  "dynalite's one, so the same absolute overhead is a far smaller ratio there.",
+  "Where the warm time goes beyond same write, from `node --cpu-prof` on the warm harness (an unminified build of",
+  'each handler, 4,250 answers, self time of the functions only ours runs, per answer; taken while other work',
+  "loaded the machine, so the shares count, not the microseconds):",
   '',
-  "What remains is the recorder's own work per answer (ours / same write), found with `node --cpu-prof` and",
-  'with interleaved runs switching one part off at a time (the log line with `LOG_LEVEL=WARN`, auth by leaving',
-  'the credentials unset):',
+  '- **The log line**, about half: its `write(2)` to stdout (a pipe, as in Lambda) the largest single item, then',
+  "  building the entry (spread, re-set fields, a second pass for errors), `JSON.stringify`, masking the whole",
+  '  line again after callback-log.ts masked the numbers, and reading `_X_AMZN_TRACE_ID` from `process.env`.',
+  '- **Auth**, about an eighth: one SHA-256 of the Authorization header (`crypto.hash`) compared in constant',
+  "  time with the expected header's digest; other spellings of the header fall back to comparing user and password.",
+  "- **Validation**, about an eighth: the record tier, the DynamoDB storability walk, and the spec tier, most of",
+  "  it in the spec tier's formats (ISO 8601 date-times, the call URL).",
+  '- **The answer budget**, about a tenth: one deadline timer and `AbortController` per store call, the listener',
+  "  the SDK puts on its signal, and the SDK's per-attempt timers, so a hung table is parked within the budget.",
+  '- **The middy pipeline** and its promise hops, the rest: ten steps, all synchronous on the usual path.',
   '',
-  '- **The log line**: one JSON line per callback (callId, cause, direction, masked numbers, outcome, latency) and',
-  '  its `write(2)`; about half of what remains in most runs. Support and failure analysis read it.',
-  '- **The middy pipeline**: seven steps (log, error answers, auth, GET form, size limit, quarantine, parse), all',
-  '  synchronous on the usual path, so middy awaits nothing before the handler.',
-  '- **Auth**: one SHA-256 of the Authorization header (Node\'s one-shot `crypto.hash`) compared in constant time',
-  '  with the expected header\'s digest; other spellings of the header fall back to comparing user and password.',
-  '- **Validation**: the generated Ajv validator and the DynamoDB storability check (nesting, sizes, numbers).',
-  '- **The answer budget**: one deadline timer and abort signal per store call and the SDK\'s per-attempt',
-  '  timeouts, so a hung table is parked within the budget instead of holding the answer until the Lambda timeout;',
-  '  our bounded client against the default one, same item, measured within the noise (about 10 µs).',
-  '- **Parsing**: `@middy/http-json-body-parser` guards against prototype keys with a reviver, which makes',
-  '  JSON.parse about 8x slower on Node 24 (7.5 against 0.9 µs for this callback in a tight loop, more in a real',
-  '  process). A callback whose text holds no `__proto__`, no `constructor` and no `\\u` escape cannot carry a key the',
-  '  guard refuses, so it is parsed with plain JSON.parse to the very same object; every other body goes through',
-  "  middy's parser (lambda/http/json-body.ts; a test holds the two equal on 2,000 generated bodies).",
+  "Cut this round: the request state no longer makes Lambda's context the prototype of a per-request object",
+  '(`Object.create` per request was ~50 µs of self time in the profile, ~9 µs after; a copy of the context costs',
+  '~0.3 µs in a loop), and the storability walk spells a field path only for a problem. Together, against the',
+  'build before them in the same alternating rounds: CPU time per answer 2% and 5% lower in two runs on a loaded',
+  'machine. Parsing keeps its shortcut: `@middy/http-json-body-parser` guards prototype keys with a reviver,',
+  'about 8x slower than plain JSON.parse on Node 24, so a body that cannot hold such a key (no `__proto__`,',
+  "`constructor` or `\\u` escape) is parsed plainly to the very same object (lambda/http/json-body.ts).",
   '',
-  'On this 2-core machine the ratio ours / same write moves by several hundredths between runs (other load, the',
-  'drain and dynalite sharing the cores); the CPU-time row is the steadier measure of work added.',
+  'Where a warm target is missed (the table above says by how much), the log line is what is left to cut: the',
+  'rest is auth, validation and the time bounds the contract asks for. Cheaper log lines are possible without',
+  'changing what they say: build the entry in one pass instead of spread, re-set and a second loop for errors;',
+  'mask the serialised line once instead of masking `from`/`to` first and the whole line again, where the two',
+  'give the same text. Each needs a same-round A/B before it is kept.',
+  '',
+  'On this 2-core machine the ratios to same write move by several hundredths between runs (other load, the',
+  'drain and dynalite sharing the cores); the CPU-time row is the steadier measure of work added, the paired p50',
+  'the steadier latency ratio.',
   '',
 ];
 
@@ -313,6 +341,17 @@ function sdkSection(result: BenchResult): string[] {
   ];
 }
 
+/** A run that shared the machine with other work is said to have: its absolute figures are inflated, its ratios noisier. */
+function loadNote(m: Machine): string[] {
+  if (m.loadAverage === undefined) return [];
+  const busy = m.loadAverage > m.cores;
+  return [
+    '',
+    `Load average (1 minute) when the run ended: ${m.loadAverage.toFixed(2)} on ${m.cores} cores` +
+      (busy ? ': other work shared the machine, so absolute figures are inflated and the ratios noisier than on a quiet one.' : '.'),
+  ];
+}
+
 /** Node majors differ in what costs what (V8 versions), so figures from another major than Lambda's are flagged. */
 function runtimeNote(result: BenchResult): string[] {
   const deployed = /^nodejs(\d+)/.exec(result.runtime ?? '')?.[1];
@@ -343,6 +382,7 @@ export function renderDoc(result: BenchResult): string {
     '',
     `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; handlers run on Node ${m.node}` +
       ` (deployed runtime: ${result.runtime ?? 'unknown'}).`,
+    ...loadNote(m),
     ...runtimeNote(result),
     '',
     renderTable(result),

@@ -18,29 +18,42 @@ function pathOf(parent: string, key: string | number): string {
 
 export function storabilityProblems(value: unknown): string[] {
   const problems: string[] = [];
-  const visit = (node: unknown, path: string, depth: number): void => {
+  // The keys down to the node being visited; a path is spelled only for a problem (most callbacks have none).
+  const keys: (string | number)[] = [];
+  const here = () => keys.reduce<string>((path, key) => pathOf(path, key), '');
+  const visit = (node: unknown): void => {
     // Any value counts, scalars included: the level is where the value sits, not what it is.
-    if (depth > MAX_NESTING) {
-      problems.push(`${path} is nested more than ${MAX_NESTING} levels deep`);
+    if (keys.length > MAX_NESTING) {
+      problems.push(`${here()} is nested more than ${MAX_NESTING} levels deep`);
       return;
     }
     if (typeof node === 'number') {
       const magnitude = Math.abs(node);
       if (!Number.isFinite(node) || magnitude > Number.MAX_SAFE_INTEGER || (node !== 0 && magnitude < MIN_MAGNITUDE)) {
-        problems.push(`${path} is a number DynamoDB cannot store exactly`);
+        problems.push(`${here()} is a number DynamoDB cannot store exactly`);
       }
       return;
     }
     if (typeof node !== 'object' || node === null) return;
     if (Array.isArray(node)) {
-      node.forEach((item, index) => visit(item, pathOf(path, index), depth + 1));
+      for (let index = 0; index < node.length; index += 1) {
+        keys.push(index);
+        visit(node[index]);
+        keys.pop();
+      }
       return;
     }
-    for (const [key, item] of Object.entries(node)) {
-      if (key === '') problems.push(`${path === '' ? 'the body' : path} has an empty field name`);
-      else visit(item, pathOf(path, key), depth + 1);
+    for (const key of Object.keys(node)) {
+      if (key === '') {
+        const path = here();
+        problems.push(`${path === '' ? 'the body' : path} has an empty field name`);
+        continue;
+      }
+      keys.push(key);
+      visit((node as Record<string, unknown>)[key]);
+      keys.pop();
     }
   };
-  visit(value, '', 0);
+  visit(value);
   return problems;
 }
