@@ -341,6 +341,33 @@ function sdkSection(result: BenchResult): string[] {
   ];
 }
 
+/** Measured by bench/log-line.mjs, not by this run: kept here so a regeneration keeps it. */
+const LOG_LINE_SECTION = [
+  "## The log line's metrics and request ids (static text: `node bench/log-line.mjs` measures it, not `npm run bench`)",
+  '',
+  "Issue 15 added two things to every answer's path: the request ids and cold-start flag on every line (one",
+  '`AsyncLocalStorage.run` per invocation, one `getStore()` per line) and the EMF `_aws` member on the callback line',
+  "(lambda/log/metrics.ts). Measured on Node v24.21.0 on this 2-core machine while three other engineers' test runs",
+  'shared it (load average 5 to 7), so the spreads are wide:',
+  '',
+  '- **Per answer** (the log step alone, output discarded): the callback-log module of the commit before (df891f0) and',
+  '  of this change, each bundled with `esbuild --bundle --platform=node --target=node24 --format=cjs` and driven',
+  '  50,000 times a round, 7 rounds alternating, median: before 14.4–17.9 µs, after 21.0–30.3 µs per answer (two',
+  '  runs); with the ids only (no namespace) 11.7–18.6 → 13.2–21.0 µs (three runs). So the ids cost ~1.5 µs and the',
+  '  EMF member ~7–12 µs per answer, most of it serialising and masking the longer line: 318 → 819 bytes (ids +146,',
+  '  EMF +355). Against a warm answer of ~1.7 ms (the table above) that is under 1%. `node bench/log-line.mjs`',
+  '  measures the current code in the three variants (`plain`, `ids`, `full`) in fresh processes.',
+  '- **AsyncLocalStorage** itself: `run()` around an awaited call plus one `getStore()`, 200,000 times, ~0.9 µs more',
+  '  than the bare call (1.2–1.3 µs against 0.34–0.38 µs, three rounds).',
+  '- **Bundle** (`esbuild handlers/disconnect.ts --bundle --minify --platform=node --target=node24 --format=cjs` with',
+  "  serverless.yml's three `exclude`d clients external): 602,201 → 603,099 bytes (+898 B, +0.15%); the replay",
+  "  function's 591,433 → 592,154 bytes.",
+  '- **Init** (`require()` of that bundle in a fresh process, 11 interleaved processes each, median): 197.4 ms before,',
+  "  205.9 ms after, within this machine's noise under that load; what the change adds at init is one",
+  '  `AsyncLocalStorage` (node:async_hooks is already loaded by the SDK) and five small objects.',
+  '',
+];
+
 /** A run that shared the machine with other work is said to have: its absolute figures are inflated, its ratios noisier. */
 function loadNote(m: Machine): string[] {
   if (m.loadAverage === undefined) return [];
@@ -419,5 +446,6 @@ export function renderDoc(result: BenchResult): string {
     '  same run, are the point.',
     '',
     ...sdkSection(result),
+    ...LOG_LINE_SECTION,
   ].join('\n');
 }
