@@ -277,8 +277,8 @@ const WARM_GAP_SECTION = [
   "loaded the machine, so the shares count, not the microseconds):",
   '',
   '- **The log line**, about half: its `write(2)` to stdout (a pipe, as in Lambda) the largest single item, then',
-  "  building the entry (spread, re-set fields, a second pass for errors), `JSON.stringify`, masking the whole",
-  '  line again after callback-log.ts masked the numbers, and reading `_X_AMZN_TRACE_ID` from `process.env`.',
+  "  building the entry, `JSON.stringify`, masking the serialised line and reading `_X_AMZN_TRACE_ID` from",
+  '  `process.env`.',
   '- **Auth**, about an eighth: one SHA-256 of the Authorization header (`crypto.hash`) compared in constant',
   "  time with the expected header's digest; other spellings of the header fall back to comparing user and password.",
   "- **Validation**, about an eighth: the record tier, the DynamoDB storability walk, and the spec tier, most of",
@@ -295,11 +295,14 @@ const WARM_GAP_SECTION = [
   'about 8x slower than plain JSON.parse on Node 24, so a body that cannot hold such a key (no `__proto__`,',
   "`constructor` or `\\u` escape) is parsed plainly to the very same object (lambda/http/json-body.ts).",
   '',
-  'Where a warm target is missed (the table above says by how much), the log line is what is left to cut: the',
-  'rest is auth, validation and the time bounds the contract asks for. Cheaper log lines are possible without',
-  'changing what they say: build the entry in one pass instead of spread, re-set and a second loop for errors;',
-  'mask the serialised line once instead of masking `from`/`to` first and the whole line again, where the two',
-  'give the same text. Each needs a same-round A/B before it is kept.',
+  'Cut in the log line since, without changing what it says: the entry is built in one pass (no spread, re-set',
+  'fields and second loop for errors), `from`/`to` text is masked once, with the serialised line (whose pass now',
+  'reads JSON escapes such as `\\n` as the character they stand for, so a number right after a line break is',
+  'masked as in the text itself), and the EMF directive sets are gathered once per container. `node',
+  'bench/log-line.mjs` (full variant, output discarded), the build before against this one alternating, three',
+  'rounds each on Node 24: 19.5–20.3 µs against 15.8–17.6 µs per line. What is left of the log line is mostly',
+  "the `write(2)` (one per line, unbuffered, so a frozen or crashed container loses none) and the EMF block",
+  '(~5–6 µs: `full` against `ids`); the rest is auth, validation and the time bounds the contract asks for.',
   '',
   'On this 2-core machine the ratios to same write move by several hundredths between runs (other load, the',
   'drain and dynalite sharing the cores); the CPU-time row is the steadier measure of work added, the paired p50',
@@ -340,6 +343,36 @@ function sdkSection(result: BenchResult): string[] {
     '',
   ];
 }
+
+/** Measured by bench/log-line.mjs, not by this run: kept here so a regeneration keeps it. */
+const LOG_LINE_SECTION = [
+  "## The log line's metrics and request ids (static text: `node bench/log-line.mjs` measures it, not `npm run bench`)",
+  '',
+  "Issue 15 added two things to every answer's path: the request ids and cold-start flag on every line (one",
+  '`AsyncLocalStorage.run` per invocation, one `getStore()` per line) and the EMF `_aws` member on the callback line',
+  "(lambda/log/metrics.ts). Measured on Node v24.21.0 on this 2-core machine while three other engineers' test runs",
+  'shared it (load average 5 to 7), so the spreads are wide:',
+  '',
+  '- **Per answer** (the log step alone, output discarded): the callback-log module of the commit before (df891f0) and',
+  '  of this change, each bundled with `esbuild --bundle --platform=node --target=node24 --format=cjs` and driven',
+  '  50,000 times a round, 7 rounds alternating, median: before 14.4–17.9 µs, after 21.0–30.3 µs per answer (two',
+  '  runs); with the ids only (no namespace) 11.7–18.6 → 13.2–21.0 µs (three runs). So the ids cost ~1.5 µs and the',
+  '  EMF member ~7–12 µs per answer, most of it serialising and masking the longer line: 318 → 819 bytes (ids +146,',
+  '  EMF +355). Against a warm answer of ~1.7 ms (the table above) that is under 1%. `node bench/log-line.mjs`',
+  '  measures the current code in the three variants (`plain`, `ids`, `full`) in fresh processes.',
+  '- **Since** (issue 13: the entry built in one pass, `from`/`to` text masked once with the line, the EMF directive',
+  '  sets gathered once per container), `node bench/log-line.mjs` three times on Node v24.21.0, load average ~0.9:',
+  '  `plain` 10.0–11.1, `ids` 10.1–13.3, `full` 15.1–17.3 µs per answer; the lines unchanged (358, 464, 819 bytes).',
+  '- **AsyncLocalStorage** itself: `run()` around an awaited call plus one `getStore()`, 200,000 times, ~0.9 µs more',
+  '  than the bare call (1.2–1.3 µs against 0.34–0.38 µs, three rounds).',
+  '- **Bundle** (`esbuild handlers/disconnect.ts --bundle --minify --platform=node --target=node24 --format=cjs` with',
+  "  serverless.yml's three `exclude`d clients external): 602,201 → 603,099 bytes (+898 B, +0.15%); the replay",
+  "  function's 591,433 → 592,154 bytes.",
+  '- **Init** (`require()` of that bundle in a fresh process, 11 interleaved processes each, median): 197.4 ms before,',
+  "  205.9 ms after, within this machine's noise under that load; what the change adds at init is one",
+  '  `AsyncLocalStorage` (node:async_hooks is already loaded by the SDK) and five small objects.',
+  '',
+];
 
 /** A run that shared the machine with other work is said to have: its absolute figures are inflated, its ratios noisier. */
 function loadNote(m: Machine): string[] {
@@ -419,5 +452,6 @@ export function renderDoc(result: BenchResult): string {
     '  same run, are the point.',
     '',
     ...sdkSection(result),
+    ...LOG_LINE_SECTION,
   ].join('\n');
 }

@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { ApiGatewayEvent, ApiGatewayResult } from './api-gateway.ts';
 import { inInvocation, logger, maskPhoneNumber } from '../log/logger.ts';
-import { embeddedMetrics, metricDirective } from '../log/metrics.ts';
+import { embeddedMetrics, metricDirective, metricSet } from '../log/metrics.ts';
 import { callbackRequestIfAny } from './callback-request.ts';
 import { DOCUMENTED_CAUSES } from '../domain/callback/validate.ts';
 
@@ -23,6 +23,11 @@ const STARTED = 'callbackLogStartedAt';
 const BY_OUTCOME = metricDirective([['outcome']], { callbacks: 'Count', latencyMs: 'Milliseconds' });
 const BY_OUTCOME_UNTIMED = metricDirective([['outcome']], { callbacks: 'Count' });
 const BY_CAUSE = metricDirective([['causeDimension']], { callbacks: 'Count' });
+/** The four kinds of callback line, by whether it is timed and has a cause. */
+const METRIC_SETS = {
+  timed: { cause: metricSet([BY_OUTCOME, BY_CAUSE]), none: metricSet([BY_OUTCOME]) },
+  untimed: { cause: metricSet([BY_OUTCOME_UNTIMED, BY_CAUSE]), none: metricSet([BY_OUTCOME_UNTIMED]) },
+};
 const OTHER_CAUSE = 'other';
 
 /**
@@ -36,6 +41,10 @@ export function withRequestIds<C extends Context, Rest extends unknown[]>(
     inInvocation({ awsRequestId: context.awsRequestId, apiRequestId: event.requestContext?.requestId }, () =>
       handler(event, context, ...rest),
     );
+}
+
+function maskNumber(value: unknown): unknown {
+  return typeof value === 'string' ? value : maskPhoneNumber(value);
 }
 
 /** A 4xx after auth is `quarantined` when keepRejected kept it, `refused` when it could not be kept anywhere. */
@@ -67,12 +76,13 @@ export function callbackLog(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> 
       callId: callback['callId'],
       cause,
       direction: callback['direction'],
-      from: maskPhoneNumber(callback['from']),
-      to: maskPhoneNumber(callback['to']),
+      // Text is masked with the whole line as it is written; a number sent as a JSON number is not, so it is here.
+      from: maskNumber(callback['from']),
+      to: maskNumber(callback['to']),
       ...(error instanceof Error ? { error: error.message } : {}),
       callbacks: 1,
       causeDimension,
-      ...embeddedMetrics([latencyMs === undefined ? BY_OUTCOME_UNTIMED : BY_OUTCOME, causeDimension === undefined ? undefined : BY_CAUSE]),
+      ...embeddedMetrics(METRIC_SETS[latencyMs === undefined ? 'untimed' : 'timed'][causeDimension === undefined ? 'none' : 'cause']),
     };
     if (status >= 500) logger.error('disconnect callback', line);
     else if (status >= 400) logger.warn('disconnect callback', line);

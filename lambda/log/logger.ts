@@ -108,15 +108,13 @@ function write(level: 'INFO' | 'WARN' | 'ERROR', stream: NodeJS.WriteStream, mes
     service: SERVICE,
     xray_trace_id: traceId(),
     ...invocation.getStore(),
-    ...attributes,
   };
-  // Attributes cannot replace the line's own fields; re-setting keeps their place in the output.
-  entry['level'] = level;
-  entry['message'] = message;
-  // Errors would print as {} (their fields are not enumerable); only top-level ones are ever logged here.
+  // One pass: attributes cannot replace the line's own level and message; Errors would print as {} (their fields
+  // are not enumerable), and only top-level ones are ever logged here.
   for (const key in attributes) {
-    const value = entry[key];
-    if (value instanceof Error) entry[key] = errorFields(value);
+    if (key === 'level' || key === 'message') continue;
+    const value = attributes[key];
+    entry[key] = value instanceof Error ? errorFields(value) : value;
   }
   let line: string;
   try {
@@ -124,7 +122,7 @@ function write(level: 'INFO' | 'WARN' | 'ERROR', stream: NodeJS.WriteStream, mes
   } catch {
     line = JSON.stringify(entry, safeReplacer());
   }
-  stream.write(`${maskText(line)}\n`);
+  stream.write(`${maskLine(line)}\n`);
 }
 
 export interface Logger {
@@ -159,9 +157,8 @@ function maskDigits(spelled: string): string {
   return `${spelled.startsWith('+') ? '+' : ''}${digits.slice(0, head)}***${digits.slice(-4)}`;
 }
 
-function maskAt(candidate: string, offset: number, text: string): string {
-  const before = text[offset - 1];
-  const after = text[offset + candidate.length];
+/** `before` and `after`: the characters next to the candidate, undefined at either end of the text. */
+function maskBetween(candidate: string, before: string | undefined, after: string | undefined): string {
   if ((before !== undefined && ID_CHAR.test(before)) || (after !== undefined && ID_CHAR.test(after))) return candidate;
   // A JSON number of the line (`"expiresAt":1790000000,`): masking it would break the line; numbers sent as
   // numbers are masked as text by maskPhoneNumber where they are logged.
@@ -170,8 +167,34 @@ function maskAt(candidate: string, offset: number, text: string): string {
   return maskDigits(candidate);
 }
 
+function maskAt(candidate: string, offset: number, text: string): string {
+  return maskBetween(candidate, text[offset - 1], text[offset + candidate.length]);
+}
+
 function maskText(text: string): string {
   return text.replace(CANDIDATE, maskAt);
+}
+
+/**
+ * In a serialised line an escape (`\n`, `\u0001`, `\\`) is one character of the text: it is skipped whole, so its
+ * letter or hex digits never make the number after it look like part of a word. What it stands for is never a
+ * word character, so a number right after it is masked as maskPhoneNumber masks it in the text itself.
+ */
+const LINE_CANDIDATE = /\\(?:u[\da-fA-F]{4}|.)|\+?\(?\d[\d ().-]{5,}\d/g;
+let escapeEnd = -1;
+
+function maskInLine(match: string, offset: number, line: string): string {
+  if (match.startsWith('\\')) {
+    escapeEnd = offset + match.length;
+    return match;
+  }
+  // Right after an escape, what comes before is the escaped character (a line break, a quote...), never a word's.
+  return maskBetween(match, offset === escapeEnd ? undefined : line[offset - 1], line[offset + match.length]);
+}
+
+function maskLine(line: string): string {
+  escapeEnd = -1;
+  return line.replace(LINE_CANDIDATE, maskInLine);
 }
 
 /**

@@ -23,10 +23,15 @@ export function metricDirective(dimensions: string[][], metrics: Record<string, 
   return { Namespace: NAMESPACE, Dimensions: dimensions, Metrics: Object.entries(metrics).map(([Name, Unit]) => ({ Name, Unit })) };
 }
 
-export type EmbeddedMetrics = { _aws: { Timestamp: number; CloudWatchMetrics: MetricDirective[] } } | Record<string, never>;
+export type EmbeddedMetrics = { _aws: { Timestamp: number; CloudWatchMetrics: readonly MetricDirective[] } } | Record<string, never>;
 
-/** The `_aws` member to spread into a line; {} when metrics are off. */
-export function embeddedMetrics(directives: (MetricDirective | undefined)[]): EmbeddedMetrics {
-  const present = directives.filter((directive): directive is MetricDirective => directive !== undefined);
+/** The directives one kind of line publishes, gathered once per container: only Timestamp varies per line. */
+export function metricSet(directives: (MetricDirective | undefined)[]): readonly MetricDirective[] {
+  return directives.filter((directive): directive is MetricDirective => directive !== undefined);
+}
+
+/** The `_aws` member to spread into a line; {} when metrics are off. A metricSet is used as it is. */
+export function embeddedMetrics(directives: readonly (MetricDirective | undefined)[]): EmbeddedMetrics {
+  const present = directives.includes(undefined) ? metricSet([...directives]) : (directives as readonly MetricDirective[]);
   return present.length === 0 ? {} : { _aws: { Timestamp: Date.now(), CloudWatchMetrics: present } };
 }

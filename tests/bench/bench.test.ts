@@ -153,6 +153,8 @@ describe('the report', () => {
     // Figures from another Node major than Lambda's are flagged as such.
     expect(renderDoc(result)).toContain("Not the runtime's Node");
     expect(renderDoc({ ...result, machine: { ...result.machine, node: 'v24.1.0' } })).not.toContain("Not the runtime's Node");
+    // The log line's cost is measured by another command; a regenerated doc still carries it, naming that command.
+    expect(renderDoc(result)).toMatch(/## The log line's metrics and request ids[^\n]*`node bench\/log-line\.mjs`/);
   });
 });
 

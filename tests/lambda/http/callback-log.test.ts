@@ -102,6 +102,13 @@ describe('callback log lines', () => {
     expect(callbackLines()[0]).toMatchObject({ from: 'Anonymous', to: 'sip:+1555***4444@sip.example.com' });
   });
 
+  it('masks numbers sent as JSON numbers and numbers after a line break in the text', async () => {
+    const callback = disconnectCallback({ from: 15551112222, to: 'line\n+15553334444' });
+    await send(handler, httpApiEvent({ body: JSON.stringify(callback), headers: { authorization: AUTHORIZATION } }));
+    expect(callbackLines()[0]).toMatchObject({ from: '1555***2222', to: 'line\n+1555***4444' });
+    expectNothingSecret(JSON.stringify(callback));
+  });
+
   it('adds a warning naming an undocumented cause, and still records the callback', async () => {
     const callback = disconnectCallback({ cause: 'carrier-congestion' });
     const answer = await send(handler, httpApiEvent({ body: JSON.stringify(callback), headers: { authorization: AUTHORIZATION } }));

@@ -190,6 +190,21 @@ describe('phone numbers in every log line', () => {
     expect(JSON.parse(output.stdout())).toMatchObject({ ...readable, xray_trace_id: '1-00000001-aaaaaaaaaaaaaaaaaaaaaaaa' });
   });
 
+  it('masks a number right after a line break, tab or control character in a logged text, as maskPhoneNumber does', async () => {
+    const output = capture();
+    const { logger, maskPhoneNumber } = await loadLogger({ POWERTOOLS_LOG_LEVEL: 'INFO' });
+    // JSON writes these as escapes (`\n5551112222`, `\u00015551112222`): the letter or hex digits of the escape
+    // must not make the number look like part of a word.
+    const texts = { a: 'line\n5551112222', b: 'tab\t+15551112222', c: 'ctl\u00015551112222', d: 'quote"5551112222', e: 'slash\\n5551112222' };
+    logger.info('texts', texts);
+    output.restore();
+    const line = JSON.parse(output.stdout()) as Record<string, unknown>;
+    expect(line).toMatchObject(Object.fromEntries(Object.entries(texts).map(([key, text]) => [key, maskPhoneNumber(text)])));
+    expect(line).toMatchObject({ a: 'line\n555***2222', b: 'tab\t+1555***2222', c: 'ctl\u0001555***2222', d: 'quote"555***2222' });
+    // A backslash then the letter n is text, not a line break: the number touches a letter, as in maskPhoneNumber.
+    expect(line['e']).toBe('slash\\n5551112222');
+  });
+
   it('a number sent as a JSON number is masked as text by maskPhoneNumber', async () => {
     const { maskPhoneNumber } = await loadLogger({});
     expect(maskPhoneNumber(15551112222)).toBe('1555***2222');
