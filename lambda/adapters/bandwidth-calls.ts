@@ -4,8 +4,8 @@
  * has its own time limit and is retried as bandwidth-retry.ts says; the caller's signal bounds the whole run.
  */
 import type { ListedCall } from '../domain/stored-record/backfilled-record.ts';
-import { BandwidthApiError, type BandwidthTokenClient, reason } from './bandwidth-token.ts';
-import { backoffMs, DEFAULT_MAX_ATTEMPTS, isRetriedStatus, retryAfterMs, type RetryPolicy, sleep } from './bandwidth-retry.ts';
+import { BandwidthApiError, type BandwidthTokenClient, retriedRequest } from './bandwidth-token.ts';
+import type { RetryPolicy } from './bandwidth-retry.ts';
 
 export const DEFAULT_VOICE_API_URL = 'https://voice.bandwidth.com/api/v2';
 /** Bandwidth returns at most this many calls for one query, however many pages it takes. */
@@ -82,29 +82,26 @@ export class BandwidthCallList {
   }
 
   private async page(url: string, signal: AbortSignal | undefined): Promise<{ calls: ListedCall[]; next: string | undefined; requests: number }> {
-    const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+    let requests = 0;
     let refreshedToken = false;
-    for (let attempt = 1; ; attempt += 1) {
-      let response: Response;
-      let body: string;
-      try {
-        const timeout = AbortSignal.timeout(this.options.requestTimeoutMs ?? 15_000);
-        const authorization = await this.options.tokens.authorization(signal);
-        response = await fetch(url, {
-          headers: { Authorization: authorization, Accept: 'application/json', 'User-Agent': 'bandwidth-disconnect-recorder' },
-          signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
-        });
-        body = await response.text();
-      } catch (error) {
-        // The run's own deadline, not the API's fault: the caller says what it means.
-        if (signal?.aborted === true) throw signal.reason;
-        if (error instanceof BandwidthApiError) throw error;
-        if (attempt >= maxAttempts) {
-          throw new BandwidthApiError(`Bandwidth's Voice API ${this.origin} is unreachable: ${reason(error)}`, 'unreachable');
-        }
-        await sleep(backoffMs(this.options, attempt, undefined), signal);
-        continue;
-      }
+    for (;;) {
+      const { response, text: body, attempts } = await retriedRequest({
+        name: "Bandwidth's Voice API",
+        where: this.origin,
+        policy: this.options,
+        timeoutMs: this.options.requestTimeoutMs ?? 15_000,
+        signal,
+        send: async (requestSignal) =>
+          fetch(url, {
+            headers: {
+              Authorization: await this.options.tokens.authorization(signal),
+              Accept: 'application/json',
+              'User-Agent': 'bandwidth-disconnect-recorder',
+            },
+            signal: requestSignal,
+          }),
+      });
+      requests += attempts;
       if (response.status === 401 && !refreshedToken) {
         // Revoked or expired early: one new token, then the answer stands.
         refreshedToken = true;
@@ -118,17 +115,6 @@ export class BandwidthCallList {
           response.status,
         );
       }
-      if (isRetriedStatus(response.status)) {
-        if (attempt >= maxAttempts) {
-          throw new BandwidthApiError(
-            `Bandwidth's Voice API answered ${response.status} ${maxAttempts} times in a row; try again later`,
-            response.status === 429 ? 'answer' : 'unreachable',
-            response.status,
-          );
-        }
-        await sleep(backoffMs(this.options, attempt, retryAfterMs(response.headers.get('retry-after'))), signal);
-        continue;
-      }
       if (!response.ok) {
         throw new BandwidthApiError(`Bandwidth's Voice API answered ${response.status} to ${url}: ${body.slice(0, 300)}`, 'answer', response.status);
       }
@@ -141,7 +127,7 @@ export class BandwidthCallList {
       if (!Array.isArray(calls) || !calls.every(isListedCall)) {
         throw new BandwidthApiError("Bandwidth's Voice API answered something other than a list of calls", 'answer', response.status);
       }
-      return { calls, next: nextLink(response.headers.get('link')), requests: attempt };
+      return { calls, next: nextLink(response.headers.get('link')), requests };
     }
   }
 }

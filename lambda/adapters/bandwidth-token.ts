@@ -73,13 +73,14 @@ export class BandwidthTokenClient {
   private async fetchToken(signal: AbortSignal | undefined): Promise<string> {
     const { credentials, tokenUrl } = this.options;
     const { clientId, clientSecret } = typeof credentials === 'function' ? await credentials() : credentials;
-    const maxAttempts = this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-    let response: Response;
-    let text: string;
-    for (let attempt = 1; ; attempt += 1) {
-      const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 10_000);
-      try {
-        response = await fetch(tokenUrl, {
+    const { response, text } = await retriedRequest({
+      name: "Bandwidth's token endpoint",
+      where: tokenUrl,
+      policy: this.options,
+      timeoutMs: this.options.timeoutMs ?? 10_000,
+      signal,
+      send: (requestSignal) =>
+        fetch(tokenUrl, {
           method: 'POST',
           headers: {
             Authorization: basicAuthorization(clientId, clientSecret),
@@ -88,28 +89,9 @@ export class BandwidthTokenClient {
             'User-Agent': this.options.userAgent ?? 'bandwidth-disconnect-recorder',
           },
           body: 'grant_type=client_credentials',
-          signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
-        });
-        text = await response.text();
-      } catch (error) {
-        // The caller's deadline, not the endpoint's fault: the caller says what it means.
-        if (signal?.aborted === true) throw signal.reason;
-        if (attempt >= maxAttempts) {
-          throw new BandwidthApiError(`Bandwidth's token endpoint ${tokenUrl} is unreachable: ${reason(error)}`, 'unreachable');
-        }
-        await sleep(backoffMs(this.options, attempt, undefined), signal);
-        continue;
-      }
-      if (!isRetriedStatus(response.status)) break;
-      if (attempt >= maxAttempts) {
-        throw new BandwidthApiError(
-          `Bandwidth's token endpoint answered ${response.status} ${maxAttempts} times in a row; try again later`,
-          response.status === 429 ? 'answer' : 'unreachable',
-          response.status,
-        );
-      }
-      await sleep(backoffMs(this.options, attempt, retryAfterMs(response.headers.get('retry-after'))), signal);
-    }
+          signal: requestSignal,
+        }),
+    });
     if (response.status === 400 || response.status === 401 || response.status === 403) {
       throw new BandwidthApiError(
         `Bandwidth refused the API credentials (token endpoint answered ${response.status}); check BW_CLIENT_ID and BW_CLIENT_SECRET`,
@@ -143,4 +125,51 @@ export function reason(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
   return `${error.message}${cause}`;
+}
+
+export interface RetriedRequest {
+  /** For messages: "Bandwidth's token endpoint", "Bandwidth's Voice API". */
+  name: string;
+  /** For the unreachable message: the URL or origin. */
+  where: string;
+  policy: RetryPolicy;
+  /** One attempt, to the end of its answer. */
+  timeoutMs: number;
+  /** The caller's deadline: it ends a wait or an attempt, and its reason is what the caller sees. */
+  signal: AbortSignal | undefined;
+  send: (signal: AbortSignal) => Promise<Response>;
+}
+
+/**
+ * One Bandwidth request, tried again as bandwidth-retry.ts says (a failed request, 429, 5xx): the first answer that
+ * is not retried, with its text and how many attempts it took. Shared by the token endpoint and the call list.
+ */
+export async function retriedRequest(request: RetriedRequest): Promise<{ response: Response; text: string; attempts: number }> {
+  const { name, where, policy, signal } = request;
+  const maxAttempts = policy.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  for (let attempt = 1; ; attempt += 1) {
+    let response: Response;
+    let text: string;
+    try {
+      const timeout = AbortSignal.timeout(request.timeoutMs);
+      response = await request.send(signal === undefined ? timeout : AbortSignal.any([signal, timeout]));
+      text = await response.text();
+    } catch (error) {
+      // The caller's deadline, not the API's fault: the caller says what it means.
+      if (signal?.aborted === true) throw signal.reason;
+      if (error instanceof BandwidthApiError) throw error;
+      if (attempt >= maxAttempts) throw new BandwidthApiError(`${name} ${where} is unreachable: ${reason(error)}`, 'unreachable');
+      await sleep(backoffMs(policy, attempt, undefined), signal);
+      continue;
+    }
+    if (!isRetriedStatus(response.status)) return { response, text, attempts: attempt };
+    if (attempt >= maxAttempts) {
+      throw new BandwidthApiError(
+        `${name} answered ${response.status} ${maxAttempts} times in a row; try again later`,
+        response.status === 429 ? 'answer' : 'unreachable',
+        response.status,
+      );
+    }
+    await sleep(backoffMs(policy, attempt, retryAfterMs(response.headers.get('retry-after'))), signal);
+  }
 }
