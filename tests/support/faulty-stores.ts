@@ -130,6 +130,23 @@ function drain(request: IncomingMessage): Promise<Buffer> {
 }
 
 /**
+ * A proxy in front of a real store: `intercept` answers a request itself (and says so) or lets it through unchanged.
+ * The two fault proxies below differ only in what they intercept.
+ */
+async function interceptingProxy(
+  target: string,
+  intercept: (request: IncomingMessage, response: ServerResponse) => boolean,
+): Promise<FaultyStore> {
+  const server = createHttpServer(async (request, response) => {
+    const body = await drain(request);
+    if (!intercept(request, response)) forward(target, request, response, body);
+  });
+  const sockets = tracked(server);
+  const endpoint = await listen(server);
+  return { endpoint, close: closer(server, sockets) };
+}
+
+/**
  * An HTTP proxy in front of a real DynamoDB-protocol store: `inject(n)` decides, for the n-th PutItem (1-based),
  * whether to answer it with a DynamoDB error instead of forwarding it. Everything else is forwarded unchanged.
  */
@@ -138,27 +155,20 @@ export async function errorInjectingProxy(
   inject: (put: number) => DynamoError | undefined,
 ): Promise<ErrorInjectingProxy> {
   let puts = 0;
-  const server = createHttpServer(async (request, response) => {
-    const body = await drain(request);
-    if (request.headers['x-amz-target'] === 'DynamoDB_20120810.PutItem') {
-      puts += 1;
-      const error = inject(puts);
-      if (error !== undefined) {
-        response.writeHead(error.status, {
-          'Content-Type': 'application/x-amz-json-1.0',
-          'x-amzn-RequestId': `injected-${puts}`,
-        });
-        response.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${error.type}`, message: error.message }));
-        return;
-      }
-    }
-    forward(target, request, response, body);
+  const proxy = await interceptingProxy(target, (request, response) => {
+    if (request.headers['x-amz-target'] !== 'DynamoDB_20120810.PutItem') return false;
+    puts += 1;
+    const error = inject(puts);
+    if (error === undefined) return false;
+    response.writeHead(error.status, {
+      'Content-Type': 'application/x-amz-json-1.0',
+      'x-amzn-RequestId': `injected-${puts}`,
+    });
+    response.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${error.type}`, message: error.message }));
+    return true;
   });
-  const sockets = tracked(server);
-  const endpoint = await listen(server);
   return {
-    endpoint,
-    close: closer(server, sockets),
+    ...proxy,
     get puts() {
       return puts;
     },
@@ -177,26 +187,19 @@ export interface SlowDownProxy extends FaultyStore {
 export async function slowDownProxy(target: string, times: number): Promise<SlowDownProxy> {
   const seen = new Map<string, number>();
   let slowDowns = 0;
-  const server = createHttpServer(async (request, response) => {
-    const body = await drain(request);
+  const proxy = await interceptingProxy(target, (request, response) => {
     const path = (request.url ?? '').split('?')[0] ?? '';
-    if (request.method === 'PUT' && path.split('/').length > 2) {
-      const count = (seen.get(path) ?? 0) + 1;
-      seen.set(path, count);
-      if (count <= times) {
-        slowDowns += 1;
-        response.writeHead(503, { 'Content-Type': 'application/xml', 'x-amz-request-id': `slowdown-${slowDowns}` });
-        response.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
-        return;
-      }
-    }
-    forward(target, request, response, body);
+    if (request.method !== 'PUT' || path.split('/').length <= 2) return false;
+    const count = (seen.get(path) ?? 0) + 1;
+    seen.set(path, count);
+    if (count > times) return false;
+    slowDowns += 1;
+    response.writeHead(503, { 'Content-Type': 'application/xml', 'x-amz-request-id': `slowdown-${slowDowns}` });
+    response.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+    return true;
   });
-  const sockets = tracked(server);
-  const endpoint = await listen(server);
   return {
-    endpoint,
-    close: closer(server, sockets),
+    ...proxy,
     get slowDowns() {
       return slowDowns;
     },
