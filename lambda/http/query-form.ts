@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
-import { type ApiGatewayEvent, type ApiGatewayResult, httpMethod } from './api-gateway.ts';
+import type { ApiGatewayEvent, ApiGatewayResult } from './api-gateway.ts';
+import { callbackRequestOf } from './callback-request.ts';
 
 /**
  * The GET form of the callback (`disconnectMethod` / `CallStatusMethod` GET): every field arrives as a
@@ -8,8 +9,10 @@ import { type ApiGatewayEvent, type ApiGatewayResult, httpMethod } from './api-g
  */
 export function queryForm(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
   return {
-    before({ event }) {
-      if (httpMethod(event) !== 'GET') return;
+    before(request) {
+      // The form was worked out once, by callbackRequest().
+      if (callbackRequestOf(request).form !== 'query') return;
+      const { event } = request;
       event.body = JSON.stringify(event.queryStringParameters ?? {});
       event.isBase64Encoded = false;
     },
