@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import Ajv, { _, type KeywordDefinition } from 'ajv';
+import Ajv, { _, Name, type KeywordDefinition } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 export const schemaPath = 'schemas/disconnect.schema.json';
@@ -25,6 +26,58 @@ const maxUtf8Bytes: KeywordDefinition = {
   },
 };
 
+/** The formats the schema uses, each as ajv-formats' full (not fast) set defines it. */
+export const SPEC_FORMATS = {
+  'date-time': (fullFormats['date-time'] as { validate: (text: string) => boolean }).validate,
+  uri: fullFormats.uri as (text: string) => boolean,
+};
+
+/**
+ * What the generated validators call a format by: the object the formats prologue (below) defines in the generated
+ * file. Without it, Ajv's standalone code requires ajv-formats' whole formats module — 7.7 KB minified for the two
+ * formats the schema uses (~1.9 KB), the margin the bundle's budget did not have (docs/performance.md).
+ */
+const FORMATS_OBJECT = 'specFormats';
+
+/**
+ * The declarations of ajv-formats' formats module that the schema's formats are made of, copied verbatim from the
+ * installed ajv-formats at generation time (so ajv-formats stays the source of truth: an update changes the
+ * generated file, and the freshness test fails until it is regenerated). Each is a top-level `function name(` or
+ * `const name =`, running to the next line that starts a top-level statement.
+ */
+const FORMAT_DECLARATIONS = [
+  'isLeapYear', 'DATE', 'DAYS', 'date', 'TIME', 'getTime', 'DATE_TIME_SEPARATOR', 'getDateTime', 'NOT_URI_FRAGMENT', 'URI', 'uri',
+];
+/** How the full set builds each format from those declarations (checked against the module's own text). */
+const FORMAT_EXPRESSIONS: Record<keyof typeof SPEC_FORMATS, { expression: string; inFullFormats: string }> = {
+  'date-time': { expression: 'getDateTime(true)', inFullFormats: '"date-time": fmtDef(getDateTime(true), compareDateTime),' },
+  uri: { expression: 'uri', inFullFormats: 'uri,' },
+};
+
+export function formatsPrologue(): string {
+  const require = createRequire(import.meta.url);
+  const path = require.resolve('ajv-formats/dist/formats.js');
+  const { version } = require('ajv-formats/package.json') as { version: string };
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const fullSet = lines.slice(lines.findIndex((line) => line.startsWith('exports.fullFormats')));
+  const declarations = FORMAT_DECLARATIONS.map((name) => {
+    const start = lines.findIndex((line) => line.startsWith(`function ${name}(`) || line.startsWith(`const ${name} =`));
+    if (start === -1) throw new Error(`ajv-formats ${version} has no top-level ${name}: update FORMAT_DECLARATIONS`);
+    const length = lines.slice(start + 1).findIndex((line) => /^[^\s}]/.test(line));
+    return lines.slice(start, length === -1 ? undefined : start + 1 + length).join('\n').trimEnd();
+  });
+  const members = Object.entries(FORMAT_EXPRESSIONS).map(([name, { expression, inFullFormats }]) => {
+    if (!fullSet.some((line) => line.trim() === inFullFormats)) {
+      throw new Error(`ajv-formats ${version}'s full set no longer defines ${name} as \`${inFullFormats}\`: update FORMAT_EXPRESSIONS`);
+    }
+    return `${JSON.stringify(name)}: ${expression}`;
+  });
+  return (
+    `// The formats the schema uses, from ajv-formats ${version} (dist/formats.js, full set), copied by the generator.\n` +
+    `const ${FORMATS_OBJECT} = (() => {\n${declarations.join('\n')}\nreturn { ${members.join(', ')} };\n})();\n`
+  );
+}
+
 /** The Ajv the validators are generated with; `coerceTypes` only for tests comparing the GET form's typing with Ajv's. */
 export function recorderAjv(coerceTypes: boolean): Ajv {
   const ajv = new Ajv({
@@ -33,9 +86,9 @@ export function recorderAjv(coerceTypes: boolean): Ajv {
     coerceTypes,
     // validate.ts words the errors itself (describeErrors): Ajv's English messages would only add weight.
     messages: false,
-    code: { source: true, lines: false },
+    code: { source: true, lines: false, formats: new Name(FORMATS_OBJECT) },
   });
-  addFormats(ajv, ['date-time', 'uri']);
+  for (const [name, validate] of Object.entries(SPEC_FORMATS)) ajv.addFormat(name, validate);
   ajv.addKeyword(maxUtf8Bytes);
   return ajv;
 }
@@ -85,8 +138,10 @@ export function generatedSources(): Record<string, string> {
   const tiers = tierSchemas(schema);
   const ajv = recorderAjv(false);
   ajv.addSchema(tiers.record).addSchema(tiers.spec);
-  const validators =
-    `${header}${standaloneCode(ajv, { validateRecordTier: String(tiers.record['$id']), validateSpecTier: String(tiers.spec['$id']) })}\n`;
+  const code = standaloneCode(ajv, { validateRecordTier: String(tiers.record['$id']), validateSpecTier: String(tiers.spec['$id']) });
+  const strict = '"use strict";';
+  if (!code.startsWith(strict)) throw new Error('Ajv\'s standalone code no longer starts with "use strict"');
+  const validators = `${header}${strict}\n${formatsPrologue()}${code.slice(strict.length)}\n`;
 
   // The type a stored record honestly has: the record tier's fields typed, the spec tier's fields possibly anything.
   const original = JSON.parse(schemaText) as SchemaNode;
