@@ -65,6 +65,9 @@ export interface BenchResult {
   conditionalReference: WarmFigures;
   /** The bare handler writing the recorder's item with the same condition (warm only): the store's whole share. */
   sameWriteReference: WarmFigures;
+  /** The recorder itself with its log level SILENT (warm only): its own work without the log line. */
+  unloggedReference: WarmFigures;
+  unloggedLogLinesPerAnswer: number;
   logLinesPerAnswer: number;
   bareLogLinesPerAnswer: number;
   /** The same two handlers with the AWS SDK taken from the Lambda runtime instead of bundled (full runs only). */
@@ -235,6 +238,33 @@ function storeShareSection(result: BenchResult): string[] {
     row(`throughput, ${result.samples.concurrency} in flight`, (figures) => figures.answersPerSecond, perSecond),
     '',
     ...pairedSentence(result),
+  ];
+}
+
+/** The recorder with and without its log line: how much of its own work per answer the line is. */
+function logLineSection(result: BenchResult): string[] {
+  const { ours, sameWriteReference: sameWrite, unloggedReference: unlogged } = result;
+  const row = (measure: string, value: (figures: WarmFigures) => number) =>
+    `| ${measure} | ${ms(value(sameWrite))} | ${ms(value(unlogged))} | ${ms(value(ours))} | ` +
+    `${ratio(value(unlogged) / value(sameWrite))} | ${ratio(value(ours) / value(sameWrite))} |`;
+  const paired = pairedP50Ratio(unlogged, sameWrite);
+  return [
+    "## The log line's share",
+    '',
+    "The recorder once more in the same alternating rounds, the same bundle with its log level `SILENT`",
+    `(${result.unloggedLogLinesPerAnswer.toFixed(2)} lines per answer measured): its own work without the one JSON line`,
+    "per answer that operators read and CloudWatch turns into the recorder's metrics (EMF). What the line costs is",
+    "mostly its `write(2)`: the line goes to a pipe whose reader must be woken, as Lambda's log reader is.",
+    '',
+    '| measure | same write | ours, no log line | ours | no log line / same write | ours / same write |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    row('warm p50', (figures) => figures.p50Ms),
+    row('warm p99', (figures) => figures.p99Ms),
+    row('CPU time per answer, handler process', (figures) => figures.cpuMsPerAnswer),
+    '',
+    ...(paired === undefined
+      ? []
+      : [`Paired by round, p50 of no log line / same write: ${ratio(paired.median)} (middle half ${ratio(paired.low)}–${ratio(paired.high)}).`, '']),
   ];
 }
 
@@ -421,11 +451,13 @@ export function renderDoc(result: BenchResult): string {
     renderTable(result),
     '',
     ...storeShareSection(result),
+    ...logLineSection(result),
     ...WARM_GAP_SECTION,
     '## What is measured',
     '',
     '- **bare** (`bench/bare-handler.ts`): `JSON.parse` of the body and one DocumentClient `PutCommand`, the client',
     '  built at module scope: the floor. **ours**: `handlers/disconnect.ts`, the deployed pipeline.',
+    "- **ours, no log line**: the same bundle as ours in a warm process of its own, `POWERTOOLS_LOG_LEVEL=SILENT`.",
     '- Both are built by `bench/build.ts` with the esbuild options serverless-esbuild derives from `serverless.yml`',
     '  (`custom.esbuild`, read from the file) and loaded from the built bundle by a plain-Node harness',
     '  (`bench/harness.ts`) that `import()`s it and calls `handler(event, context)`, as the Lambda runtime does.',

@@ -244,13 +244,23 @@ async function main(): Promise<number> {
 
     progress(`warm latency: ${plan.latencyRounds} rounds of ${plan.latencyBatch} answers per handler, alternating`);
     const sides: WarmSide[] = [];
-    for (const variant of [bare, builtVariant(BARE_CONDITIONAL), builtVariant(SAME_WRITE), ours]) {
-      const handler = await WarmHandler.start(options, { modulePath: variant.modulePath, idPrefix: `${variant.name}-warm`, authorization });
+    // The recorder once more with its log level SILENT: the same bundle and work without its log line, to show
+    // what the line (the operators' metrics, EMF) costs beside the rest of the recorder's own work.
+    const unlogged = { name: 'ours-unlogged', modulePath: ours.modulePath, env: { POWERTOOLS_LOG_LEVEL: 'SILENT' } };
+    const warmVariants = [bare, builtVariant(BARE_CONDITIONAL), builtVariant(SAME_WRITE), ours].map((variant) => ({ ...variant, env: {} }));
+    for (const variant of [...warmVariants, unlogged]) {
+      const handler = await WarmHandler.start(
+        { ...options, env: { ...options.env, ...variant.env } },
+        { modulePath: variant.modulePath, idPrefix: `${variant.name}-warm`, authorization },
+      );
       warm.push(handler);
       sides.push({ name: variant.name, handler, latencies: [], roundP50s: [], cpuPerAnswer: [], throughput: [], logLines: 0 });
     }
-    const [bareSide, conditionalSide, sameWriteSide, oursSide] = sides;
-    if (bareSide === undefined || conditionalSide === undefined || sameWriteSide === undefined || oursSide === undefined) {
+    const [bareSide, conditionalSide, sameWriteSide, oursSide, unloggedSide] = sides;
+    if (
+      bareSide === undefined || conditionalSide === undefined || sameWriteSide === undefined || oursSide === undefined ||
+      unloggedSide === undefined
+    ) {
       throw new Error('a handler did not start');
     }
     for (const { name, handler } of sides) checked(name, await handler.latency(plan.warmup));
@@ -306,6 +316,8 @@ async function main(): Promise<number> {
       ours: figures(ours, oursSide),
       conditionalReference: warmFigures(conditionalSide),
       sameWriteReference: warmFigures(sameWriteSide),
+      unloggedReference: warmFigures(unloggedSide),
+      unloggedLogLinesPerAnswer: unloggedSide.logLines / answered,
       logLinesPerAnswer: oursSide.logLines / answered,
       bareLogLinesPerAnswer: bareSide.logLines / answered,
       ...(plan.compareSdk

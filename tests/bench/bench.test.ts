@@ -52,6 +52,9 @@ describe('npm run bench -- --quick', () => {
       // The recorder did its real work, logging included (one line per answer at least); the floor logs nothing.
       expect(result.logLinesPerAnswer).toBeGreaterThanOrEqual(1);
       expect(result.bareLogLinesPerAnswer).toBe(0);
+      // The recorder with its log level SILENT writes no line, and still answers.
+      expect(result.unloggedLogLinesPerAnswer).toBe(0);
+      expect(result.unloggedReference.p50Ms).toBeGreaterThan(0);
       // Same esbuild options: the floor is the smaller bundle.
       expect(result.ours.initBytes).toBeGreaterThan(result.bare.initBytes);
 
@@ -126,6 +129,8 @@ describe('the report', () => {
       ours: figures(1.2),
       conditionalReference: figures(1.05),
       sameWriteReference: figures(1.1),
+      unloggedReference: figures(1.15),
+      unloggedLogLinesPerAnswer: 0,
       logLinesPerAnswer: 1,
       bareLogLinesPerAnswer: 0,
       elapsedSeconds: 60,
@@ -141,6 +146,8 @@ describe('the report', () => {
     // The store's share: ours against the reference writing the same item.
     expect(renderDoc(result)).toContain('| 1.10x | 1.09x |');
     expect(renderDoc(result)).toContain('ours / same write 1.09x (middle half 1.09x–1.09x)');
+    // The recorder without its log line, beside same write and itself: the line's share of its own work.
+    expect(renderDoc(result)).toMatch(/\| CPU time per answer, handler process \| 0\.220 ms \| 0\.230 ms \| 0\.240 ms \| 1\.05x \| 1\.09x \|/);
     // Within 1.05x of same write at p50 is met even at 1.15x of bare: bare is information there, not the target.
     const met = renderTable({ ...result, ours: figures(1.15) });
     expect(met).toMatch(/\| warm p50 .*\| 1\.15x \| 1\.05x \| <= 1\.05x of same write: met \|/);
