@@ -348,7 +348,9 @@ const WARM_GAP_SECTION = [
   '',
   'On this 2-core machine the ratios to same write move by several hundredths between runs (other load, the',
   'drain and dynalite sharing the cores); the CPU-time row is the steadier measure of work added, the paired p50',
-  'the steadier latency ratio.',
+  'the steadier latency ratio. To measure a change, run it against the build before it in the same rounds:',
+  '`npm run ab -- before=<handler> after=<handler>` (any number of handlers, each with its own environment if',
+  'asked); even then a 2–3% difference needs 25 rounds or more, and two runs, to be told from drift.',
   '',
 ];
 
