@@ -94,12 +94,18 @@ async function main(argv: readonly string[]): Promise<number> {
         side.roundCpu.push(report.cpuMicros / 1000 / answers);
       }
     }
+    report(sides);
+    return 0;
   } finally {
     for (const side of sides) await side.handler.stop().catch(() => 0);
     await stores.close();
   }
+}
+
+/** The table: every handler against the first, pooled over all answers and paired by round. */
+function report(sides: readonly Side[]): void {
   const [reference] = sides;
-  if (reference === undefined) return 1;
+  if (reference === undefined) return;
   const paired = (mine: number[], theirs: number[]) => median(mine.map((value, round) => value / (theirs[round] ?? Number.NaN)));
   process.stdout.write(`| handler | p50 | p99 | CPU per answer | p50 / ${reference.name} | p99 | CPU | paired p50 | paired CPU |\n`);
   process.stdout.write('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n');
@@ -114,7 +120,6 @@ async function main(argv: readonly string[]): Promise<number> {
         `${paired(side.roundCpu, reference.roundCpu).toFixed(3)} |\n`,
     );
   }
-  return 0;
 }
 
 void runCommand({ name: 'ab', usage: USAGE }, () => main(process.argv.slice(2))).then((code) => {
