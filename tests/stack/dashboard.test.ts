@@ -7,6 +7,7 @@ import type { Request } from '@middy/core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/http/api-gateway.ts';
 import { DOCUMENTED_CAUSES } from '../../lambda/domain/callback/validate.ts';
+import { captureLogs } from '../support/captured-logs.ts';
 import { freshStores } from '../support/recorder.ts';
 import { loadReplayHandler, replayContext } from '../support/replay.ts';
 import { publishedMetrics, type PublishedMetric } from '../lambda/log/emf.ts';
@@ -43,21 +44,6 @@ const namespace = (): string =>
 const key = (name: string, dimensions: Record<string, string>): string =>
   [name, ...Object.entries(dimensions).sort().map(([dimension, value]) => `${dimension}=${value}`)].join(' ');
 
-function captureLines(): { lines: () => Record<string, unknown>[]; restore: () => void } {
-  const chunks: string[] = [];
-  const capture = (chunk: string | Uint8Array) => chunks.push(String(chunk)) > 0;
-  const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
-  return {
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-    restore: () => spies.forEach((spy) => spy.mockRestore()),
-  };
-}
-
 /** What the callback line publishes for each outcome and each cause, through the real log middleware. */
 async function callbackMetrics(ns: string): Promise<PublishedMetric[]> {
   process.env['METRICS_NAMESPACE'] = ns;
@@ -72,7 +58,7 @@ async function callbackMetrics(ns: string): Promise<PublishedMetric[]> {
     { statusCode: 503 },
   ];
   const causes = [...DOCUMENTED_CAUSES, 'a-cause-bandwidth-adds-later'];
-  const captured = captureLines();
+  const captured = captureLogs();
   try {
     for (const [index, response] of answers.entries()) {
       for (const cause of index === 0 ? causes : ['busy']) {
@@ -105,7 +91,7 @@ async function replayMetrics(ns: string): Promise<PublishedMetric[]> {
     BANDWIDTH_CALLBACK_USERNAME: 'bandwidth',
     BANDWIDTH_CALLBACK_PASSWORD: 'secret',
   });
-  const captured = captureLines();
+  const captured = captureLogs();
   try {
     await handler({ quarantined: true }, replayContext(() => 60_000));
   } finally {
