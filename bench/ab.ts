@@ -6,7 +6,7 @@
  */
 import { buildHarness, buildVariant } from './build.ts';
 import { type ChildOptions, startStoresProcess, WarmHandler } from './children.ts';
-import { deployedEnvironment } from './serverless-config.ts';
+import { authorization, handlerEnvironment } from './handler-environment.ts';
 import { median, percentile } from './stats.ts';
 import { parseCommandLine, positiveInteger, runCommand, UsageError } from '../tools/cli/command-line.ts';
 
@@ -54,27 +54,7 @@ async function main(argv: readonly string[]): Promise<number> {
   for (const spec of specs) built.push({ ...spec, variant: await buildVariant({ name: `ab-${spec.name}`, entry: spec.entry }) });
   const harnessPath = await buildHarness();
   const stores = await startStoresProcess('bench-disconnects', 'bench-parked-callbacks');
-  const username = 'bench-user';
-  const password = 'bench-password-0123456789';
-  const env = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    TZ: ':UTC',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_SESSION_TOKEN: 'ab-session-token',
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
-    AWS_LAMBDA_FUNCTION_NAME: 'bandwidth-disconnect-recorder-ab',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
-    ...deployedEnvironment(),
-    DISCONNECTS_TABLE: 'bench-disconnects',
-    DYNAMODB_ENDPOINT: stores.dynamoEndpoint,
-    PARKED_CALLBACKS_BUCKET: 'bench-parked-callbacks',
-    S3_ENDPOINT: stores.s3Endpoint,
-    BANDWIDTH_CALLBACK_USERNAME: username,
-    BANDWIDTH_CALLBACK_PASSWORD: password,
-  };
-  const authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+  const env = handlerEnvironment(stores, 'bench-disconnects', 'bench-parked-callbacks');
   const sides: Side[] = [];
   try {
     for (const { name, env: own, variant } of built) {

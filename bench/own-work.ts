@@ -4,50 +4,28 @@
  * measured here is everything but the store (the warm harness, bench/run.ts, measures the real write). Between
  * two answers it can walk a 16 MB buffer (`--cold`), flushing the CPU caches as the wait for the store does in
  * the warm harness. Prints the handler's CPU time per answer (user + system, only while it runs), per round.
- *
- * Usage: npx tsx bench/own-work.ts [--handler ours|same-write] [--no-auth] [--cold] [--answers N] [--rounds N]
- * (the log lines go to stdout: redirect it, e.g. `> /dev/null`)
  */
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { oneOf, parseCommandLine, positiveInteger, runCommand } from '../tools/cli/command-line.ts';
 
-const { values } = parseArgs({
-  options: {
-    handler: { type: 'string', default: 'ours' },
-    'no-auth': { type: 'boolean', default: false },
-    cold: { type: 'boolean', default: false },
-    answers: { type: 'string', default: '2000' },
-    rounds: { type: 'string', default: '5' },
-  },
-});
-const HANDLERS: Record<string, string> = { ours: '../handlers/disconnect.ts', 'same-write': './same-write-handler.ts' };
-const modulePath = HANDLERS[values.handler];
-const answers = Number(values.answers);
-const rounds = Number(values.rounds);
-if (modulePath === undefined || !(answers > 0) || !(rounds > 0)) {
-  process.stderr.write('own-work: --handler is ours or same-write; --answers and --rounds are positive numbers\n');
-  process.exit(2);
-}
+const USAGE = `Usage: npm run own-work -- [--handler ours|same-write] [--no-auth] [--cold] [--answers N] [--rounds N]
+
+  --handler    the recorder (ours, the default) or the same-write reference
+  --no-auth    the recorder without callback credentials configured
+  --cold       walk a 16 MB buffer between answers, so each starts with the caches flushed
+  --answers N  answers per round (default 2000)
+  --rounds N   rounds, each printed (default 5)
+
+The handler's log lines go to stdout: redirect it, e.g. \`npm run -s own-work -- --cold > /dev/null\`.`;
+
+const HANDLERS = { ours: '../handlers/disconnect.ts', 'same-write': './same-write-handler.ts' } as const;
 
 type Send = (...args: unknown[]) => Promise<unknown>;
-(DynamoDBDocumentClient.prototype as unknown as { send: Send }).send = () => Promise.resolve({});
+type Handler = (event: unknown, context: unknown) => Promise<{ statusCode?: number }>;
 
 const USERNAME = 'bench-user';
 const PASSWORD = 'bench-password-0123456789';
-Object.assign(process.env, {
-  AWS_REGION: 'us-east-1',
-  DISCONNECTS_TABLE: 'own-work',
-  DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
-  PARKED_CALLBACKS_BUCKET: 'own-work',
-  S3_ENDPOINT: 'http://127.0.0.1:9',
-  METRICS_NAMESPACE: 'BandwidthDisconnectRecorder',
-  RETENTION_DAYS: '400',
-  ...(values['no-auth'] ? {} : { BANDWIDTH_CALLBACK_USERNAME: USERNAME, BANDWIDTH_CALLBACK_PASSWORD: PASSWORD }),
-});
-
-type Handler = (event: unknown, context: unknown) => Promise<{ statusCode?: number }>;
-const { handler } = (await import(modulePath)) as { handler: Handler };
 const authorization = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`;
 
 /** The warm harness's callback (bench/harness.ts): an answered outbound call with all the usual fields. */
@@ -78,19 +56,51 @@ function request(): [unknown, unknown] {
   return [event, { awsRequestId: randomUUID(), functionName: 'own-work', getRemainingTimeInMillis: () => deadline - Date.now() }];
 }
 
+/** Read between answers (one read per 64-byte cache line) when --cold; the sum keeps the reads from being dropped. */
 const flush = new Uint32Array(4 * 1024 * 1024);
-let sink = 0;
-for (let round = 1; round <= rounds; round += 1) {
-  const requests = Array.from({ length: answers }, request);
-  let cpuMicros = 0;
-  for (const [event, context] of requests) {
-    // One read per 64-byte cache line.
-    if (values.cold) for (let index = 0; index < flush.length; index += 16) sink += flush[index] ?? 0;
-    const before = process.cpuUsage();
-    const result = await handler(event, context);
-    const used = process.cpuUsage(before);
-    cpuMicros += used.user + used.system;
-    if (result.statusCode !== 204) throw new Error(`answered ${JSON.stringify(result)}`);
+let flushed = 0;
+
+async function main(): Promise<number> {
+  const { values } = parseCommandLine(process.argv.slice(2), {
+    handler: { type: 'string' },
+    'no-auth': { type: 'boolean' },
+    cold: { type: 'boolean' },
+    answers: { type: 'string' },
+    rounds: { type: 'string' },
+  });
+  const modulePath = HANDLERS[oneOf(values.handler ?? 'ours', '--handler', ['ours', 'same-write'] as const)];
+  const answers = positiveInteger(values.answers, '--answers', 2000);
+  const rounds = positiveInteger(values.rounds, '--rounds', 5);
+
+  (DynamoDBDocumentClient.prototype as unknown as { send: Send }).send = () => Promise.resolve({});
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    DISCONNECTS_TABLE: 'own-work',
+    DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
+    PARKED_CALLBACKS_BUCKET: 'own-work',
+    S3_ENDPOINT: 'http://127.0.0.1:9',
+    METRICS_NAMESPACE: 'BandwidthDisconnectRecorder',
+    RETENTION_DAYS: '400',
+    ...(values['no-auth'] === true ? {} : { BANDWIDTH_CALLBACK_USERNAME: USERNAME, BANDWIDTH_CALLBACK_PASSWORD: PASSWORD }),
+  });
+  const { handler } = (await import(modulePath)) as { handler: Handler };
+
+  for (let round = 1; round <= rounds; round += 1) {
+    const requests = Array.from({ length: answers }, request);
+    let cpuMicros = 0;
+    for (const [event, context] of requests) {
+      if (values.cold === true) for (let index = 0; index < flush.length; index += 16) flushed += flush[index] ?? 0;
+      const before = process.cpuUsage();
+      const result = await handler(event, context);
+      const used = process.cpuUsage(before);
+      cpuMicros += used.user + used.system;
+      if (result.statusCode !== 204) throw new Error(`answered ${JSON.stringify(result)}`);
+    }
+    process.stderr.write(`round ${round}: ${(cpuMicros / answers).toFixed(1)} µs of CPU per answer\n`);
   }
-  process.stderr.write(`round ${round}: ${(cpuMicros / answers).toFixed(1)} µs of CPU per answer${sink < 0 ? '' : ''}\n`);
+  return flushed < 0 ? 1 : 0;
 }
+
+void runCommand({ name: 'own-work', usage: USAGE }, main).then((code) => {
+  process.exitCode = code;
+});

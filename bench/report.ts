@@ -325,7 +325,7 @@ const WARM_GAP_SECTION = [
   "  header's digest (~3 µs in a hot loop, ~12 µs when the caches are cold, as between two answers); other",
   '  spellings of the header fall back to comparing user and password.',
   '',
-  "With the store stubbed out and the caches flushed between answers (`npx tsx bench/own-work.ts --cold`, and",
+  "With the store stubbed out and the caches flushed between answers (`npm run own-work -- --cold`, and",
   '`--handler same-write`, `--no-auth`, `POWERTOOLS_LOG_LEVEL=SILENT`; medians of 5 rounds of 2,000, two runs),',
   "the recorder's own work was ~130 µs of CPU per answer beyond same write's (~165 µs against ~35 µs), of which",
   'the log line (built, and written to /dev/null) ~55 µs and auth ~25 µs; in the warm harness the gap is several',

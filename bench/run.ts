@@ -8,7 +8,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { projectRoot } from './paths.ts';
-import { deployedBuild, deployedEnvironment, deployedRuntime } from './serverless-config.ts';
+import { deployedBuild, deployedRuntime } from './serverless-config.ts';
+import { authorization, handlerEnvironment } from './handler-environment.ts';
 import type { BuildOptions } from 'esbuild';
 import { buildHarness, buildVariant, type BuiltVariant, type Variant } from './build.ts';
 import { type ChildOptions, coldRun, type ColdRun, startStoresProcess, WarmHandler } from './children.ts';
@@ -59,9 +60,6 @@ const SAME_WRITE: Variant = { name: 'same-write', entry: 'bench/same-write-handl
 const OURS: Variant = { name: 'ours', entry: 'handlers/disconnect.ts' };
 const BARE_RUNTIME_SDK: Variant = { ...BARE, name: 'bare-runtime-sdk', extraExternal: RUNTIME_SDK };
 const OURS_RUNTIME_SDK: Variant = { ...OURS, name: 'ours-runtime-sdk', extraExternal: RUNTIME_SDK };
-
-const USERNAME = 'bandwidth';
-const PASSWORD = 'bench-callback-password';
 
 interface Args {
   quick: boolean;
@@ -128,34 +126,6 @@ function parseBenchArgs(argv: string[]): Args {
   };
 }
 
-/** The same environment for every handler: what Lambda sets, the deployed settings, and the local stores. */
-function handlerEnvironment(stores: { dynamoEndpoint: string; s3Endpoint: string }, table: string, bucket: string) {
-  const functionName = 'bandwidth-disconnect-recorder-bench-disconnect';
-  return {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    TZ: ':UTC',
-    AWS_REGION: 'us-east-1',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    // Lambda hands the function's role credentials over in the environment; dynalite accepts any.
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_SESSION_TOKEN: 'bench-session-token',
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
-    AWS_LAMBDA_FUNCTION_NAME: functionName,
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${functionName}`,
-    ...deployedEnvironment(),
-    DISCONNECTS_TABLE: table,
-    DYNAMODB_ENDPOINT: stores.dynamoEndpoint,
-    PARKED_CALLBACKS_BUCKET: bucket,
-    S3_ENDPOINT: stores.s3Endpoint,
-    BANDWIDTH_CALLBACK_USERNAME: USERNAME,
-    BANDWIDTH_CALLBACK_PASSWORD: PASSWORD,
-  };
-}
-
-const authorization = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`, 'utf8').toString('base64')}`;
 
 /** Rotates the order each round, so neither handler always runs first (or always right after the other). */
 function rotated<T>(items: readonly T[], round: number): T[] {
