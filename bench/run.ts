@@ -126,7 +126,6 @@ function parseBenchArgs(argv: string[]): Args {
   };
 }
 
-
 /** Rotates the order each round, so neither handler always runs first (or always right after the other). */
 function rotated<T>(items: readonly T[], round: number): T[] {
   const shift = round % items.length;
@@ -217,10 +216,10 @@ async function main(): Promise<number> {
     // The recorder once more with its log level SILENT: the same bundle and work without its log line, to show
     // what the line (the operators' metrics, EMF) costs beside the rest of the recorder's own work.
     const unlogged = { name: 'ours-unlogged', modulePath: ours.modulePath, env: { POWERTOOLS_LOG_LEVEL: 'SILENT' } };
-    const warmVariants = [bare, builtVariant(BARE_CONDITIONAL), builtVariant(SAME_WRITE), ours].map((variant) => ({ ...variant, env: {} }));
-    for (const variant of [...warmVariants, unlogged]) {
+    for (const variant of [bare, builtVariant(BARE_CONDITIONAL), builtVariant(SAME_WRITE), ours, unlogged]) {
+      const env = 'env' in variant ? { ...options.env, ...variant.env } : options.env;
       const handler = await WarmHandler.start(
-        { ...options, env: { ...options.env, ...variant.env } },
+        { ...options, env },
         { modulePath: variant.modulePath, idPrefix: `${variant.name}-warm`, authorization },
       );
       warm.push(handler);

@@ -54,7 +54,7 @@ const FORMAT_EXPRESSIONS: Record<keyof typeof SPEC_FORMATS, { expression: string
   uri: { expression: 'uri', inFullFormats: 'uri,' },
 };
 
-export function formatsPrologue(): string {
+function formatsPrologue(): string {
   const require = createRequire(import.meta.url);
   const path = require.resolve('ajv-formats/dist/formats.js');
   const { version } = require('ajv-formats/package.json') as { version: string };
