@@ -4,11 +4,12 @@
  * effect from the machine's drift, which moves whole bench runs by several hundredths. The first handler is the
  * reference; every other is reported against it, pooled and paired by round.
  */
+
+import { parseCommandLine, positiveInteger, runCommand, UsageError } from '../tools/cli/command-line.ts';
 import { buildHarness, buildVariant } from './build.ts';
 import { type ChildOptions, startStoresProcess, WarmHandler } from './children.ts';
 import { authorization, handlerEnvironment } from './handler-environment.ts';
 import { median, percentile } from './stats.ts';
-import { parseCommandLine, positiveInteger, runCommand, UsageError } from '../tools/cli/command-line.ts';
 
 const USAGE = `Usage: npm run ab -- [--rounds N] [--answers N] NAME=ENTRY[@VAR=VALUE,...] NAME=ENTRY...
 
@@ -31,7 +32,8 @@ interface Side {
 function parseHandler(spec: string): { name: string; entry: string; env: Record<string, string> } {
   const [head = '', settings = ''] = spec.split('@');
   const [name, entry] = head.split('=');
-  if (name === undefined || name === '' || entry === undefined || entry === '') throw new UsageError(`not NAME=ENTRY: ${spec}`);
+  if (name === undefined || name === '' || entry === undefined || entry === '')
+    throw new UsageError(`not NAME=ENTRY: ${spec}`);
   const env: Record<string, string> = {};
   for (const setting of settings.split(',').filter(Boolean)) {
     const equals = setting.indexOf('=');
@@ -42,16 +44,22 @@ function parseHandler(spec: string): { name: string; entry: string; env: Record<
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandLine(argv, { rounds: { type: 'string' }, answers: { type: 'string' } }, { positionals: true });
+  const { values, positionals } = parseCommandLine(
+    argv,
+    { rounds: { type: 'string' }, answers: { type: 'string' } },
+    { positionals: true },
+  );
   const rounds = positiveInteger(values.rounds, '--rounds', 20);
   const answers = positiveInteger(values.answers, '--answers', 300);
   const specs = positionals.map(parseHandler);
   if (specs.length < 2) throw new UsageError('name at least two handlers: a reference and one to compare with it');
-  if (new Set(specs.map((spec) => spec.name)).size !== specs.length) throw new UsageError('each handler needs its own name');
+  if (new Set(specs.map((spec) => spec.name)).size !== specs.length)
+    throw new UsageError('each handler needs its own name');
 
   process.stderr.write(`ab: building ${specs.length} handlers\n`);
   const built = [];
-  for (const spec of specs) built.push({ ...spec, variant: await buildVariant({ name: `ab-${spec.name}`, entry: spec.entry }) });
+  for (const spec of specs)
+    built.push({ ...spec, variant: await buildVariant({ name: `ab-${spec.name}`, entry: spec.entry }) });
   const harnessPath = await buildHarness();
   const stores = await startStoresProcess('bench-disconnects', 'bench-parked-callbacks');
   const env = handlerEnvironment(stores, 'bench-disconnects', 'bench-parked-callbacks');
@@ -59,7 +67,11 @@ async function main(argv: readonly string[]): Promise<number> {
   try {
     for (const { name, env: own, variant } of built) {
       const options: ChildOptions = { node: process.execPath, harnessPath, env: { ...env, ...own } };
-      const handler = await WarmHandler.start(options, { modulePath: variant.modulePath, idPrefix: `ab-${name}-${Date.now()}`, authorization });
+      const handler = await WarmHandler.start(options, {
+        modulePath: variant.modulePath,
+        idPrefix: `ab-${name}-${Date.now()}`,
+        authorization,
+      });
       sides.push({ name, handler, latencies: [], roundP50s: [], roundCpu: [] });
     }
     for (const side of sides) await side.handler.latency(Math.min(answers, 300));
@@ -68,7 +80,8 @@ async function main(argv: readonly string[]): Promise<number> {
       const shift = round % sides.length;
       for (const side of [...sides.slice(shift), ...sides.slice(0, shift)]) {
         const report = await side.handler.latency(answers);
-        if (report.failures > 0) throw new Error(`${side.name}: ${report.failures} answers were not 204 (${report.firstFailure})`);
+        if (report.failures > 0)
+          throw new Error(`${side.name}: ${report.failures} answers were not 204 (${report.firstFailure})`);
         side.latencies.push(...report.latenciesMs);
         side.roundP50s.push(percentile(report.latenciesMs, 50));
         side.roundCpu.push(report.cpuMicros / 1000 / answers);
@@ -86,8 +99,11 @@ async function main(argv: readonly string[]): Promise<number> {
 function report(sides: readonly Side[]): void {
   const [reference] = sides;
   if (reference === undefined) return;
-  const paired = (mine: number[], theirs: number[]) => median(mine.map((value, round) => value / (theirs[round] ?? Number.NaN)));
-  process.stdout.write(`| handler | p50 | p99 | CPU per answer | p50 / ${reference.name} | p99 | CPU | paired p50 | paired CPU |\n`);
+  const paired = (mine: number[], theirs: number[]) =>
+    median(mine.map((value, round) => value / (theirs[round] ?? Number.NaN)));
+  process.stdout.write(
+    `| handler | p50 | p99 | CPU per answer | p50 / ${reference.name} | p99 | CPU | paired p50 | paired CPU |\n`,
+  );
   process.stdout.write('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n');
   for (const side of sides) {
     const p50 = percentile(side.latencies, 50);

@@ -12,10 +12,14 @@ interface BareEvent {
 
 const tableName = process.env['DISCONNECTS_TABLE'];
 const endpoint = process.env['DYNAMODB_ENDPOINT'];
-const client = DynamoDBDocumentClient.from(new DynamoDBClient(endpoint === undefined || endpoint === '' ? {} : { endpoint }));
+const client = DynamoDBDocumentClient.from(
+  new DynamoDBClient(endpoint === undefined || endpoint === '' ? {} : { endpoint }),
+);
 
 export async function handler(event: BareEvent): Promise<{ statusCode: number }> {
   const item = JSON.parse(event.body ?? '{}') as Record<string, unknown>;
-  await client.send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(callId)' }));
+  await client.send(
+    new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(callId)' }),
+  );
   return { statusCode: 204 };
 }

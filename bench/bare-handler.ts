@@ -11,7 +11,9 @@ interface BareEvent {
 
 const tableName = process.env['DISCONNECTS_TABLE'];
 const endpoint = process.env['DYNAMODB_ENDPOINT'];
-const client = DynamoDBDocumentClient.from(new DynamoDBClient(endpoint === undefined || endpoint === '' ? {} : { endpoint }));
+const client = DynamoDBDocumentClient.from(
+  new DynamoDBClient(endpoint === undefined || endpoint === '' ? {} : { endpoint }),
+);
 
 export async function handler(event: BareEvent): Promise<{ statusCode: number }> {
   const item = JSON.parse(event.body ?? '{}') as Record<string, unknown>;

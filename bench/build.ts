@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, extname, join, relative } from 'node:path';
-import { build, type BuildOptions, type Metafile, type Plugin } from 'esbuild';
+import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { projectRoot } from './paths.ts';
 import { deployedBuild } from './serverless-config.ts';
 
@@ -77,7 +77,10 @@ export async function buildVariant(variant: Variant): Promise<BuiltVariant> {
   return {
     name: variant.name,
     modulePath,
-    initBytes: loadedAtInit(metafile, entryOutput).reduce((sum, file) => sum + statSync(join(projectRoot, file)).size, 0),
+    initBytes: loadedAtInit(metafile, entryOutput).reduce(
+      (sum, file) => sum + statSync(join(projectRoot, file)).size,
+      0,
+    ),
     shippedBytes: shipped.reduce((sum, file) => sum + statSync(file).size, 0),
   };
 }

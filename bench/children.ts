@@ -7,8 +7,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import type { StoresReady } from './stores-process.ts';
 import type { ColdReport, Command, HarnessConfig, LatencyReport, Report, ThroughputReport } from './protocol.ts';
+import type { StoresReady } from './stores-process.ts';
 
 export interface ChildOptions {
   node: string;
@@ -145,7 +145,9 @@ export async function startStoresProcess(table: string, bucket: string): Promise
   const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const ready = await new Promise<StoresReady>((resolve, reject) => {
     child.once('message', (message: StoresReady) => resolve(message));
-    child.once('exit', (code) => reject(new Error(`the local stores exited (${code}) before starting: ${errors.trim()}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the local stores exited (${code}) before starting: ${errors.trim()}`)),
+    );
   });
   return {
     ...ready,

@@ -5,7 +5,11 @@ const USERNAME = 'bandwidth';
 const PASSWORD = 'bench-callback-password';
 
 /** The same environment for every handler: what Lambda sets, the deployed settings, and the local stores. */
-export function handlerEnvironment(stores: { dynamoEndpoint: string; s3Endpoint: string }, table: string, bucket: string) {
+export function handlerEnvironment(
+  stores: { dynamoEndpoint: string; s3Endpoint: string },
+  table: string,
+  bucket: string,
+) {
   const functionName = 'bandwidth-disconnect-recorder-bench-disconnect';
   return {
     PATH: process.env['PATH'] ?? '/usr/bin:/bin',

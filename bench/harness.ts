@@ -138,7 +138,13 @@ async function latency(handler: Handler, count: number): Promise<Report> {
     }
   }
   const cpu = process.cpuUsage(cpuBefore);
-  return { kind: 'latency', latenciesMs, cpuMicros: cpu.user + cpu.system, failures, ...(firstFailure === undefined ? {} : { firstFailure }) };
+  return {
+    kind: 'latency',
+    latenciesMs,
+    cpuMicros: cpu.user + cpu.system,
+    failures,
+    ...(firstFailure === undefined ? {} : { firstFailure }),
+  };
 }
 
 async function throughput(handler: Handler, count: number, concurrency: number): Promise<Report> {

@@ -17,9 +17,19 @@ const [variant, bundle] = process.argv.slice(2);
 if (variant === undefined) {
   const out = join(mkdtempSync(join(tmpdir(), 'log-line-')), 'callback-log.cjs');
   const entry = fileURLToPath(new URL('../lambda/http/callback-log.ts', import.meta.url));
-  buildSync({ entryPoints: [entry], bundle: true, minify: true, platform: 'node', target: 'node24', format: 'cjs', outfile: out });
+  buildSync({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    outfile: out,
+  });
   for (const name of ['plain', 'ids', 'full']) {
-    process.stdout.write(execFileSync(process.execPath, [fileURLToPath(import.meta.url), name, out], { encoding: 'utf8' }));
+    process.stdout.write(
+      execFileSync(process.execPath, [fileURLToPath(import.meta.url), name, out], { encoding: 'utf8' }),
+    );
   }
 } else {
   process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
@@ -38,7 +48,13 @@ if (variant === undefined) {
   };
   const run = variant === 'plain' ? answer : withRequestIds(answer);
   const event = {
-    body: { callId: 'c-15ac29a2-1331029c-2cb0-4a07-b215-b22865662d85', cause: 'hangup', direction: 'inbound', from: '+15551112222', to: '+15553334444' },
+    body: {
+      callId: 'c-15ac29a2-1331029c-2cb0-4a07-b215-b22865662d85',
+      cause: 'hangup',
+      direction: 'inbound',
+      from: '+15551112222',
+      to: '+15553334444',
+    },
     requestContext: { requestId: 'Q2xZ1jKpoAMEVJQ=' },
   };
   const context = { awsRequestId: '8f5a2c1e-1b2c-4d5e-9f00-123456789abc' };

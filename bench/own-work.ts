@@ -30,11 +30,22 @@ const authorization = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('
 
 /** The warm harness's callback (bench/harness.ts): an answered outbound call with all the usual fields. */
 const CALLBACK = {
-  eventType: 'disconnect', eventTime: '2024-06-20T15:56:11.554Z', accountId: '55555555',
-  applicationId: '7fc9698a-b04a-468b-9e8f-91238c0d0086', from: '+15551112222', to: '+15553334444', direction: 'outbound',
+  eventType: 'disconnect',
+  eventTime: '2024-06-20T15:56:11.554Z',
+  accountId: '55555555',
+  applicationId: '7fc9698a-b04a-468b-9e8f-91238c0d0086',
+  from: '+15551112222',
+  to: '+15553334444',
+  direction: 'outbound',
   callUrl: 'https://voice.bandwidth.com/api/v2/accounts/55555555/calls/c-95ac8d6e-1a31c52e-b38f-4198-93c1-51633ec68f8d',
-  enqueuedTime: '2024-06-20T15:54:22.100Z', startTime: '2024-06-20T15:54:22.234Z', answerTime: '2024-06-20T15:54:25.432Z',
-  endTime: '2024-06-20T15:55:54.123Z', cause: 'hangup', errorMessage: null, errorId: null, tag: 'exampleTag',
+  enqueuedTime: '2024-06-20T15:54:22.100Z',
+  startTime: '2024-06-20T15:54:22.234Z',
+  answerTime: '2024-06-20T15:54:25.432Z',
+  endTime: '2024-06-20T15:55:54.123Z',
+  cause: 'hangup',
+  errorMessage: null,
+  errorId: null,
+  tag: 'exampleTag',
 };
 
 let sequence = 0;
@@ -43,17 +54,37 @@ function request(): [unknown, unknown] {
   const now = Date.now();
   const body = JSON.stringify({ ...CALLBACK, callId: `c-own-work-${sequence}` });
   const event = {
-    version: '2.0', routeKey: 'POST /bandwidth/disconnect', rawPath: '/bandwidth/disconnect', rawQueryString: '',
-    headers: { authorization, 'content-length': String(body.length), 'content-type': 'application/json', 'user-agent': 'BandwidthAPI/v2' },
+    version: '2.0',
+    routeKey: 'POST /bandwidth/disconnect',
+    rawPath: '/bandwidth/disconnect',
+    rawQueryString: '',
+    headers: {
+      authorization,
+      'content-length': String(body.length),
+      'content-type': 'application/json',
+      'user-agent': 'BandwidthAPI/v2',
+    },
     requestContext: {
-      http: { method: 'POST', path: '/bandwidth/disconnect', protocol: 'HTTP/1.1', sourceIp: '203.0.113.10', userAgent: 'BandwidthAPI/v2' },
-      requestId: randomUUID(), routeKey: 'POST /bandwidth/disconnect', stage: '$default', timeEpoch: now,
+      http: {
+        method: 'POST',
+        path: '/bandwidth/disconnect',
+        protocol: 'HTTP/1.1',
+        sourceIp: '203.0.113.10',
+        userAgent: 'BandwidthAPI/v2',
+      },
+      requestId: randomUUID(),
+      routeKey: 'POST /bandwidth/disconnect',
+      stage: '$default',
+      timeEpoch: now,
     },
     body,
     isBase64Encoded: false,
   };
   const deadline = now + 8_000;
-  return [event, { awsRequestId: randomUUID(), functionName: 'own-work', getRemainingTimeInMillis: () => deadline - Date.now() }];
+  return [
+    event,
+    { awsRequestId: randomUUID(), functionName: 'own-work', getRemainingTimeInMillis: () => deadline - Date.now() },
+  ];
 }
 
 /** Read between answers (one read per 64-byte cache line) when --cold; the sum keeps the reads from being dropped. */
@@ -81,7 +112,9 @@ async function main(): Promise<number> {
     S3_ENDPOINT: 'http://127.0.0.1:9',
     METRICS_NAMESPACE: 'BandwidthDisconnectRecorder',
     RETENTION_DAYS: '400',
-    ...(values['no-auth'] === true ? {} : { BANDWIDTH_CALLBACK_USERNAME: USERNAME, BANDWIDTH_CALLBACK_PASSWORD: PASSWORD }),
+    ...(values['no-auth'] === true
+      ? {}
+      : { BANDWIDTH_CALLBACK_USERNAME: USERNAME, BANDWIDTH_CALLBACK_PASSWORD: PASSWORD }),
   });
   const { handler } = (await import(modulePath)) as { handler: Handler };
 

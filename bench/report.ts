@@ -1,6 +1,7 @@
 /** The benchmark's results: the table it prints and docs/performance.md, both made from measured figures only. */
-import type { BuildOptions } from 'esbuild';
+
 import { availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import type { BuildOptions } from 'esbuild';
 import { median, percentile } from './stats.ts';
 
 export interface WarmFigures {
@@ -117,7 +118,12 @@ const ratio = (value: number) => `${value.toFixed(2)}x`;
 
 function rows(result: BenchResult): Row[] {
   const { bare, ours, samples, sameWriteReference: sameWrite } = result;
-  const warm = (measure: string, value: (figures: WarmFigures) => number, format: (value: number) => string, limit?: number): Row => ({
+  const warm = (
+    measure: string,
+    value: (figures: WarmFigures) => number,
+    format: (value: number) => string,
+    limit?: number,
+  ): Row => ({
     measure,
     bare: format(value(bare)),
     sameWrite: format(value(sameWrite)),
@@ -159,7 +165,12 @@ function rows(result: BenchResult): Row[] {
       ours: kb(ours.shippedBytes),
       ratio: ours.shippedBytes / bare.shippedBytes,
     },
-    warm(`warm p50 (${samples.latencyAnswers} answers each, one at a time)`, (figures) => figures.p50Ms, ms, TARGETS.p50VsSameWrite),
+    warm(
+      `warm p50 (${samples.latencyAnswers} answers each, one at a time)`,
+      (figures) => figures.p50Ms,
+      ms,
+      TARGETS.p50VsSameWrite,
+    ),
     warm('warm p99 (same answers)', (figures) => figures.p99Ms, ms, TARGETS.p99VsSameWrite),
     warm(
       `CPU time per answer, handler process (median of ${samples.latencyRounds} rounds)`,
@@ -199,7 +210,10 @@ export function renderTable(result: BenchResult): string {
  * `top / bottom` at p50 round by round (every round runs each handler back to back, so a slow spell of the machine
  * falls on both): the median of those ratios and the middle half of them, or undefined without round figures.
  */
-export function pairedP50Ratio(top: WarmFigures, bottom: WarmFigures): { median: number; low: number; high: number } | undefined {
+export function pairedP50Ratio(
+  top: WarmFigures,
+  bottom: WarmFigures,
+): { median: number; low: number; high: number } | undefined {
   const tops = top.roundP50sMs ?? [];
   const bottoms = bottom.roundP50sMs ?? [];
   if (tops.length === 0 || tops.length !== bottoms.length) return undefined;
@@ -223,7 +237,7 @@ function storeShareSection(result: BenchResult): string[] {
     'The recorder writes more than the bare handler: with `attribute_not_exists(callId)` (the first delivery wins,',
     "as the contract requires), and an item carrying the recorder's attributes, among them `endedDay`/`endedAt`,",
     "the keys of the table's `byDay` index (time-range queries for `npm run records`). DynamoDB evaluates a condition",
-    'and propagates a global secondary index without adding to the write\'s latency; dynalite parses the condition',
+    "and propagates a global secondary index without adding to the write's latency; dynalite parses the condition",
     'expression on every request and writes the index entry before it answers. Two reference handlers, in the same',
     'alternating rounds, show how much of the warm gap is the local store doing that work:',
     '**bare + condition** (`bench/bare-conditional-handler.ts`) and **same write** (`bench/same-write-handler.ts`:',
@@ -251,7 +265,7 @@ function logLineSection(result: BenchResult): string[] {
   return [
     "## The log line's share",
     '',
-    "The recorder once more in the same alternating rounds, the same bundle with its log level `SILENT`",
+    'The recorder once more in the same alternating rounds, the same bundle with its log level `SILENT`',
     `(${result.unloggedLogLinesPerAnswer.toFixed(2)} lines per answer measured): its own work without the one JSON line`,
     "per answer that operators read and CloudWatch turns into the recorder's metrics (EMF). What the line costs is",
     "mostly its `write(2)`: the line goes to a pipe whose reader must be woken, as Lambda's log reader is.",
@@ -264,7 +278,10 @@ function logLineSection(result: BenchResult): string[] {
     '',
     ...(paired === undefined
       ? []
-      : [`Paired by round, p50 of no log line / same write: ${ratio(paired.median)} (middle half ${ratio(paired.low)}–${ratio(paired.high)}).`, '']),
+      : [
+          `Paired by round, p50 of no log line / same write: ${ratio(paired.median)} (middle half ${ratio(paired.low)}–${ratio(paired.high)}).`,
+          '',
+        ]),
   ];
 }
 
@@ -276,7 +293,9 @@ function pairedSentence(result: BenchResult): string[] {
     ['ours / same write', pairedP50Ratio(ours, sameWrite)],
   ] as const;
   const described = pairs.flatMap(([what, paired]) =>
-    paired === undefined ? [] : [`${what} ${ratio(paired.median)} (middle half ${ratio(paired.low)}–${ratio(paired.high)})`],
+    paired === undefined
+      ? []
+      : [`${what} ${ratio(paired.median)} (middle half ${ratio(paired.low)}–${ratio(paired.high)})`],
   );
   if (described.length === 0) return [];
   return [
@@ -306,31 +325,31 @@ const WARM_GAP_SECTION = [
   "the schema uses (date-time and uri, copied from ajv-formats by `npm run generate`): Ajv's standalone code would",
   "otherwise require ajv-formats' whole formats module, 7.7 KB minified of which those two are ~1.9 KB.",
   '',
-  "Where the warm time goes beyond same write. The log line is measured in the section above, in every run: most",
+  'Where the warm time goes beyond same write. The log line is measured in the section above, in every run: most',
   "of what it costs is latency (its `write(2)` wakes the pipe's reader), little is CPU time. The rest, from",
   '`node --cpu-prof` on the warm harness (an unminified build of each handler, ~4,300 answers, self time of the',
-  "functions only ours runs; the shares count, not the microseconds), in order of size:",
+  'functions only ours runs; the shares count, not the microseconds), in order of size:',
   '',
   '- **Building the log line**: the entry, `JSON.stringify`, masking the serialised line, reading',
-  "  `_X_AMZN_TRACE_ID` from `process.env`.",
+  '  `_X_AMZN_TRACE_ID` from `process.env`.',
   "- **The answer budget**: one deadline timer per store call and the table client's per-attempt timers, so a hung",
   '  table is parked within the budget. The table write no longer hands the SDK an abort signal: same write with',
   "  the recorder's client and deadline cost ~5% more CPU per answer with the signal than without (`npm run ab`,",
   '  30 rounds); the recorder against its build before, in two runs of 30 and 40 rounds: paired CPU 2% and 10%',
   '  lower, pooled 4% higher and 4% lower — a gain, but inside what this machine moves between runs.',
-  "- **Validation**: the record tier, the DynamoDB storability walk, and the spec tier, most of it in the spec",
+  '- **Validation**: the record tier, the DynamoDB storability walk, and the spec tier, most of it in the spec',
   "  tier's formats (RFC 3339 date-times, the call URL).",
   '- **The middy pipeline** and its promise hops: ten steps, all synchronous on the usual path.',
   '- **Auth**: one SHA-256 of the Authorization header (`crypto.hash`) compared in constant time with the expected',
   "  header's digest (~3 µs in a hot loop, ~12 µs when the caches are cold, as between two answers); other",
   '  spellings of the header fall back to comparing user and password.',
   '',
-  "With the store stubbed out and the caches flushed between answers (`npm run own-work -- --cold`, and",
+  'With the store stubbed out and the caches flushed between answers (`npm run own-work -- --cold`, and',
   '`--handler same-write`, `--no-auth`, `POWERTOOLS_LOG_LEVEL=SILENT`; medians of 5 rounds of 2,000, two runs),',
   "the recorder's own work was ~130 µs of CPU per answer beyond same write's (~165 µs against ~35 µs), of which",
   'the log line (built, and written to /dev/null) ~55 µs and auth ~25 µs; in the warm harness the gap is several',
   'times that (the tables above): the recorder pays mostly for the code and data it touches per answer, which the',
-  "wait for the store evicts from the caches every time, not for any single step.",
+  'wait for the store evicts from the caches every time, not for any single step.',
   '',
   "Cut this round: the request state no longer makes Lambda's context the prototype of a per-request object",
   '(`Object.create` per request was ~50 µs of self time in the profile, ~9 µs after; a copy of the context costs',
@@ -338,7 +357,7 @@ const WARM_GAP_SECTION = [
   'build before them in the same alternating rounds: CPU time per answer 2% and 5% lower in two runs on a loaded',
   'machine. Parsing keeps its shortcut: `@middy/http-json-body-parser` guards prototype keys with a reviver,',
   'about 8x slower than plain JSON.parse on Node 24, so a body that cannot hold such a key (no `__proto__`,',
-  "`constructor` or `\\u` escape) is parsed plainly to the very same object (lambda/http/json-body.ts).",
+  '`constructor` or `\\u` escape) is parsed plainly to the very same object (lambda/http/json-body.ts).',
   '',
   'Cut in the log line since, without changing what it says: the entry is built in one pass (no spread, re-set',
   'fields and second loop for errors), `from`/`to` text is masked once, with the serialised line (whose pass now',
@@ -346,7 +365,7 @@ const WARM_GAP_SECTION = [
   'masked as in the text itself), and the EMF directive sets are gathered once per container. `node',
   'bench/log-line.mjs` (full variant, output discarded), the build before against this one alternating, three',
   'rounds each on Node 24: 19.5–20.3 µs against 15.8–17.6 µs per line. What is left of the log line is mostly',
-  "the `write(2)` (one per line, unbuffered, so a frozen or crashed container loses none) and the EMF block",
+  'the `write(2)` (one per line, unbuffered, so a frozen or crashed container loses none) and the EMF block',
   '(~5–6 µs: `full` against `ids`); the rest is auth, validation and the time bounds the contract asks for.',
   '',
   'On this 2-core machine the ratios to same write move by several hundredths between runs (other load, the',
@@ -365,7 +384,9 @@ function sdkSection(result: BenchResult): string[] {
     return `${who} ${ms(difference)} ${bundled.initMs <= fromRuntime.initMs ? 'faster' : 'slower'} bundled`;
   };
   const loaded = (figures: Figures) =>
-    figures.externalBytes === 0 ? kb(figures.initBytes) : `${kb(figures.initBytes)} + ${kb(figures.externalBytes)} of SDK`;
+    figures.externalBytes === 0
+      ? kb(figures.initBytes)
+      : `${kb(figures.initBytes)} + ${kb(figures.externalBytes)} of SDK`;
   return [
     '## The AWS SDK: bundled or taken from the Lambda runtime',
     '',
@@ -384,8 +405,8 @@ function sdkSection(result: BenchResult): string[] {
     '',
     `In this run: ${compare('bare initialises', result.bare, runtime.bare)}; ` +
       `${compare('ours', result.ours, runtime.ours)}.`,
-    'Beyond init time: the runtime\'s SDK is whatever version AWS ships in it, not the one the tests ran against,',
-    'and the recorder\'s time bounds rely on recent SDK options (`throwOnRequestTimeout`, the standard retry mode);',
+    "Beyond init time: the runtime's SDK is whatever version AWS ships in it, not the one the tests ran against,",
+    "and the recorder's time bounds rely on recent SDK options (`throwOnRequestTimeout`, the standard retry mode);",
     'here its files are warm in the page cache, which a fresh Lambda sandbox may not have.',
     '',
   ];
@@ -428,7 +449,9 @@ function loadNote(m: Machine): string[] {
   return [
     '',
     `Load average (1 minute) when the run ended: ${m.loadAverage.toFixed(2)} on ${m.cores} cores` +
-      (busy ? ': other work shared the machine, so absolute figures are inflated and the ratios noisier than on a quiet one.' : '.'),
+      (busy
+        ? ': other work shared the machine, so absolute figures are inflated and the ratios noisier than on a quiet one.'
+        : '.'),
   ];
 }
 
@@ -474,7 +497,7 @@ export function renderDoc(result: BenchResult): string {
     '',
     '- **bare** (`bench/bare-handler.ts`): `JSON.parse` of the body and one DocumentClient `PutCommand`, the client',
     '  built at module scope: the floor. **ours**: `handlers/disconnect.ts`, the deployed pipeline.',
-    "- **ours, no log line**: the same bundle as ours in a warm process of its own, `POWERTOOLS_LOG_LEVEL=SILENT`.",
+    '- **ours, no log line**: the same bundle as ours in a warm process of its own, `POWERTOOLS_LOG_LEVEL=SILENT`.',
     '- Both are built by `bench/build.ts` with the esbuild options serverless-esbuild derives from `serverless.yml`',
     '  (`custom.esbuild`, read from the file) and loaded from the built bundle by a plain-Node harness',
     '  (`bench/harness.ts`) that `import()`s it and calls `handler(event, context)`, as the Lambda runtime does.',

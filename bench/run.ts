@@ -7,15 +7,15 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { projectRoot } from './paths.ts';
-import { deployedBuild, deployedRuntime } from './serverless-config.ts';
-import { authorization, handlerEnvironment } from './handler-environment.ts';
 import type { BuildOptions } from 'esbuild';
-import { buildHarness, buildVariant, type BuiltVariant, type Variant } from './build.ts';
-import { type ChildOptions, coldRun, type ColdRun, startStoresProcess, WarmHandler } from './children.ts';
-import { type BenchResult, type Figures, machine, renderDoc, renderTable, type WarmFigures } from './report.ts';
-import { median, percentile } from './stats.ts';
 import { parseCommandLine, runCommand, UsageError } from '../tools/cli/command-line.ts';
+import { type BuiltVariant, buildHarness, buildVariant, type Variant } from './build.ts';
+import { type ChildOptions, type ColdRun, coldRun, startStoresProcess, WarmHandler } from './children.ts';
+import { authorization, handlerEnvironment } from './handler-environment.ts';
+import { projectRoot } from './paths.ts';
+import { type BenchResult, type Figures, machine, renderDoc, renderTable, type WarmFigures } from './report.ts';
+import { deployedBuild, deployedRuntime } from './serverless-config.ts';
+import { median, percentile } from './stats.ts';
 
 interface Plan {
   coldRuns: number;
@@ -174,7 +174,12 @@ function warmFigures(side: WarmSide): WarmFigures {
 }
 
 /** Handlers measured only from cold (the runtime-SDK builds) have no warm figures. */
-const NO_WARM_FIGURES: WarmFigures = { p50Ms: Number.NaN, p99Ms: Number.NaN, cpuMsPerAnswer: Number.NaN, answersPerSecond: Number.NaN };
+const NO_WARM_FIGURES: WarmFigures = {
+  p50Ms: Number.NaN,
+  p99Ms: Number.NaN,
+  cpuMsPerAnswer: Number.NaN,
+  answersPerSecond: Number.NaN,
+};
 
 function checked<T extends { failures: number; firstFailure?: string }>(name: string, report: T): T {
   if (report.failures > 0) throw new Error(`${name}: ${report.failures} answers were not 204 (${report.firstFailure})`);
@@ -190,7 +195,10 @@ async function main(): Promise<number> {
   const coldVariants = [BARE, OURS, ...(plan.compareSdk ? [BARE_RUNTIME_SDK, OURS_RUNTIME_SDK] : [])];
   const built = new Map<string, BuiltVariant>();
   for (const variant of [...coldVariants, BARE_CONDITIONAL, SAME_WRITE]) {
-    built.set(variant.name, await buildVariant({ ...variant, ...(args.esbuild === undefined ? {} : { overrides: args.esbuild }) }));
+    built.set(
+      variant.name,
+      await buildVariant({ ...variant, ...(args.esbuild === undefined ? {} : { overrides: args.esbuild }) }),
+    );
   }
   const harnessPath = await buildHarness();
   const builtVariant = (variant: Variant): BuiltVariant => {
@@ -223,11 +231,22 @@ async function main(): Promise<number> {
         { modulePath: variant.modulePath, idPrefix: `${variant.name}-warm`, authorization },
       );
       warm.push(handler);
-      sides.push({ name: variant.name, handler, latencies: [], roundP50s: [], cpuPerAnswer: [], throughput: [], logLines: 0 });
+      sides.push({
+        name: variant.name,
+        handler,
+        latencies: [],
+        roundP50s: [],
+        cpuPerAnswer: [],
+        throughput: [],
+        logLines: 0,
+      });
     }
     const [bareSide, conditionalSide, sameWriteSide, oursSide, unloggedSide] = sides;
     if (
-      bareSide === undefined || conditionalSide === undefined || sameWriteSide === undefined || oursSide === undefined ||
+      bareSide === undefined ||
+      conditionalSide === undefined ||
+      sameWriteSide === undefined ||
+      oursSide === undefined ||
       unloggedSide === undefined
     ) {
       throw new Error('a handler did not start');
@@ -242,14 +261,17 @@ async function main(): Promise<number> {
       }
     }
 
-    progress(`throughput: ${plan.throughputRounds} rounds of ${plan.throughputCount} answers, ${plan.concurrency} in flight`);
+    progress(
+      `throughput: ${plan.throughputRounds} rounds of ${plan.throughputCount} answers, ${plan.concurrency} in flight`,
+    );
     for (let round = 0; round < plan.throughputRounds; round += 1) {
       for (const side of rotated(sides, round)) {
         const report = checked(side.name, await side.handler.throughput(plan.throughputCount, plan.concurrency));
         side.throughput.push((report.count / report.elapsedMs) * 1000);
       }
     }
-    const answered = plan.warmup + plan.latencyRounds * plan.latencyBatch + plan.throughputRounds * plan.throughputCount;
+    const answered =
+      plan.warmup + plan.latencyRounds * plan.latencyBatch + plan.throughputRounds * plan.throughputCount;
     for (const side of sides) side.logLines = await side.handler.stop();
 
     const figures = (variant: BuiltVariant, side: WarmSide | undefined): Figures => {

@@ -7,8 +7,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DisconnectCallback } from '../lambda/domain/callback/validate.ts';
-import { toDisconnectRecord } from '../lambda/domain/stored-record/disconnect-record.ts';
 import { CALL_LIST } from '../lambda/domain/stored-record/backfilled-record.ts';
+import { toDisconnectRecord } from '../lambda/domain/stored-record/disconnect-record.ts';
 
 interface BareEvent {
   body?: string | null;
@@ -16,7 +16,9 @@ interface BareEvent {
 
 const tableName = process.env['DISCONNECTS_TABLE'];
 const endpoint = process.env['DYNAMODB_ENDPOINT'];
-const client = DynamoDBDocumentClient.from(new DynamoDBClient(endpoint === undefined || endpoint === '' ? {} : { endpoint }));
+const client = DynamoDBDocumentClient.from(
+  new DynamoDBClient(endpoint === undefined || endpoint === '' ? {} : { endpoint }),
+);
 
 export async function handler(event: BareEvent): Promise<{ statusCode: number }> {
   const item = toDisconnectRecord(JSON.parse(event.body ?? '{}') as DisconnectCallback, new Date());

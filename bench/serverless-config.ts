@@ -12,10 +12,26 @@ import { projectRoot } from './paths.ts';
 
 /** Keys serverless-esbuild (1.57, `bundle()`) consumes itself and removes before calling esbuild. */
 export const PLUGIN_ONLY_KEYS = [
-  'concurrency', 'zipConcurrency', 'exclude', 'nativeZip', 'packager', 'packagePath', 'watch',
-  'keepOutputDirectory', 'packagerOptions', 'installExtraArgs', 'outputFileExtension', 'outputBuildFolder',
-  'outputWorkFolder', 'nodeExternals', 'skipBuild', 'skipRebuild', 'skipBuildExcludeFns',
-  'stripEntryResolveExtensions', 'disposeContext', 'config',
+  'concurrency',
+  'zipConcurrency',
+  'exclude',
+  'nativeZip',
+  'packager',
+  'packagePath',
+  'watch',
+  'keepOutputDirectory',
+  'packagerOptions',
+  'installExtraArgs',
+  'outputFileExtension',
+  'outputBuildFolder',
+  'outputWorkFolder',
+  'nodeExternals',
+  'skipBuild',
+  'skipRebuild',
+  'skipBuildExcludeFns',
+  'stripEntryResolveExtensions',
+  'disposeContext',
+  'config',
 ] as const;
 
 interface ServerlessYaml {
@@ -72,7 +88,9 @@ function pluginsFile(path: string): Plugin[] {
   let exported = createRequire(import.meta.url)(join(projectRoot, path)) as unknown;
   if (typeof exported === 'object' && exported !== null && 'default' in exported) exported = exported.default;
   if (!Array.isArray(exported)) {
-    throw new Error(`${path} must export an array of esbuild plugins (a function of the serverless instance is not supported)`);
+    throw new Error(
+      `${path} must export an array of esbuild plugins (a function of the serverless instance is not supported)`,
+    );
   }
   return exported as Plugin[];
 }

@@ -7,26 +7,26 @@
  * the fallback bucket) → 204. A callback whose password could not be read is kept unverified instead.
  */
 import middy from '@middy/core';
-import { readConfig } from '../lambda/config.ts';
-import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/http/api-gateway.ts';
-import { callbackRequest, type RecorderContext } from '../lambda/http/callback-request.ts';
-import { callbackLog, OUTCOME_HEADER, withRequestIds } from '../lambda/http/callback-log.ts';
-import { callbackRefusals, errorResponses } from '../lambda/http/error-responses.ts';
-import { basicAuth } from '../lambda/http/basic-auth.ts';
+import { answerCallLimits } from '../lambda/adapters/aws-clients.ts';
 import { callbackCredentials } from '../lambda/adapters/callback-credentials.ts';
-import { bodyLimit } from '../lambda/http/body-limit.ts';
-import { bodyText } from '../lambda/http/body-text.ts';
-import { queryForm } from '../lambda/http/query-form.ts';
-import { keepRejected } from '../lambda/http/keep-rejected.ts';
-import { jsonBody } from '../lambda/http/json-body.ts';
-import { unlessUnverified } from '../lambda/http/unverified.ts';
+import { DisconnectsTable } from '../lambda/adapters/disconnects-table.ts';
+import { ParkedCallbacks } from '../lambda/adapters/parked-callbacks.ts';
+import { readConfig } from '../lambda/config.ts';
 import { validateCallback } from '../lambda/domain/callback/validate.ts';
 import { toDisconnectRecord } from '../lambda/domain/stored-record/disconnect-record.ts';
 import { MAX_NESTING } from '../lambda/domain/stored-record/storable.ts';
+import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/http/api-gateway.ts';
+import { basicAuth } from '../lambda/http/basic-auth.ts';
+import { bodyLimit } from '../lambda/http/body-limit.ts';
+import { bodyText } from '../lambda/http/body-text.ts';
+import { callbackLog, OUTCOME_HEADER, withRequestIds } from '../lambda/http/callback-log.ts';
+import { callbackRequest, type RecorderContext } from '../lambda/http/callback-request.ts';
+import { callbackRefusals, errorResponses } from '../lambda/http/error-responses.ts';
+import { jsonBody } from '../lambda/http/json-body.ts';
+import { keepRejected } from '../lambda/http/keep-rejected.ts';
+import { queryForm } from '../lambda/http/query-form.ts';
+import { unlessUnverified } from '../lambda/http/unverified.ts';
 import { logger } from '../lambda/log/logger.ts';
-import { answerCallLimits } from '../lambda/adapters/aws-clients.ts';
-import { DisconnectsTable } from '../lambda/adapters/disconnects-table.ts';
-import { ParkedCallbacks } from '../lambda/adapters/parked-callbacks.ts';
 import { type KeepOutcome, recordKeeper, unverifiedKeeper } from '../lambda/recording/keep-record.ts';
 
 // Built once per container.
@@ -41,10 +41,18 @@ const table = new DisconnectsTable({
 const parked =
   config.parkedBucket === undefined
     ? undefined
-    : new ParkedCallbacks({ bucket: config.parkedBucket, region: config.region, endpoint: config.s3Endpoint, limits: limits.fallback });
+    : new ParkedCallbacks({
+        bucket: config.parkedBucket,
+        region: config.region,
+        endpoint: config.s3Endpoint,
+        limits: limits.fallback,
+      });
 const keepRecord = recordKeeper({ table, parked });
 const keepUnverified = unverifiedKeeper(parked);
-const answered = (outcome: KeepOutcome): ApiGatewayResult => ({ statusCode: 204, headers: { [OUTCOME_HEADER]: outcome } });
+const answered = (outcome: KeepOutcome): ApiGatewayResult => ({
+  statusCode: 204,
+  headers: { [OUTCOME_HEADER]: outcome },
+});
 
 // Every line of an invocation carries its request ids. No middy early-timeout timer per request: the answer budget
 // (lambda/adapters/deadline.ts) already bounds the answer.
@@ -70,7 +78,8 @@ const pipeline = middy<ApiGatewayEvent, ApiGatewayResult, Error, RecorderContext
     const { callback, specDeviations } = validateCallback(event.body, state.form);
     specDeviations.unshift(...state.bodyDeviations);
     // Stored all the same; the line is what an operator counts (the SpecDeviations metric filter).
-    if (specDeviations.length > 0) logger.warn('disconnect callback off spec', { callId: callback.callId, specDeviations });
+    if (specDeviations.length > 0)
+      logger.warn('disconnect callback off spec', { callId: callback.callId, specDeviations });
     const record = toDisconnectRecord(callback, state.receivedAt, config.retentionDays, specDeviations);
     return answered(await keepRecord(record, input, state.budget));
   });

@@ -6,12 +6,12 @@
  * A run that cannot finish throws, so the function's error alarm shows it.
  */
 import type { Context } from 'aws-lambda';
+import { CALL_LIMITS } from '../lambda/adapters/aws-clients.ts';
+import { bandwidthCallList, readBandwidthAccount } from '../lambda/adapters/bandwidth-account.ts';
+import { DisconnectsTable } from '../lambda/adapters/disconnects-table.ts';
 import { readConfig } from '../lambda/config.ts';
 import { inInvocation, logger } from '../lambda/log/logger.ts';
-import { reconcile, type ReconcileReport } from '../lambda/recording/reconcile.ts';
-import { CALL_LIMITS } from '../lambda/adapters/aws-clients.ts';
-import { DisconnectsTable } from '../lambda/adapters/disconnects-table.ts';
-import { bandwidthCallList, readBandwidthAccount } from '../lambda/adapters/bandwidth-account.ts';
+import { type ReconcileReport, reconcile } from '../lambda/recording/reconcile.ts';
 
 // Built once per container; a missing Bandwidth setting stops it here, naming the variable.
 const config = readConfig();
@@ -40,7 +40,9 @@ const LOGGED_CALL_IDS = 100;
 function minutes(event: Record<string, unknown>, name: string, fallback: number | undefined, max: number): number {
   const value = event[name] ?? fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
-    throw new Error(`the event's ${name} must be a whole number of minutes from 0 to ${max}, got ${JSON.stringify(event[name])}`);
+    throw new Error(
+      `the event's ${name} must be a whole number of minutes from 0 to ${max}, got ${JSON.stringify(event[name])}`,
+    );
   }
   return value;
 }

@@ -4,9 +4,10 @@
  * in the SSM SecureString parameter `BW_CLIENT_SECRET_PARAMETER` names (read at run time, never in the function's
  * environment). `BANDWIDTH_VOICE_API_URL` and `BANDWIDTH_TOKEN_URL` move the APIs (tests, proxies).
  */
+
+import { boundedCalls } from './aws-clients.ts';
 import { BandwidthCallList, DEFAULT_VOICE_API_URL } from './bandwidth-calls.ts';
 import { BandwidthTokenClient, type ClientCredentials, DEFAULT_TOKEN_URL } from './bandwidth-token.ts';
-import { boundedCalls } from './aws-clients.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -36,7 +37,10 @@ function httpUrl(env: Env, name: string, fallback: string): string {
   } catch {
     throw new BandwidthConfigError(`${name} is not a URL: ${text}`);
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))) {
+  if (
+    url.protocol !== 'https:' &&
+    !(url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+  ) {
     // The token and the client secret travel in these requests.
     throw new BandwidthConfigError(`${name} must be https (http only on loopback): ${text}`);
   }
@@ -70,7 +74,8 @@ async function secretFromParameter(name: string, region: string | undefined): Pr
   });
   try {
     const { Parameter } = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-    if (Parameter?.Value === undefined || Parameter.Value === '') throw new Error(`SSM parameter ${name} holds no client secret`);
+    if (Parameter?.Value === undefined || Parameter.Value === '')
+      throw new Error(`SSM parameter ${name} holds no client secret`);
     return Parameter.Value;
   } finally {
     client.destroy();
@@ -83,7 +88,11 @@ export function bandwidthCallList(config: BandwidthAccountConfig, region?: strin
   const credentials: () => Promise<ClientCredentials> =
     'value' in secret
       ? () => Promise.resolve({ clientId: config.clientId, clientSecret: secret.value })
-      : () => secretFromParameter(secret.parameter, region).then((clientSecret) => ({ clientId: config.clientId, clientSecret }));
+      : () =>
+          secretFromParameter(secret.parameter, region).then((clientSecret) => ({
+            clientId: config.clientId,
+            clientSecret,
+          }));
   const tokens = new BandwidthTokenClient({ tokenUrl: config.tokenUrl, credentials });
   return new BandwidthCallList({ apiBase: config.voiceApiUrl, accountId: config.accountId, tokens });
 }

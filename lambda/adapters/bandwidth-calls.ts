@@ -4,8 +4,8 @@
  * has its own time limit and is retried as bandwidth-retry.ts says; the caller's signal bounds the whole run.
  */
 import type { ListedCall } from '../domain/stored-record/backfilled-record.ts';
-import { BandwidthApiError, type BandwidthTokenClient, retriedRequest } from './bandwidth-token.ts';
 import type { RetryPolicy } from './bandwidth-retry.ts';
+import { BandwidthApiError, type BandwidthTokenClient, retriedRequest } from './bandwidth-token.ts';
 
 export const DEFAULT_VOICE_API_URL = 'https://voice.bandwidth.com/api/v2';
 /** Bandwidth returns at most this many calls for one query, however many pages it takes. */
@@ -39,14 +39,19 @@ export function nextLink(header: string | null): string | undefined {
   if (header === null) return undefined;
   for (const link of header.split(/,(?=\s*<)/)) {
     const match = /^\s*<([^>]*)>(.*)$/.exec(link);
-    if (match !== null && /;\s*rel\s*=\s*"?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/i.test(match[2] ?? '')) return match[1];
+    if (match !== null && /;\s*rel\s*=\s*"?(?:[^";]*\s)?next(?:\s[^";]*)?"?\s*(?:;|$)/i.test(match[2] ?? ''))
+      return match[1];
   }
   return undefined;
 }
 
 function isListedCall(value: unknown): value is ListedCall {
-  return typeof value === 'object' && value !== null && typeof (value as { callId?: unknown }).callId === 'string' &&
-    (value as { callId: string }).callId !== '';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { callId?: unknown }).callId === 'string' &&
+    (value as { callId: string }).callId !== ''
+  );
 }
 
 export class BandwidthCallList {
@@ -81,11 +86,18 @@ export class BandwidthCallList {
     return { calls, requests };
   }
 
-  private async page(url: string, signal: AbortSignal | undefined): Promise<{ calls: ListedCall[]; next: string | undefined; requests: number }> {
+  private async page(
+    url: string,
+    signal: AbortSignal | undefined,
+  ): Promise<{ calls: ListedCall[]; next: string | undefined; requests: number }> {
     let requests = 0;
     let refreshedToken = false;
     for (;;) {
-      const { response, text: body, attempts } = await retriedRequest({
+      const {
+        response,
+        text: body,
+        attempts,
+      } = await retriedRequest({
         name: "Bandwidth's Voice API",
         where: this.origin,
         policy: this.options,
@@ -116,7 +128,11 @@ export class BandwidthCallList {
         );
       }
       if (!response.ok) {
-        throw new BandwidthApiError(`Bandwidth's Voice API answered ${response.status} to ${url}: ${body.slice(0, 300)}`, 'answer', response.status);
+        throw new BandwidthApiError(
+          `Bandwidth's Voice API answered ${response.status} to ${url}: ${body.slice(0, 300)}`,
+          'answer',
+          response.status,
+        );
       }
       let calls: unknown;
       try {
@@ -125,7 +141,11 @@ export class BandwidthCallList {
         calls = undefined;
       }
       if (!Array.isArray(calls) || !calls.every(isListedCall)) {
-        throw new BandwidthApiError("Bandwidth's Voice API answered something other than a list of calls", 'answer', response.status);
+        throw new BandwidthApiError(
+          "Bandwidth's Voice API answered something other than a list of calls",
+          'answer',
+          response.status,
+        );
       }
       return { calls, next: nextLink(response.headers.get('link')), requests };
     }

@@ -5,7 +5,14 @@
  * endpoint's own 429 and 5xx answers, and a request that failed, are retried as the call list's are
  * (bandwidth-retry.ts). Used by reconciliation (the Voice API's call list) and `npm run wire` (the account API).
  */
-import { backoffMs, DEFAULT_MAX_ATTEMPTS, isRetriedStatus, retryAfterMs, type RetryPolicy, sleep } from './bandwidth-retry.ts';
+import {
+  backoffMs,
+  DEFAULT_MAX_ATTEMPTS,
+  isRetriedStatus,
+  type RetryPolicy,
+  retryAfterMs,
+  sleep,
+} from './bandwidth-retry.ts';
 
 export const DEFAULT_TOKEN_URL = 'https://api.bandwidth.com/api/v1/oauth2/token';
 
@@ -110,9 +117,14 @@ export class BandwidthTokenClient {
     }
     const token = answer.access_token;
     if (typeof token !== 'string' || token === '') {
-      throw new BandwidthApiError("Bandwidth's token endpoint answered without an access_token", 'answer', response.status);
+      throw new BandwidthApiError(
+        "Bandwidth's token endpoint answered without an access_token",
+        'answer',
+        response.status,
+      );
     }
-    const lifetimeMs = (typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_LIFETIME_S) * 1000;
+    const lifetimeMs =
+      (typeof answer.expires_in === 'number' && answer.expires_in > 0 ? answer.expires_in : DEFAULT_LIFETIME_S) * 1000;
     const authorization = `Bearer ${token}`;
     // A lifetime shorter than twice the margin: trusted for half of it.
     this.cached = { authorization, until: this.now() + Math.max(lifetimeMs - EXPIRY_MARGIN_MS, lifetimeMs / 2) };
@@ -144,7 +156,9 @@ export interface RetriedRequest {
  * One Bandwidth request, tried again as bandwidth-retry.ts says (a failed request, 429, 5xx): the first answer that
  * is not retried, with its text and how many attempts it took. Shared by the token endpoint and the call list.
  */
-export async function retriedRequest(request: RetriedRequest): Promise<{ response: Response; text: string; attempts: number }> {
+export async function retriedRequest(
+  request: RetriedRequest,
+): Promise<{ response: Response; text: string; attempts: number }> {
   const { name, where, policy, signal } = request;
   const maxAttempts = policy.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   for (let attempt = 1; ; attempt += 1) {
@@ -158,7 +172,8 @@ export async function retriedRequest(request: RetriedRequest): Promise<{ respons
       // The caller's deadline, not the API's fault: the caller says what it means.
       if (signal?.aborted === true) throw signal.reason;
       if (error instanceof BandwidthApiError) throw error;
-      if (attempt >= maxAttempts) throw new BandwidthApiError(`${name} ${where} is unreachable: ${reason(error)}`, 'unreachable');
+      if (attempt >= maxAttempts)
+        throw new BandwidthApiError(`${name} ${where} is unreachable: ${reason(error)}`, 'unreachable');
       await sleep(backoffMs(policy, attempt, undefined), signal);
       continue;
     }

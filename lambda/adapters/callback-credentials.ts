@@ -67,7 +67,12 @@ interface PasswordStore {
 
 /** Secrets Manager: the secret's AWSCURRENT string; AWSPREVIOUS is the password before the last rotation. */
 function secretsManagerStore(secretId: string, limits: CallLimits): PasswordStore {
-  let sdk: Promise<{ client: import('@aws-sdk/client-secrets-manager').SecretsManagerClient; module: typeof import('@aws-sdk/client-secrets-manager') }> | undefined;
+  let sdk:
+    | Promise<{
+        client: import('@aws-sdk/client-secrets-manager').SecretsManagerClient;
+        module: typeof import('@aws-sdk/client-secrets-manager');
+      }>
+    | undefined;
   const client = () =>
     (sdk ??= import('@aws-sdk/client-secrets-manager').then((module) => ({
       module,
@@ -100,12 +105,18 @@ function secretsManagerStore(secretId: string, limits: CallLimits): PasswordStor
 
 /** SSM Parameter Store: the SecureString, decrypted; `name:version` selects the version before the current one. */
 function parameterStore(parameterName: string, limits: CallLimits): PasswordStore {
-  let sdk: Promise<{ client: import('@aws-sdk/client-ssm').SSMClient; module: typeof import('@aws-sdk/client-ssm') }> | undefined;
+  let sdk:
+    | Promise<{ client: import('@aws-sdk/client-ssm').SSMClient; module: typeof import('@aws-sdk/client-ssm') }>
+    | undefined;
   const client = () =>
-    (sdk ??= import('@aws-sdk/client-ssm').then((module) => ({ module, client: new module.SSMClient(boundedCalls(limits)) })));
+    (sdk ??= import('@aws-sdk/client-ssm').then((module) => ({
+      module,
+      client: new module.SSMClient(boundedCalls(limits)),
+    })));
   const read = async (name: string, abortSignal: AbortSignal) => {
     const { client: ssm, module } = await client();
-    return (await ssm.send(new module.GetParameterCommand({ Name: name, WithDecryption: true }), { abortSignal })).Parameter;
+    return (await ssm.send(new module.GetParameterCommand({ Name: name, WithDecryption: true }), { abortSignal }))
+      .Parameter;
   };
   return {
     name: `SSM parameter ${parameterName}`,
@@ -116,7 +127,9 @@ function parameterStore(parameterName: string, limits: CallLimits): PasswordStor
         password: parameter?.Value,
         changedAt: parameter?.LastModifiedDate?.getTime(),
         previous: async (previousSignal) =>
-          version === undefined || version < 2 ? undefined : (await read(`${parameterName}:${version - 1}`, previousSignal))?.Value,
+          version === undefined || version < 2
+            ? undefined
+            : (await read(`${parameterName}:${version - 1}`, previousSignal))?.Value,
       };
     },
   };
@@ -145,7 +158,10 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
     const credentials = { username: auth.username, password: auth.password };
     return { credentials: () => credentials };
   }
-  const store = 'passwordSecret' in auth ? secretsManagerStore(auth.passwordSecret, limits) : parameterStore(auth.passwordParameter, limits);
+  const store =
+    'passwordSecret' in auth
+      ? secretsManagerStore(auth.passwordSecret, limits)
+      : parameterStore(auth.passwordParameter, limits);
   let current: BasicCredentials | undefined;
   let previous: { credentials: BasicCredentials; acceptedUntil: number } | undefined;
   /** Until when `current` is used without asking the store: the cache period, or the pause after a failed read. */
@@ -164,8 +180,12 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
     if (Date.now() >= acceptedUntil) return undefined;
     try {
       // At most one attempt's time, and only what is left of the read's share of the budget.
-      const password = await stored.previous(AbortSignal.timeout(Math.max(0, Math.min(limits.attemptTimeoutMs, timeLeftMs))));
-      return password === undefined || password === '' ? undefined : { credentials: { username: auth.username, password }, acceptedUntil };
+      const password = await stored.previous(
+        AbortSignal.timeout(Math.max(0, Math.min(limits.attemptTimeoutMs, timeLeftMs))),
+      );
+      return password === undefined || password === ''
+        ? undefined
+        : { credentials: { username: auth.username, password }, acceptedUntil };
     } catch (error) {
       logger.warn('the password before the latest rotation could not be read; only the current one is accepted', {
         store: store.name,
@@ -176,9 +196,11 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
   };
 
   const readStore = (timeLimitMs: number): Promise<StoredPassword> =>
-    withinDeadline(timeLimitMs, `reading the ${store.name}`, (signal) => store.current(signal)).catch((error: unknown) => {
-      throw new CredentialsUnavailable(reasonOf(error));
-    });
+    withinDeadline(timeLimitMs, `reading the ${store.name}`, (signal) => store.current(signal)).catch(
+      (error: unknown) => {
+        throw new CredentialsUnavailable(reasonOf(error));
+      },
+    );
 
   /** A password read becomes the current one; the one it replaces stays accepted for the grace period. */
   const adopt = async (stored: StoredPassword, timeLeftMs: number): Promise<AcceptedCredentials> => {
@@ -196,7 +218,10 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
       current = { username: auth.username, password };
     } else if (current.password !== password) {
       // Counted from the rotation when the store says when it was, else from now.
-      previous = { credentials: current, acceptedUntil: (changedAt ?? Date.now()) + PREVIOUS_PASSWORD_GRACE_SECONDS * 1000 };
+      previous = {
+        credentials: current,
+        acceptedUntil: (changedAt ?? Date.now()) + PREVIOUS_PASSWORD_GRACE_SECONDS * 1000,
+      };
       current = { username: auth.username, password };
     }
     return accepted(current);
@@ -211,7 +236,10 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
     } catch (error) {
       if (current === undefined) throw error;
       freshUntil = Date.now() + PASSWORD_RETRY_SECONDS * 1000;
-      logger.warn('callback password refresh failed, keeping the last one', { store: store.name, reason: reasonOf(error) });
+      logger.warn('callback password refresh failed, keeping the last one', {
+        store: store.name,
+        reason: reasonOf(error),
+      });
       return accepted(current);
     }
     return adopt(stored, timeLimitMs - (Date.now() - started));
@@ -227,7 +255,8 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
     if (scheduled !== undefined && scheduled.at > now) return scheduled.read;
     const at = Math.max(now, lastForcedReadAt + FORCED_READ_SPACING_MS);
     const wait = at - now;
-    if (wait >= timeLimitMs) return Promise.reject(new CredentialsUnavailable('no read of the password is free in time'));
+    if (wait >= timeLimitMs)
+      return Promise.reject(new CredentialsUnavailable('no read of the password is free in time'));
     lastForcedReadAt = at;
     const read = (wait > 0 ? new Promise<void>((resolve) => setTimeout(resolve, wait)) : Promise.resolve())
       .then(() => readStore(timeLimitMs - wait))
@@ -237,7 +266,8 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
   };
 
   return {
-    credentials: (timeLimitMs) => (current !== undefined && Date.now() < freshUntil ? accepted(current) : refresh(timeLimitMs)),
+    credentials: (timeLimitMs) =>
+      current !== undefined && Date.now() < freshUntil ? accepted(current) : refresh(timeLimitMs),
     refreshCredentials: forcedRead,
   };
 }

@@ -14,11 +14,14 @@ export class DeadlineExceeded extends Error {
 export function withinDeadline<T>(ms: number, what: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      const error = new DeadlineExceeded(what, ms);
-      controller.abort(error);
-      reject(error);
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        const error = new DeadlineExceeded(what, ms);
+        controller.abort(error);
+        reject(error);
+      },
+      Math.max(0, ms),
+    );
     let running: Promise<T>;
     try {
       running = work(controller.signal);

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type BackfilledRecord, CALL_LIST } from '../domain/stored-record/backfilled-record.ts';
 import type { DisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
-import { CALL_LIST, type BackfilledRecord } from '../domain/stored-record/backfilled-record.ts';
 import { awsClientConfig, boundedCalls, CALL_LIMITS, type CallLimits } from './aws-clients.ts';
 
 export type PutOutcome = 'recorded' | 'duplicate';
@@ -22,7 +22,10 @@ export class DisconnectsTable {
 
   constructor(options: DisconnectsTableOptions) {
     this.tableName = options.tableName;
-    this.base = new DynamoDBClient({ ...awsClientConfig(options.region, options.endpoint), ...boundedCalls(options.limits ?? CALL_LIMITS.command.table) });
+    this.base = new DynamoDBClient({
+      ...awsClientConfig(options.region, options.endpoint),
+      ...boundedCalls(options.limits ?? CALL_LIMITS.command.table),
+    });
     this.client = DynamoDBDocumentClient.from(this.base, { marshallOptions: { removeUndefinedValues: true } });
   }
 
@@ -58,7 +61,10 @@ export class DisconnectsTable {
   }
 
   private async conditionalPut(
-    put: Pick<ConstructorParameters<typeof PutCommand>[0], 'Item' | 'ConditionExpression' | 'ExpressionAttributeValues'>,
+    put: Pick<
+      ConstructorParameters<typeof PutCommand>[0],
+      'Item' | 'ConditionExpression' | 'ExpressionAttributeValues'
+    >,
     signal: AbortSignal | undefined,
   ): Promise<PutOutcome> {
     try {

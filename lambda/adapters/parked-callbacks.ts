@@ -92,10 +92,9 @@ export function envelopeOf(callback: CallbackToKeep): ParkedCallback {
 export function parseParkedCallback(text: string): ParkedCallback {
   const value: unknown = JSON.parse(text);
   const envelope = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  const input = (typeof envelope['input'] === 'object' && envelope['input'] !== null ? envelope['input'] : {}) as Record<
-    string,
-    unknown
-  >;
+  const input = (
+    typeof envelope['input'] === 'object' && envelope['input'] !== null ? envelope['input'] : {}
+  ) as Record<string, unknown>;
   const problems: string[] = [];
   if (envelope['version'] !== 1) problems.push('version is not 1');
   if (typeof envelope['kind'] !== 'string' || !Object.hasOwn(PREFIXES, envelope['kind'])) {

@@ -1,9 +1,5 @@
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
-import type { RecorderRequest } from './callback-request.ts';
-import { type ApiGatewayEvent, type ApiGatewayResult, header } from './api-gateway.ts';
-import { RequestRejected } from './request-rejected.ts';
-import { callbackRequestOf } from './callback-request.ts';
 import {
   type AcceptedCredentials,
   type BasicCredentials,
@@ -11,6 +7,10 @@ import {
   CredentialsUnavailable,
   presentedCredentials,
 } from '../adapters/callback-credentials.ts';
+import { type ApiGatewayEvent, type ApiGatewayResult, header } from './api-gateway.ts';
+import type { RecorderRequest } from './callback-request.ts';
+import { callbackRequestOf } from './callback-request.ts';
+import { RequestRejected } from './request-rejected.ts';
 
 export interface BasicAuthOptions extends CallbackCredentials {
   /** Shown in the challenge; Bandwidth only needs it to be there. */
@@ -124,7 +124,11 @@ export function basicAuth(options: BasicAuthOptions): MiddlewareObj<ApiGatewayEv
   };
 
   /** Every request that is not the usual one: missing, spelt otherwise, wrong, or sent with a rotated password. */
-  const checkParts = async (request: RecorderRequest, headerValue: string | undefined, known: AcceptedCredentials | undefined) => {
+  const checkParts = async (
+    request: RecorderRequest,
+    headerValue: string | undefined,
+    known: AcceptedCredentials | undefined,
+  ) => {
     const given = parseBasicAuthorization(headerValue);
     if (given === undefined) {
       throw new RequestRejected(401, 'authentication required', ['send HTTP Basic credentials'], challenge);
@@ -167,9 +171,12 @@ export function basicAuth(options: BasicAuthOptions): MiddlewareObj<ApiGatewayEv
       const expected = options.credentials(callbackRequestOf(request).budget.credentialsMs());
       if (expected instanceof Promise) {
         return expected.then(
-          (accepted) => (isCanonicalFor(headerValue, accepted) ? undefined : checkParts(request, headerValue, accepted)),
+          (accepted) =>
+            isCanonicalFor(headerValue, accepted) ? undefined : checkParts(request, headerValue, accepted),
           (error: unknown) =>
-            error instanceof CredentialsUnavailable ? unverified(request, parseBasicAuthorization(headerValue)) : Promise.reject(error),
+            error instanceof CredentialsUnavailable
+              ? unverified(request, parseBasicAuthorization(headerValue))
+              : Promise.reject(error),
         );
       }
       return isCanonicalFor(headerValue, expected) ? undefined : checkParts(request, headerValue, expected);

@@ -1,10 +1,10 @@
-import type { Context } from 'aws-lambda';
 import type { MiddlewareObj, Request } from '@middy/core';
-import type { ApiGatewayEvent, ApiGatewayResult } from './api-gateway.ts';
+import type { Context } from 'aws-lambda';
+import { DOCUMENTED_CAUSES } from '../domain/callback/validate.ts';
 import { inInvocation, logger, maskPhoneNumber } from '../log/logger.ts';
 import { embeddedMetrics, metricDirective, metricSet } from '../log/metrics.ts';
+import type { ApiGatewayEvent, ApiGatewayResult } from './api-gateway.ts';
 import { callbackRequestIfAny } from './callback-request.ts';
-import { DOCUMENTED_CAUSES } from '../domain/callback/validate.ts';
 
 /**
  * The handler names what became of the callback in this answer header (`recorded`, `duplicate`, `parked`,
@@ -65,7 +65,8 @@ export function callbackLog(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> 
     const { event, response, error, internal } = request;
     const started = (internal as Record<string, unknown>)[STARTED];
     const status = response?.statusCode ?? 500;
-    const callback = typeof event.body === 'object' && event.body !== null ? (event.body as Record<string, unknown>) : {};
+    const callback =
+      typeof event.body === 'object' && event.body !== null ? (event.body as Record<string, unknown>) : {};
     const cause = callback['cause'];
     const latencyMs = typeof started === 'number' ? Math.round((performance.now() - started) * 1000) / 1000 : undefined;
     const causeDimension = typeof cause === 'string' ? (DOCUMENTED_CAUSES.has(cause) ? cause : OTHER_CAUSE) : undefined;
@@ -82,7 +83,9 @@ export function callbackLog(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> 
       ...(error instanceof Error ? { error: error.message } : {}),
       callbacks: 1,
       causeDimension,
-      ...embeddedMetrics(METRIC_SETS[latencyMs === undefined ? 'untimed' : 'timed'][causeDimension === undefined ? 'none' : 'cause']),
+      ...embeddedMetrics(
+        METRIC_SETS[latencyMs === undefined ? 'untimed' : 'timed'][causeDimension === undefined ? 'none' : 'cause'],
+      ),
     };
     if (status >= 500) logger.error('disconnect callback', line);
     else if (status >= 400) logger.warn('disconnect callback', line);

@@ -1,9 +1,9 @@
-import type { Context } from 'aws-lambda';
 import type { MiddlewareObj, Request } from '@middy/core';
-import { type ApiGatewayEvent, type ApiGatewayResult, httpMethod } from './api-gateway.ts';
-import { receivedAt } from './received-at.ts';
+import type { Context } from 'aws-lambda';
 import { AnswerBudget } from '../adapters/deadline.ts';
 import type { CallbackInput, PresentedCredentials } from '../adapters/parked-callbacks.ts';
+import { type ApiGatewayEvent, type ApiGatewayResult, httpMethod } from './api-gateway.ts';
+import { receivedAt } from './received-at.ts';
 
 /** What the steps of one request learn and share: worked out once, at the start. */
 export interface CallbackRequest {

@@ -1,8 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
-import type { ApiGatewayEvent, ApiGatewayResult } from './api-gateway.ts';
-import { logger } from '../log/logger.ts';
 import { CallbackRefused } from '../domain/callback/validate.ts';
+import { logger } from '../log/logger.ts';
 import { RecordNotKept } from '../recording/keep-record.ts';
+import type { ApiGatewayEvent, ApiGatewayResult } from './api-gateway.ts';
 import { RequestRejected } from './request-rejected.ts';
 
 interface ExposedError {
@@ -27,7 +27,11 @@ const BODY_PARSER = '@middy/http-json-body-parser';
  */
 function causeDetails(message: string, cause: unknown, maxNesting: number | undefined): string[] {
   if (typeof cause !== 'object' || cause === null) return [];
-  const { package: from, data, message: parseError } = cause as { package?: unknown; data?: unknown; message?: unknown };
+  const {
+    package: from,
+    data,
+    message: parseError,
+  } = cause as { package?: unknown; data?: unknown; message?: unknown };
   if (from !== BODY_PARSER) return [];
   if (message === 'Forbidden key in JSON body') {
     return [`the field name ${JSON.stringify(String(data)).slice(0, 64)} is not allowed`];
@@ -35,7 +39,8 @@ function causeDetails(message: string, cause: unknown, maxNesting: number | unde
   if (message === 'Unsupported Media Type') {
     return [`the Content-Type ${JSON.stringify(String(data ?? '')).slice(0, 128)} is not JSON`];
   }
-  if (data === undefined || data === null || (typeof data === 'string' && data.trim() === '')) return ['the body is empty'];
+  if (data === undefined || data === null || (typeof data === 'string' && data.trim() === ''))
+    return ['the body is empty'];
   // Valid JSON nested a few thousand levels deep overflows JSON.parse's reviver (middy's prototype guard).
   if (typeof parseError === 'string' && parseError.includes('call stack')) {
     const limit = maxNesting === undefined ? '' : ` (DynamoDB stores at most ${maxNesting} levels)`;
@@ -65,7 +70,11 @@ export function callbackRefusals(): MiddlewareObj<ApiGatewayEvent, ApiGatewayRes
  * limit, is named when a body is too deep to read (passed in by the entry point, which knows the domain's limit).
  * Unexpected errors are logged and answered 500 without their message or stack.
  */
-export function errorResponses({ maxNesting }: { maxNesting?: number } = {}): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
+export function errorResponses({
+  maxNesting,
+}: {
+  maxNesting?: number;
+} = {}): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
   return {
     onError(request) {
       const { error } = request;

@@ -1,9 +1,9 @@
 import type { MiddlewareObj } from '@middy/core';
 import { HttpError } from '@middy/util';
-import type { ApiGatewayEvent, ApiGatewayResult } from './api-gateway.ts';
-import type { ParkedCallbacks } from '../adapters/parked-callbacks.ts';
 import { withinDeadline } from '../adapters/deadline.ts';
+import type { ParkedCallbacks } from '../adapters/parked-callbacks.ts';
 import { logger } from '../log/logger.ts';
+import type { ApiGatewayEvent, ApiGatewayResult } from './api-gateway.ts';
 import { callbackRequestOf } from './callback-request.ts';
 import { RequestRejected } from './request-rejected.ts';
 

@@ -28,7 +28,11 @@ function setting(name: string): string | undefined {
  * generic variable, as Powertools did; INFO when none is set or the name is unknown.
  */
 function threshold(): number {
-  const name = (setting('AWS_LAMBDA_LOG_LEVEL') ?? setting('POWERTOOLS_LOG_LEVEL') ?? setting('LOG_LEVEL'))?.toUpperCase();
+  const name = (
+    setting('AWS_LAMBDA_LOG_LEVEL') ??
+    setting('POWERTOOLS_LOG_LEVEL') ??
+    setting('LOG_LEVEL')
+  )?.toUpperCase();
   return name !== undefined && isLevelName(name) ? THRESHOLDS[name] : THRESHOLDS.INFO;
 }
 
@@ -81,7 +85,9 @@ function errorFields(error: Error): Record<string, unknown> {
     name: error.name,
     message: error.message,
     stack: error.stack,
-    ...(error.cause === undefined ? {} : { cause: error.cause instanceof Error ? errorFields(error.cause) : error.cause }),
+    ...(error.cause === undefined
+      ? {}
+      : { cause: error.cause instanceof Error ? errorFields(error.cause) : error.cause }),
   };
 }
 
@@ -162,7 +168,8 @@ function maskBetween(candidate: string, before: string | undefined, after: strin
   if ((before !== undefined && ID_CHAR.test(before)) || (after !== undefined && ID_CHAR.test(after))) return candidate;
   // A JSON number of the line (`"expiresAt":1790000000,`): masking it would break the line; numbers sent as
   // numbers are masked as text by maskPhoneNumber where they are logged.
-  const bare = (before === ':' || before === ',' || before === '[') && (after === ',' || after === '}' || after === ']');
+  const bare =
+    (before === ':' || before === ',' || before === '[') && (after === ',' || after === '}' || after === ']');
   if (bare && BARE_NUMBER.test(candidate)) return candidate;
   return maskDigits(candidate);
 }

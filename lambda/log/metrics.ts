@@ -18,12 +18,21 @@ export interface MetricDirective {
 }
 
 /** Built once per container; undefined when metrics are off. */
-export function metricDirective(dimensions: string[][], metrics: Record<string, MetricUnit>): MetricDirective | undefined {
+export function metricDirective(
+  dimensions: string[][],
+  metrics: Record<string, MetricUnit>,
+): MetricDirective | undefined {
   if (NAMESPACE === undefined) return undefined;
-  return { Namespace: NAMESPACE, Dimensions: dimensions, Metrics: Object.entries(metrics).map(([Name, Unit]) => ({ Name, Unit })) };
+  return {
+    Namespace: NAMESPACE,
+    Dimensions: dimensions,
+    Metrics: Object.entries(metrics).map(([Name, Unit]) => ({ Name, Unit })),
+  };
 }
 
-export type EmbeddedMetrics = { _aws: { Timestamp: number; CloudWatchMetrics: readonly MetricDirective[] } } | Record<string, never>;
+export type EmbeddedMetrics =
+  | { _aws: { Timestamp: number; CloudWatchMetrics: readonly MetricDirective[] } }
+  | Record<string, never>;
 
 /** The directives one kind of line publishes, gathered once per container: only Timestamp varies per line. */
 export function metricSet(directives: (MetricDirective | undefined)[]): readonly MetricDirective[] {
@@ -32,6 +41,8 @@ export function metricSet(directives: (MetricDirective | undefined)[]): readonly
 
 /** The `_aws` member to spread into a line; {} when metrics are off. A metricSet is used as it is. */
 export function embeddedMetrics(directives: readonly (MetricDirective | undefined)[]): EmbeddedMetrics {
-  const present = directives.includes(undefined) ? metricSet([...directives]) : (directives as readonly MetricDirective[]);
+  const present = directives.includes(undefined)
+    ? metricSet([...directives])
+    : (directives as readonly MetricDirective[]);
   return present.length === 0 ? {} : { _aws: { Timestamp: Date.now(), CloudWatchMetrics: present } };
 }

@@ -1,8 +1,8 @@
-import type { DisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
-import { logger } from '../log/logger.ts';
 import { type AnswerBudget, withinDeadline } from '../adapters/deadline.ts';
 import type { DisconnectsTable, PutOutcome } from '../adapters/disconnects-table.ts';
 import type { CallbackInput, ParkedCallbacks, PresentedCredentials } from '../adapters/parked-callbacks.ts';
+import type { DisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
+import { logger } from '../log/logger.ts';
 
 export type KeepOutcome = PutOutcome | 'parked' | 'unverified';
 
@@ -30,7 +30,11 @@ function reasonOf(error: unknown): string {
  * fallback bucket, which gets all the time the table left. Only when both fail does it throw RecordNotKept.
  */
 export function recordKeeper({ table, parked }: KeepOptions) {
-  return async function keepRecord(record: DisconnectRecord, input: CallbackInput, budget: AnswerBudget): Promise<KeepOutcome> {
+  return async function keepRecord(
+    record: DisconnectRecord,
+    input: CallbackInput,
+    budget: AnswerBudget,
+  ): Promise<KeepOutcome> {
     let storeError: unknown;
     try {
       // The deadline bounds the answer; the SDK is not handed its signal. A write still under way when the deadline
@@ -44,7 +48,10 @@ export function recordKeeper({ table, parked }: KeepOptions) {
     }
     const reason = reasonOf(storeError);
     if (parked === undefined) {
-      logger.error('table write failed and no fallback store is configured: the record is lost', { callId: record.callId, reason });
+      logger.error('table write failed and no fallback store is configured: the record is lost', {
+        callId: record.callId,
+        reason,
+      });
       throw new RecordNotKept(['the table is unavailable and no fallback store is configured']);
     }
     try {
@@ -82,7 +89,16 @@ export function unverifiedKeeper(parked: ParkedCallbacks | undefined) {
     }
     try {
       const key = await withinDeadline(budget.fallbackMs(), 'keeping the unverified callback', (signal) =>
-        parked.park({ kind: 'unverified', reason: 'the callback password could not be read in time', receivedAt, input, credentials }, signal),
+        parked.park(
+          {
+            kind: 'unverified',
+            reason: 'the callback password could not be read in time',
+            receivedAt,
+            input,
+            credentials,
+          },
+          signal,
+        ),
       );
       logger.warn('callback password unreadable, callback kept unverified for replay', { key });
       return 'unverified';

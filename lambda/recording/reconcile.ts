@@ -5,9 +5,10 @@
  * run. The range is listed in slices, each one query; a query that reaches Bandwidth's cap of 10,000 calls is
  * split in two and listed again, so no call is cut off. A slice is listed in full before anything of it is written.
  */
-import { hasEnded, type ListedCall, toBackfilledRecord } from '../domain/stored-record/backfilled-record.ts';
-import { MAX_CALLS_PER_QUERY, type BandwidthCallList, type StartTimeRange } from '../adapters/bandwidth-calls.ts';
+
+import { type BandwidthCallList, MAX_CALLS_PER_QUERY, type StartTimeRange } from '../adapters/bandwidth-calls.ts';
 import type { DisconnectsTable } from '../adapters/disconnects-table.ts';
+import { hasEnded, type ListedCall, toBackfilledRecord } from '../domain/stored-record/backfilled-record.ts';
 
 export interface ReconcileOptions {
   calls: Pick<BandwidthCallList, 'query'>;
@@ -74,7 +75,11 @@ function slices(range: StartTimeRange, sliceMs: number): StartTimeRange[] {
   }
 }
 
-async function eachAtOnce<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+async function eachAtOnce<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
@@ -118,9 +123,15 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     if (calls.length < cap) return calls;
     const from = part.from.getTime();
     const to = part.to.getTime();
-    if (to - from < 1) throw new Error(`Bandwidth lists ${calls.length} calls that started at ${part.from.toISOString()}: more than one query can return`);
+    if (to - from < 1)
+      throw new Error(
+        `Bandwidth lists ${calls.length} calls that started at ${part.from.toISOString()}: more than one query can return`,
+      );
     const middle = from + Math.floor((to - from) / 2);
-    return [...(await list({ from: part.from, to: new Date(middle) })), ...(await list({ from: new Date(middle + 1), to: part.to }))];
+    return [
+      ...(await list({ from: part.from, to: new Date(middle) })),
+      ...(await list({ from: new Date(middle + 1), to: part.to })),
+    ];
   };
 
   const settle = async (call: ListedCall): Promise<void> => {

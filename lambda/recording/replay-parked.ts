@@ -8,11 +8,11 @@
  * ones do (or to quarantine, when they fail validation), others are discarded, logged and counted.
  */
 import { jsonParseProtectProto } from '@middy/util';
-import { CallbackRefused, validateCallback } from '../domain/callback/validate.ts';
-import { type DisconnectRecord, toDisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
+import { type CallbackCredentials, presentedMatch } from '../adapters/callback-credentials.ts';
 import type { DisconnectsTable } from '../adapters/disconnects-table.ts';
 import type { ParkedCallback, ParkedCallbacks, ParkedKind } from '../adapters/parked-callbacks.ts';
-import { type CallbackCredentials, presentedMatch } from '../adapters/callback-credentials.ts';
+import { CallbackRefused, validateCallback } from '../domain/callback/validate.ts';
+import { type DisconnectRecord, toDisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
 import { logger } from '../log/logger.ts';
 
 export interface ReplayFailure {
@@ -91,7 +91,11 @@ type Result =
   | { outcome: 'stillFailing'; reason: string; tableFailed: boolean };
 
 /** Removes a copy that is done with; a failure only leaves it for the next run (which finds it done, too). */
-async function removeDone(key: string, outcome: Exclude<Result['outcome'], 'stillFailing'>, options: ReplayOptions): Promise<Result> {
+async function removeDone(
+  key: string,
+  outcome: Exclude<Result['outcome'], 'stillFailing'>,
+  options: ReplayOptions,
+): Promise<Result> {
   try {
     await options.parked.remove(key);
     return { outcome };
@@ -103,7 +107,8 @@ async function removeDone(key: string, outcome: Exclude<Result['outcome'], 'stil
 /** An unverified callback's credentials against the password: true, false, or why they cannot be checked yet. */
 async function verified(parked: ParkedCallback, options: ReplayOptions): Promise<boolean | string> {
   if (parked.credentials === undefined) return false;
-  if (options.credentials === undefined) return 'callback auth is not configured here, so the credentials cannot be checked';
+  if (options.credentials === undefined)
+    return 'callback auth is not configured here, so the credentials cannot be checked';
   try {
     const accepted = await options.credentials.credentials(options.credentialsTimeLimitMs ?? 10_000);
     return await presentedMatch(parked.credentials, accepted);
@@ -126,7 +131,10 @@ async function replayOne(key: string, options: ReplayOptions): Promise<Result> {
     const check = await verified(parked, options);
     if (typeof check === 'string') return { outcome: 'stillFailing', reason: check, tableFailed: false };
     if (!check) {
-      logger.warn('unverified callback discarded: its credentials do not match', { key, receivedAt: parked.receivedAt });
+      logger.warn('unverified callback discarded: its credentials do not match', {
+        key,
+        receivedAt: parked.receivedAt,
+      });
       return removeDone(key, 'discarded', options);
     }
   }
@@ -138,7 +146,11 @@ async function replayOne(key: string, options: ReplayOptions): Promise<Result> {
     try {
       await options.parked.park({ ...parked, kind: 'quarantined', reason: describe(error), credentials: undefined });
     } catch (parkError) {
-      return { outcome: 'stillFailing', reason: `could not be moved to quarantine: ${describe(parkError)}`, tableFailed: false };
+      return {
+        outcome: 'stillFailing',
+        reason: `could not be moved to quarantine: ${describe(parkError)}`,
+        tableFailed: false,
+      };
     }
     return removeDone(key, 'quarantined', options);
   }

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../tools/local-stage/stores.ts';
 
 const ab = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'bench/ab.ts', ...args], { cwd: projectRoot, encoding: 'utf8', timeout: 60_000 });
+  spawnSync(process.execPath, ['--import', 'tsx', 'bench/ab.ts', ...args], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
 
 describe('npm run ab on the command line', () => {
   it('answers --help with the usage and exit 0, measuring nothing', () => {
@@ -17,7 +21,10 @@ describe('npm run ab on the command line', () => {
     const same = 'same=bench/same-write-handler.ts';
     for (const [args, line] of [
       [['--roundz', '3', same, same], 'ab: unknown option --roundz (npm run ab -- --help)'],
-      [['--rounds', '0', same, 'ours=handlers/disconnect.ts'], 'ab: --rounds must be a whole number of at least 1, got "0" (npm run ab -- --help)'],
+      [
+        ['--rounds', '0', same, 'ours=handlers/disconnect.ts'],
+        'ab: --rounds must be a whole number of at least 1, got "0" (npm run ab -- --help)',
+      ],
       [[same], 'ab: name at least two handlers: a reference and one to compare with it (npm run ab -- --help)'],
       [[same, same], 'ab: each handler needs its own name (npm run ab -- --help)'],
       [[same, 'handlers/disconnect.ts'], 'ab: not NAME=ENTRY: handlers/disconnect.ts (npm run ab -- --help)'],

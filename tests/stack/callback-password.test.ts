@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { STAGE_OUTPUTS } from '../../tools/stage/resolve-stage.ts';
 import { passwordParameterOfStage, passwordSecretOfStage } from '../../tools/stage/stage-names.ts';
 import { packageStage } from './package-stage.ts';
-import { effectiveTemplate, properties, roleStatements, type Json, type Template } from './template.ts';
+import { effectiveTemplate, type Json, properties, roleStatements, type Template } from './template.ts';
 
 const FUNCTIONS = { DisconnectLambdaFunction: 'DisconnectRole', ReplayLambdaFunction: 'ReplayRole' } as const;
 let bySecret: Template;
@@ -29,7 +29,7 @@ const passwordStatement = (template: Template, role: string) =>
   roleStatements(template, role).filter((statement) => statement.Sid === 'ReadCallbackPassword');
 
 describe('the callback password of a new stage', () => {
-  it('is read by both functions from the stage\'s Secrets Manager secret, the one npm run deploy creates', () => {
+  it("is read by both functions from the stage's Secrets Manager secret, the one npm run deploy creates", () => {
     for (const functionId of Object.keys(FUNCTIONS)) {
       expect(environment(bySecret, functionId)).toMatchObject({
         BANDWIDTH_CALLBACK_USERNAME: 'bandwidth',
@@ -46,7 +46,9 @@ describe('the callback password of a new stage', () => {
           Sid: 'ReadCallbackPassword',
           Effect: 'Allow',
           Action: ['secretsmanager:GetSecretValue'],
-          Resource: [`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${passwordSecretOfStage('prod')}-??????`],
+          Resource: [
+            `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${passwordSecretOfStage('prod')}-??????`,
+          ],
         },
       ]);
       expect(roleStatements(bySecret, role).flatMap((statement) => statement.Action)).not.toContain('ssm:GetParameter');
@@ -72,11 +74,15 @@ describe('the callback password of a stage deployed before the secret', () => {
           Sid: 'ReadCallbackPassword',
           Effect: 'Allow',
           Action: ['ssm:GetParameter'],
-          Resource: [`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${passwordParameterOfStage('prod')}`],
+          Resource: [
+            `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${passwordParameterOfStage('prod')}`,
+          ],
         },
       ]);
     }
-    expect(byParameter.Outputs?.[STAGE_OUTPUTS.callbackPasswordParameter]?.Value).toBe(passwordParameterOfStage('prod'));
+    expect(byParameter.Outputs?.[STAGE_OUTPUTS.callbackPasswordParameter]?.Value).toBe(
+      passwordParameterOfStage('prod'),
+    );
     expect(byParameter.Outputs).not.toHaveProperty(STAGE_OUTPUTS.callbackPasswordSecret);
   });
 });

@@ -5,14 +5,14 @@
  */
 import type { Request } from '@middy/core';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/http/api-gateway.ts';
 import { DOCUMENTED_CAUSES } from '../../lambda/domain/callback/validate.ts';
+import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/http/api-gateway.ts';
+import { type PublishedMetric, publishedMetrics } from '../lambda/log/emf.ts';
 import { captureLogs } from '../support/captured-logs.ts';
 import { freshStores } from '../support/recorder.ts';
 import { loadReplayHandler, replayContext } from '../support/replay.ts';
-import { publishedMetrics, type PublishedMetric } from '../lambda/log/emf.ts';
 import { packageStage } from './package-stage.ts';
-import { effectiveTemplate, idsOfType, properties, type Json, type Template } from './template.ts';
+import { effectiveTemplate, idsOfType, type Json, properties, type Template } from './template.ts';
 
 const REGION = 'us-east-1';
 let template: Template;
@@ -37,12 +37,17 @@ function dashboardBody(): { widgets: Widget[] } {
 }
 
 const namespace = (): string =>
-  ((properties(template, 'DisconnectLambdaFunction')['Environment'] as { Variables: Record<string, Json> }).Variables[
+  (properties(template, 'DisconnectLambdaFunction')['Environment'] as { Variables: Record<string, Json> }).Variables[
     'METRICS_NAMESPACE'
-  ] as string);
+  ] as string;
 
 const key = (name: string, dimensions: Record<string, string>): string =>
-  [name, ...Object.entries(dimensions).sort().map(([dimension, value]) => `${dimension}=${value}`)].join(' ');
+  [
+    name,
+    ...Object.entries(dimensions)
+      .sort()
+      .map(([dimension, value]) => `${dimension}=${value}`),
+  ].join(' ');
 
 /** What the callback line publishes for each outcome and each cause, through the real log middleware. */
 async function callbackMetrics(ns: string): Promise<PublishedMetric[]> {
@@ -51,7 +56,10 @@ async function callbackMetrics(ns: string): Promise<PublishedMetric[]> {
   vi.resetModules();
   const { callbackLog, OUTCOME_HEADER } = await import('../../lambda/http/callback-log.ts');
   const answers: ApiGatewayResult[] = [
-    ...['recorded', 'duplicate', 'parked', 'unverified'].map((outcome) => ({ statusCode: 204, headers: { [OUTCOME_HEADER]: outcome } })),
+    ...['recorded', 'duplicate', 'parked', 'unverified'].map((outcome) => ({
+      statusCode: 204,
+      headers: { [OUTCOME_HEADER]: outcome },
+    })),
     { statusCode: 401 },
     { statusCode: 422 },
     { statusCode: 413 },
@@ -79,7 +87,10 @@ async function callbackMetrics(ns: string): Promise<PublishedMetric[]> {
     captured.restore();
     process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
   }
-  return captured.lines().filter((line) => line['message'] === 'disconnect callback').flatMap(publishedMetrics);
+  return captured
+    .lines()
+    .filter((line) => line['message'] === 'disconnect callback')
+    .flatMap(publishedMetrics);
 }
 
 /** What a replay run publishes for each kind, through the real replay handler against real stores. */
@@ -93,12 +104,18 @@ async function replayMetrics(ns: string): Promise<PublishedMetric[]> {
   });
   const captured = captureLogs();
   try {
-    await handler({ quarantined: true }, replayContext(() => 60_000));
+    await handler(
+      { quarantined: true },
+      replayContext(() => 60_000),
+    );
   } finally {
     captured.restore();
     process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
   }
-  return captured.lines().filter((line) => line['message'] === 'replay').flatMap(publishedMetrics);
+  return captured
+    .lines()
+    .filter((line) => line['message'] === 'replay')
+    .flatMap(publishedMetrics);
 }
 
 describe('the dashboard', () => {
@@ -125,22 +142,37 @@ describe('the dashboard', () => {
         expect(metric[2]).toBe(dimension);
         return metric[3];
       });
-    expect(dimensionValues('Callbacks by outcome', 'outcome').sort()).toEqual(
-      ['duplicate', 'failed', 'parked', 'quarantined', 'recorded', 'refused', 'unauthorized', 'unverified'],
+    expect(dimensionValues('Callbacks by outcome', 'outcome').sort()).toEqual([
+      'duplicate',
+      'failed',
+      'parked',
+      'quarantined',
+      'recorded',
+      'refused',
+      'unauthorized',
+      'unverified',
+    ]);
+    expect(dimensionValues('Callbacks by cause', 'causeDimension').sort()).toEqual(
+      [...DOCUMENTED_CAUSES, 'other'].sort(),
     );
-    expect(dimensionValues('Callbacks by cause', 'causeDimension').sort()).toEqual([...DOCUMENTED_CAUSES, 'other'].sort());
   });
 
   it('charts only metrics the code emits (EMF on its log lines) or the stack counts (metric filters), in its namespace', async () => {
     const ns = namespace();
     expect(ns).toBe('BandwidthDisconnectRecorder/prod');
-    const emitted = new Set([...(await callbackMetrics(ns)), ...(await replayMetrics(ns))].map((metric) => key(metric.name, metric.dimensions)));
+    const emitted = new Set(
+      [...(await callbackMetrics(ns)), ...(await replayMetrics(ns))].map((metric) =>
+        key(metric.name, metric.dimensions),
+      ),
+    );
     const filtered = new Set(
       idsOfType(template, 'AWS::Logs::MetricFilter').flatMap((id) =>
-        (properties(template, id)['MetricTransformations'] as { MetricName: string; MetricNamespace: string }[]).map((transformation) => {
-          expect(transformation.MetricNamespace).toBe(ns);
-          return key(transformation.MetricName, {});
-        }),
+        (properties(template, id)['MetricTransformations'] as { MetricName: string; MetricNamespace: string }[]).map(
+          (transformation) => {
+            expect(transformation.MetricNamespace).toBe(ns);
+            return key(transformation.MetricName, {});
+          },
+        ),
       ),
     );
     const charted = dashboardBody().widgets.flatMap((widget) => widget.properties.metrics ?? []);
@@ -151,12 +183,18 @@ describe('the dashboard', () => {
       const dimensions: Record<string, string> = {};
       for (let at = 0; typeof rest[at] === 'string'; at += 2) dimensions[rest[at] as string] = rest[at + 1] as string;
       const charted = key(name, dimensions);
-      expect(emitted.has(charted) || filtered.has(charted), `${charted} is neither emitted nor a metric filter`).toBe(true);
+      expect(emitted.has(charted) || filtered.has(charted), `${charted} is neither emitted nor a metric filter`).toBe(
+        true,
+      );
     }
   }, 60_000);
 
   it('alarms on parked, quarantined and refused callbacks watch the callback line’s own metric', async () => {
-    const emitted = new Set((await callbackMetrics(namespace())).map((metric) => `${metric.namespace} ${key(metric.name, metric.dimensions)}`));
+    const emitted = new Set(
+      (await callbackMetrics(namespace())).map(
+        (metric) => `${metric.namespace} ${key(metric.name, metric.dimensions)}`,
+      ),
+    );
     for (const [alarm, outcome] of [
       ['ParkedCallbacksAlarm', 'parked'],
       ['RejectedCallbacksAlarm', 'quarantined'],
@@ -167,7 +205,11 @@ describe('the dashboard', () => {
         (alarmProperties['Dimensions'] as { Name: string; Value: string }[]).map(({ Name, Value }) => [Name, Value]),
       );
       expect(dimensions).toEqual({ outcome });
-      expect(emitted.has(`${alarmProperties['Namespace'] as string} ${key(alarmProperties['MetricName'] as string, dimensions)}`)).toBe(true);
+      expect(
+        emitted.has(
+          `${alarmProperties['Namespace'] as string} ${key(alarmProperties['MetricName'] as string, dimensions)}`,
+        ),
+      ).toBe(true);
     }
   });
 });

@@ -3,8 +3,16 @@
  * a retention period, an existing alarm topic, reserved concurrency, the password in Secrets Manager. Offline, as for prod.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { packageStage, type PackagedStage } from './package-stage.ts';
-import { effectiveTemplate, idsOfType, properties, resource, roleStatements, type Json, type Template } from './template.ts';
+import { type PackagedStage, packageStage } from './package-stage.ts';
+import {
+  effectiveTemplate,
+  idsOfType,
+  type Json,
+  properties,
+  resource,
+  roleStatements,
+  type Template,
+} from './template.ts';
 
 const DATA_KEY = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const PASSWORD_KEY = 'arn:aws:kms:us-east-1:111122223333:key/0987dcba-09fe-87dc-65ba-ab0987654321';
@@ -36,7 +44,10 @@ const dataKeyStatement = {
   Resource: [DATA_KEY],
   Condition: {
     StringEquals: {
-      'kms:ViaService': [{ 'Fn::Sub': 'dynamodb.${AWS::Region}.amazonaws.com' }, { 'Fn::Sub': 's3.${AWS::Region}.amazonaws.com' }],
+      'kms:ViaService': [
+        { 'Fn::Sub': 'dynamodb.${AWS::Region}.amazonaws.com' },
+        { 'Fn::Sub': 's3.${AWS::Region}.amazonaws.com' },
+      ],
     },
   },
 };
@@ -78,7 +89,10 @@ describe('with customer-managed KMS keys', () => {
     });
     expect(properties(template, 'ParkedCallbacksBucket')['BucketEncryption']).toEqual({
       ServerSideEncryptionConfiguration: [
-        { ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: DATA_KEY }, BucketKeyEnabled: true },
+        {
+          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: DATA_KEY },
+          BucketKeyEnabled: true,
+        },
       ],
     });
   });
@@ -91,14 +105,18 @@ describe('with customer-managed KMS keys', () => {
           Effect: 'Allow',
           Action: ['secretsmanager:GetSecretValue'],
           // Secrets Manager appends six random characters to a secret's ARN.
-          Resource: [`arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${SECRET}-??????`],
+          Resource: [
+            `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${SECRET}-??????`,
+          ],
         },
         {
           Sid: 'DecryptCallbackPassword',
           Effect: 'Allow',
           Action: ['kms:Decrypt'],
           Resource: [PASSWORD_KEY],
-          Condition: { StringEquals: { 'kms:ViaService': [{ 'Fn::Sub': 'secretsmanager.${AWS::Region}.amazonaws.com' }] } },
+          Condition: {
+            StringEquals: { 'kms:ViaService': [{ 'Fn::Sub': 'secretsmanager.${AWS::Region}.amazonaws.com' }] },
+          },
         },
         dataKeyStatement,
       ]);
@@ -107,7 +125,10 @@ describe('with customer-managed KMS keys', () => {
 
   it('names the secret to both functions, with the username, and no parameter', () => {
     for (const functionId of ['DisconnectLambdaFunction', 'ReplayLambdaFunction']) {
-      expect(environment(functionId)).toMatchObject({ BANDWIDTH_CALLBACK_USERNAME: 'bandwidth', BANDWIDTH_CALLBACK_PASSWORD_SECRET: SECRET });
+      expect(environment(functionId)).toMatchObject({
+        BANDWIDTH_CALLBACK_USERNAME: 'bandwidth',
+        BANDWIDTH_CALLBACK_PASSWORD_SECRET: SECRET,
+      });
       expect(environment(functionId)).not.toHaveProperty('BANDWIDTH_CALLBACK_PASSWORD_PARAMETER');
     }
     expect(template.Outputs?.['CallbackPasswordSecret']?.Value).toBe(SECRET);
@@ -120,7 +141,9 @@ describe('with customer-managed KMS keys', () => {
         for (const action of statement.Action) expect(action).not.toContain('*');
         for (const reference of statement.Resource) {
           if (reference.includes('*')) {
-            expect(reference).toMatch(/^ParkedCallbacksBucket\.Arn\/(parked|quarantine|unverified)\/\*$|:secret:[^*]+-\?{6}$/);
+            expect(reference).toMatch(
+              /^ParkedCallbacksBucket\.Arn\/(parked|quarantine|unverified)\/\*$|:secret:[^*]+-\?{6}$/,
+            );
           }
         }
       }

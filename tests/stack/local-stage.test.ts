@@ -3,8 +3,8 @@
  * without auth: nothing about a password, not even the permission to read one.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { packageStage, type PackagedStage } from './package-stage.ts';
-import { effectiveTemplate, properties, roleStatements, type Json, type Template } from './template.ts';
+import { type PackagedStage, packageStage } from './package-stage.ts';
+import { effectiveTemplate, type Json, properties, roleStatements, type Template } from './template.ts';
 
 let packaged: PackagedStage;
 let template: Template;
@@ -17,8 +17,9 @@ beforeAll(async () => {
 describe('the local stage', () => {
   it('packages offline, pointing the recorder at the embedded stores, with callback auth off', () => {
     expect(packaged.awsRequests).toEqual([]);
-    const variables = (properties(template, 'DisconnectLambdaFunction')['Environment'] as { Variables: Record<string, Json> })
-      .Variables;
+    const variables = (
+      properties(template, 'DisconnectLambdaFunction')['Environment'] as { Variables: Record<string, Json> }
+    ).Variables;
     expect(variables).toMatchObject({
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:4567',
       S3_ENDPOINT: 'http://127.0.0.1:4569',

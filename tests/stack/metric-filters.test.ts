@@ -6,8 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Request } from '@middy/core';
-import { parse } from 'yaml';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/http/api-gateway.ts';
 import type { KeepOutcome } from '../../lambda/recording/keep-record.ts';
 import { publishedMetrics } from '../lambda/log/emf.ts';
@@ -87,7 +87,10 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const answered = (outcome: KeepOutcome): ApiGatewayResult => ({ statusCode: 204, headers: { [outcomeHeader]: outcome } });
+const answered = (outcome: KeepOutcome): ApiGatewayResult => ({
+  statusCode: 204,
+  headers: { [outcomeHeader]: outcome },
+});
 
 /** Whether the line publishes the metric an alarm watches (CloudWatch EMF: namespace, name, dimensions). */
 function publishesAlarmMetric(alarmId: string, line: Record<string, unknown>): boolean {
@@ -96,7 +99,10 @@ function publishesAlarmMetric(alarmId: string, line: Record<string, unknown>): b
   const wanted = Object.fromEntries(alarm.Dimensions.map(({ Name, Value }) => [Name, Value]));
   const namespace = alarm.Namespace.replace('${self:custom.metricsNamespace}', NAMESPACE);
   return publishedMetrics(line).some(
-    (metric) => metric.namespace === namespace && metric.name === alarm.MetricName && JSON.stringify(metric.dimensions) === JSON.stringify(wanted),
+    (metric) =>
+      metric.namespace === namespace &&
+      metric.name === alarm.MetricName &&
+      JSON.stringify(metric.dimensions) === JSON.stringify(wanted),
   );
 }
 
@@ -118,7 +124,9 @@ describe('the rejected-callbacks alarm', () => {
   });
 
   it('does not count the 401 of the auth challenge (every callback gets one first), nor stored callbacks', () => {
-    expect(publishesAlarmMetric('RejectedCallbacksAlarm', logCallback({ statusCode: 401, headers: {}, body: '{}' }))).toBe(false);
+    expect(
+      publishesAlarmMetric('RejectedCallbacksAlarm', logCallback({ statusCode: 401, headers: {}, body: '{}' })),
+    ).toBe(false);
     expect(publishesAlarmMetric('RejectedCallbacksAlarm', logCallback(answered('parked')))).toBe(false);
     expect(publishesAlarmMetric('RejectedCallbacksAlarm', logCallback(answered('recorded')))).toBe(false);
   });

@@ -17,7 +17,17 @@ import type { JsonObject, Template } from './template.ts';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 /** What packaging reads; the rest (tests, docs, benchmarks, build output, local data) stays behind. */
-const LEFT_BEHIND = new Set(['node_modules', '.git', '.esbuild', '.serverless', '.local', 'tests', 'docs', 'bench', 'coverage']);
+const LEFT_BEHIND = new Set([
+  'node_modules',
+  '.git',
+  '.esbuild',
+  '.serverless',
+  '.local',
+  'tests',
+  'docs',
+  'bench',
+  'coverage',
+]);
 
 export interface PackagedStage {
   /** The update-stack template, as `serverless deploy` would submit it. */
@@ -42,7 +52,12 @@ function zipEntries(zip: Buffer): string[] {
   return names.sort();
 }
 
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

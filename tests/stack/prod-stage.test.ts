@@ -3,15 +3,15 @@
  * CloudFormation template would create, resource by resource.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { packageStage, type PackagedStage } from './package-stage.ts';
+import { type PackagedStage, packageStage } from './package-stage.ts';
 import {
   effectiveTemplate,
   idsOfType,
   isObject,
+  type Json,
   properties,
   resource,
   roleStatements,
-  type Json,
   type Template,
 } from './template.ts';
 
@@ -100,9 +100,7 @@ describe('the fallback bucket', () => {
   it('is encrypted (SSE-S3 by default, so parking needs no KMS call) and blocks every kind of public access', () => {
     const bucket = properties(template, 'ParkedCallbacksBucket');
     expect(bucket['BucketEncryption']).toEqual({
-      ServerSideEncryptionConfiguration: [
-        { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } },
-      ],
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
     });
     expect(bucket['PublicAccessBlockConfiguration']).toEqual({
       BlockPublicAcls: true,
@@ -153,7 +151,7 @@ describe('the fallback bucket', () => {
     }
   });
 
-  it('is joined by the framework\'s deployment-artifacts bucket in blocking public access', () => {
+  it("is joined by the framework's deployment-artifacts bucket in blocking public access", () => {
     expect(properties(template, 'ServerlessDeploymentBucket')['PublicAccessBlockConfiguration']).toEqual({
       BlockPublicAcls: true,
       BlockPublicPolicy: true,
@@ -173,7 +171,9 @@ describe('the fallback bucket', () => {
 describe('least privilege', () => {
   it('gives each function a role of its own, and creates no other role', () => {
     expect(idsOfType(template, 'AWS::IAM::Role')).toEqual(['DisconnectRole', 'ReconcileRole', 'ReplayRole']);
-    expect(properties(template, 'DisconnectLambdaFunction')['Role']).toEqual({ 'Fn::GetAtt': ['DisconnectRole', 'Arn'] });
+    expect(properties(template, 'DisconnectLambdaFunction')['Role']).toEqual({
+      'Fn::GetAtt': ['DisconnectRole', 'Arn'],
+    });
     expect(properties(template, 'ReplayLambdaFunction')['Role']).toEqual({ 'Fn::GetAtt': ['ReplayRole', 'Arn'] });
     expect(properties(template, 'ReconcileLambdaFunction')['Role']).toEqual({ 'Fn::GetAtt': ['ReconcileRole', 'Arn'] });
     for (const role of ['DisconnectRole', 'ReconcileRole', 'ReplayRole']) {
@@ -198,7 +198,11 @@ describe('least privilege', () => {
         Sid: 'ParkCallbacks',
         Effect: 'Allow',
         Action: ['s3:PutObject'],
-        Resource: ['ParkedCallbacksBucket.Arn/parked/*', 'ParkedCallbacksBucket.Arn/quarantine/*', 'ParkedCallbacksBucket.Arn/unverified/*'],
+        Resource: [
+          'ParkedCallbacksBucket.Arn/parked/*',
+          'ParkedCallbacksBucket.Arn/quarantine/*',
+          'ParkedCallbacksBucket.Arn/unverified/*',
+        ],
       },
       {
         Sid: 'ReadCallbackPassword',
@@ -228,7 +232,11 @@ describe('least privilege', () => {
         Sid: 'TakeParkedCallbacks',
         Effect: 'Allow',
         Action: ['s3:GetObject', 's3:DeleteObject'],
-        Resource: ['ParkedCallbacksBucket.Arn/parked/*', 'ParkedCallbacksBucket.Arn/quarantine/*', 'ParkedCallbacksBucket.Arn/unverified/*'],
+        Resource: [
+          'ParkedCallbacksBucket.Arn/parked/*',
+          'ParkedCallbacksBucket.Arn/quarantine/*',
+          'ParkedCallbacksBucket.Arn/unverified/*',
+        ],
       },
       {
         Sid: 'QuarantineVerifiedCallbacks',
@@ -253,7 +261,8 @@ describe('least privilege', () => {
         for (const action of statement.Action) expect(action).not.toContain('*');
         for (const reference of statement.Resource) {
           expect(reference).not.toBe('*');
-          if (reference.includes('*')) expect(reference).toMatch(/^ParkedCallbacksBucket\.Arn\/(parked|quarantine|unverified)\/\*$/);
+          if (reference.includes('*'))
+            expect(reference).toMatch(/^ParkedCallbacksBucket\.Arn\/(parked|quarantine|unverified)\/\*$/);
         }
       }
     }
@@ -299,7 +308,9 @@ describe('the functions', () => {
     const rule = properties(template, ruleId ?? '');
     expect(rule['ScheduleExpression']).toBe('rate(10 minutes)');
     expect(rule['State']).toBe('ENABLED');
-    expect(rule['Targets']).toEqual([{ Arn: { 'Fn::GetAtt': ['ReplayLambdaFunction', 'Arn'] }, Id: expect.any(String) }]);
+    expect(rule['Targets']).toEqual([
+      { Arn: { 'Fn::GetAtt': ['ReplayLambdaFunction', 'Arn'] }, Id: expect.any(String) },
+    ]);
     const invokeConfigId = idsOfType(template, 'AWS::Lambda::EventInvokeConfig').find((id) => id.startsWith('Replay'));
     expect(properties(template, invokeConfigId ?? '')).toMatchObject({
       FunctionName: { Ref: 'ReplayLambdaFunction' },
@@ -312,7 +323,12 @@ describe('the functions', () => {
   });
 
   it('keep their logs, and the API access log, for 90 days', () => {
-    expect(idsOfType(template, 'AWS::Logs::LogGroup')).toEqual(['DisconnectLogGroup', 'HttpApiLogGroup', 'ReconcileLogGroup', 'ReplayLogGroup']);
+    expect(idsOfType(template, 'AWS::Logs::LogGroup')).toEqual([
+      'DisconnectLogGroup',
+      'HttpApiLogGroup',
+      'ReconcileLogGroup',
+      'ReplayLogGroup',
+    ]);
     for (const id of idsOfType(template, 'AWS::Logs::LogGroup')) {
       expect(properties(template, id)['RetentionInDays']).toBe(90);
     }
@@ -331,21 +347,38 @@ describe('the reconcile function', () => {
       .map((id) => {
         const rule = properties(template, id);
         const [target] = rule['Targets'] as { Arn: Json; Input: string }[];
-        return { schedule: rule['ScheduleExpression'], state: rule['State'], arn: target?.Arn, input: JSON.parse(target?.Input ?? 'null') as Json };
+        return {
+          schedule: rule['ScheduleExpression'],
+          state: rule['State'],
+          arn: target?.Arn,
+          input: JSON.parse(target?.Input ?? 'null') as Json,
+        };
       });
     const arn = { 'Fn::GetAtt': ['ReconcileLambdaFunction', 'Arn'] };
     expect(schedules).toEqual([
       { schedule: 'rate(15 minutes)', state: 'ENABLED', arn, input: { lookbackMinutes: 180, settleMinutes: 15 } },
       { schedule: 'cron(17 4 * * ? *)', state: 'ENABLED', arn, input: { lookbackMinutes: 10080, settleMinutes: 15 } },
     ]);
-    const invokeConfigId = idsOfType(template, 'AWS::Lambda::EventInvokeConfig').find((id) => id.startsWith('Reconcile'));
-    expect(properties(template, invokeConfigId ?? '')).toMatchObject({ FunctionName: { Ref: 'ReconcileLambdaFunction' }, MaximumRetryAttempts: 0 });
-    expect(properties(template, 'ReconcileLambdaFunction')).toMatchObject({ Handler: 'handlers/reconcile.handler', Timeout: 900 });
+    const invokeConfigId = idsOfType(template, 'AWS::Lambda::EventInvokeConfig').find((id) =>
+      id.startsWith('Reconcile'),
+    );
+    expect(properties(template, invokeConfigId ?? '')).toMatchObject({
+      FunctionName: { Ref: 'ReconcileLambdaFunction' },
+      MaximumRetryAttempts: 0,
+    });
+    expect(properties(template, 'ReconcileLambdaFunction')).toMatchObject({
+      Handler: 'handlers/reconcile.handler',
+      Timeout: 900,
+    });
   });
 
   it('reads the Bandwidth client secret from its SSM parameter at run time, never from the environment', () => {
     const variables = environment('ReconcileLambdaFunction');
-    expect(variables).toMatchObject({ BW_CLIENT_SECRET_PARAMETER: CLIENT_SECRET_PARAMETER, BW_ACCOUNT_ID: '', BW_CLIENT_ID: '' });
+    expect(variables).toMatchObject({
+      BW_CLIENT_SECRET_PARAMETER: CLIENT_SECRET_PARAMETER,
+      BW_ACCOUNT_ID: '',
+      BW_CLIENT_ID: '',
+    });
     expect(variables).not.toHaveProperty('BW_CLIENT_SECRET');
     for (const functionId of ['DisconnectLambdaFunction', 'ReplayLambdaFunction']) {
       expect(environment(functionId)).not.toHaveProperty('BW_CLIENT_SECRET_PARAMETER');
@@ -354,8 +387,18 @@ describe('the reconcile function', () => {
 
   it('may write its own logs, read and put items in its table, and read its one parameter', () => {
     expect(roleStatements(template, 'ReconcileRole')).toEqual([
-      { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: ['ReconcileLogGroup.Arn'] },
-      { Sid: 'BackfillDisconnects', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: ['DisconnectsTable.Arn'] },
+      {
+        Sid: 'WriteOwnLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: ['ReconcileLogGroup.Arn'],
+      },
+      {
+        Sid: 'BackfillDisconnects',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: ['DisconnectsTable.Arn'],
+      },
       {
         Sid: 'ReadBandwidthClientSecret',
         Effect: 'Allow',
@@ -381,7 +424,9 @@ describe('the HTTP API', () => {
     });
     const accessLog = stage['AccessLogSettings'] as { DestinationArn: Json; Format: string };
     expect(accessLog.DestinationArn).toEqual({ 'Fn::GetAtt': ['HttpApiLogGroup', 'Arn'] });
-    const line = JSON.parse(accessLog.Format.replace(/\$context\.status/g, '429').replace(/\$context\.[\w.]+/g, 'x')) as Record<string, Json>;
+    const line = JSON.parse(
+      accessLog.Format.replace(/\$context\.status/g, '429').replace(/\$context\.[\w.]+/g, 'x'),
+    ) as Record<string, Json>;
     expect(line['status']).toBe(429);
   });
 });
@@ -393,7 +438,7 @@ describe('alarms', () => {
       return { id, alarm };
     });
 
-  it('go to the stack\'s own SNS topic when no topic is given, on alarm and on recovery', () => {
+  it("go to the stack's own SNS topic when no topic is given, on alarm and on recovery", () => {
     expect(idsOfType(template, 'AWS::SNS::Topic')).toEqual(['AlarmTopic']);
     expect(template.Outputs?.['AlarmTopicArn']?.Value).toEqual({ Ref: 'AlarmTopic' });
     for (const { alarm } of alarms()) {
@@ -422,20 +467,36 @@ describe('alarms', () => {
         metric: 'AWS/Lambda Throttles',
         dimensions: [{ Name: 'FunctionName', Value: { Ref: 'DisconnectLambdaFunction' } }],
       },
-      { id: 'ParkedCallbacksAlarm', metric: `${namespace} callbacks`, dimensions: [{ Name: 'outcome', Value: 'parked' }] },
+      {
+        id: 'ParkedCallbacksAlarm',
+        metric: `${namespace} callbacks`,
+        dimensions: [{ Name: 'outcome', Value: 'parked' }],
+      },
       {
         id: 'ReconcileErrorsAlarm',
         metric: 'AWS/Lambda Errors',
         dimensions: [{ Name: 'FunctionName', Value: { Ref: 'ReconcileLambdaFunction' } }],
       },
-      { id: 'RefusedCallbacksAlarm', metric: `${namespace} callbacks`, dimensions: [{ Name: 'outcome', Value: 'refused' }] },
-      { id: 'RejectedCallbacksAlarm', metric: `${namespace} callbacks`, dimensions: [{ Name: 'outcome', Value: 'quarantined' }] },
+      {
+        id: 'RefusedCallbacksAlarm',
+        metric: `${namespace} callbacks`,
+        dimensions: [{ Name: 'outcome', Value: 'refused' }],
+      },
+      {
+        id: 'RejectedCallbacksAlarm',
+        metric: `${namespace} callbacks`,
+        dimensions: [{ Name: 'outcome', Value: 'quarantined' }],
+      },
       {
         id: 'ReplayErrorsAlarm',
         metric: 'AWS/Lambda Errors',
         dimensions: [{ Name: 'FunctionName', Value: { Ref: 'ReplayLambdaFunction' } }],
       },
-      { id: 'ServerErrorsAlarm', metric: 'AWS/ApiGateway 5xx', dimensions: [{ Name: 'ApiId', Value: { Ref: 'HttpApi' } }] },
+      {
+        id: 'ServerErrorsAlarm',
+        metric: 'AWS/ApiGateway 5xx',
+        dimensions: [{ Name: 'ApiId', Value: { Ref: 'HttpApi' } }],
+      },
     ]);
   });
 
@@ -452,7 +513,7 @@ describe('alarms', () => {
   });
 
   // Parked and rejected callbacks are counted by the callback line's own metric (EMF: tests/stack/dashboard.test.ts).
-  it('count off-spec callbacks from the recorder\'s log, backfilled calls from reconcile\'s and throttled requests from the access log', () => {
+  it("count off-spec callbacks from the recorder's log, backfilled calls from reconcile's and throttled requests from the access log", () => {
     const filters = Object.fromEntries(
       idsOfType(template, 'AWS::Logs::MetricFilter').map((id) => {
         const filter = properties(template, id);
@@ -492,7 +553,13 @@ describe('the stack outputs', () => {
     expect(outputs['DisconnectCallbackUrl']?.Value).toEqual({
       'Fn::Join': [
         '',
-        ['https://', { Ref: 'HttpApi' }, '.execute-api.', { Ref: 'AWS::Region' }, '.amazonaws.com/bandwidth/disconnect'],
+        [
+          'https://',
+          { Ref: 'HttpApi' },
+          '.execute-api.',
+          { Ref: 'AWS::Region' },
+          '.amazonaws.com/bandwidth/disconnect',
+        ],
       ],
     });
     expect(outputs['CallbackUsername']?.Value).toBe('bandwidth');

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STAGE_OUTPUTS } from '../../tools/stage/resolve-stage.ts';
-import { packageStage, type PackagedStage } from './package-stage.ts';
+import { type PackagedStage, packageStage } from './package-stage.ts';
 import { effectiveTemplate, type Template } from './template.ts';
 
 let packaged: PackagedStage;

@@ -3,10 +3,10 @@
  * Bandwidth reads them (status, headers, the JSON error body), timed where a test bounds the answer.
  */
 import { randomUUID } from 'node:crypto';
-import { expect } from 'vitest';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { OUTCOME_HEADER } from '../../lambda/http/callback-log.ts';
+import { expect } from 'vitest';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/http/api-gateway.ts';
+import { OUTCOME_HEADER } from '../../lambda/http/callback-log.ts';
 import { type Handler, httpApiEvent, lambdaContext } from './recorder.ts';
 
 /** Bandwidth's documented Disconnect example (a busy outbound call), with a callId of its own per use. */

@@ -61,7 +61,10 @@ export async function fakeSecretStore(password: string): Promise<FakeSecretStore
     if (target === 'secretsmanager.GetSecretValue') {
       const previous = body.VersionStage === 'AWSPREVIOUS';
       if (previous && store.previous === undefined) {
-        send(response, 400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS" });
+        send(response, 400, {
+          __type: 'ResourceNotFoundException',
+          message: "Secrets Manager can't find the specified secret value for staging label: AWSPREVIOUS",
+        });
         return;
       }
       send(response, 200, {
@@ -82,7 +85,15 @@ export async function fakeSecretStore(password: string): Promise<FakeSecretStore
         send(response, 400, { __type: 'ParameterVersionNotFound', message: `no version ${wanted}` });
         return;
       }
-      send(response, 200, { Parameter: { Name: selector?.[1] ?? body.Name, Type: 'SecureString', Value: value, Version: wanted, LastModifiedDate: changed } });
+      send(response, 200, {
+        Parameter: {
+          Name: selector?.[1] ?? body.Name,
+          Type: 'SecureString',
+          Value: value,
+          Version: wanted,
+          LastModifiedDate: changed,
+        },
+      });
       return;
     }
     send(response, 400, { __type: 'UnknownOperationException', message: target });

@@ -3,8 +3,13 @@
  * slows a real store down, and a proxy that answers with the errors DynamoDB sends (throttling, 5xx) — real
  * TCP and HTTP, so the SDK's timeouts, retries and error parsing are what is tested, not a mock of them.
  */
-import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createTcpServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import {
+  createServer as createHttpServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
+import { type AddressInfo, connect, createServer as createTcpServer, type Server, type Socket } from 'node:net';
 
 export interface FaultyStore {
   endpoint: string;
@@ -101,8 +106,16 @@ export const THROUGHPUT_EXCEEDED: DynamoError = {
   type: 'ProvisionedThroughputExceededException',
   message: 'The level of configured provisioned throughput for the table was exceeded.',
 };
-export const INTERNAL_SERVER_ERROR: DynamoError = { status: 500, type: 'InternalServerError', message: 'Internal server error' };
-export const SERVICE_UNAVAILABLE: DynamoError = { status: 503, type: 'ServiceUnavailable', message: 'Service unavailable' };
+export const INTERNAL_SERVER_ERROR: DynamoError = {
+  status: 500,
+  type: 'InternalServerError',
+  message: 'Internal server error',
+};
+export const SERVICE_UNAVAILABLE: DynamoError = {
+  status: 503,
+  type: 'ServiceUnavailable',
+  message: 'Service unavailable',
+};
 
 export interface ErrorInjectingProxy extends FaultyStore {
   /** PutItem requests seen so far, attempts and retries alike. */
@@ -112,10 +125,13 @@ export interface ErrorInjectingProxy extends FaultyStore {
 /** Hands the request (its body already read) on to the real store, and its answer back as it comes. */
 function forward(target: string, request: IncomingMessage, response: ServerResponse, body: Buffer): void {
   const { host, port } = targetOf(target);
-  const upstream = httpRequest({ host, port, method: request.method, path: request.url, headers: request.headers }, (answer) => {
-    response.writeHead(answer.statusCode ?? 502, answer.headers);
-    answer.pipe(response);
-  });
+  const upstream = httpRequest(
+    { host, port, method: request.method, path: request.url, headers: request.headers },
+    (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    },
+  );
   upstream.on('error', () => response.destroy());
   upstream.end(body);
 }
@@ -195,7 +211,9 @@ export async function slowDownProxy(target: string, times: number): Promise<Slow
     if (count > times) return false;
     slowDowns += 1;
     response.writeHead(503, { 'Content-Type': 'application/xml', 'x-amz-request-id': `slowdown-${slowDowns}` });
-    response.end('<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>');
+    response.end(
+      '<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>',
+    );
     return true;
   });
   return {

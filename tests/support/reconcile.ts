@@ -1,18 +1,27 @@
 /** Reconciliation wired to a test's table and the fake Bandwidth: the use case directly, and the npm script. */
 import { execFile } from 'node:child_process';
-import { reconcile, type ReconcileOptions, type ReconcileReport } from '../../lambda/recording/reconcile.ts';
 import { CALL_LIMITS } from '../../lambda/adapters/aws-clients.ts';
-import { DisconnectsTable } from '../../lambda/adapters/disconnects-table.ts';
 import { BandwidthCallList } from '../../lambda/adapters/bandwidth-calls.ts';
 import { BandwidthTokenClient } from '../../lambda/adapters/bandwidth-token.ts';
+import { DisconnectsTable } from '../../lambda/adapters/disconnects-table.ts';
+import { type ReconcileOptions, type ReconcileReport, reconcile } from '../../lambda/recording/reconcile.ts';
 import { projectRoot } from '../../tools/local-stage/stores.ts';
 import { ACCOUNT_ID, CLIENT_ID, CLIENT_SECRET, type FakeBandwidthVoice } from './fake-bandwidth-voice.ts';
 import type { TestStores } from './recorder.ts';
 import type { ScriptRun } from './replay.ts';
 
 export function callListOf(bandwidth: FakeBandwidthVoice): BandwidthCallList {
-  const tokens = new BandwidthTokenClient({ tokenUrl: bandwidth.tokenUrl, credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
-  return new BandwidthCallList({ apiBase: bandwidth.voiceApiUrl, accountId: ACCOUNT_ID, tokens, backoffMs: 10, maxAttempts: 3 });
+  const tokens = new BandwidthTokenClient({
+    tokenUrl: bandwidth.tokenUrl,
+    credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+  });
+  return new BandwidthCallList({
+    apiBase: bandwidth.voiceApiUrl,
+    accountId: ACCOUNT_ID,
+    tokens,
+    backoffMs: 10,
+    maxAttempts: 3,
+  });
 }
 
 export async function reconcileInto(
@@ -20,7 +29,11 @@ export async function reconcileInto(
   bandwidth: FakeBandwidthVoice,
   options: Omit<ReconcileOptions, 'calls' | 'table'>,
 ): Promise<ReconcileReport> {
-  const table = new DisconnectsTable({ tableName: stores.tableName, endpoint: stores.dynamoEndpoint, limits: CALL_LIMITS.scheduled.table });
+  const table = new DisconnectsTable({
+    tableName: stores.tableName,
+    endpoint: stores.dynamoEndpoint,
+    limits: CALL_LIMITS.scheduled.table,
+  });
   try {
     return await reconcile({ calls: callListOf(bandwidth), table, maxCallsPerQuery: bandwidth.cap, ...options });
   } finally {

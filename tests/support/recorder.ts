@@ -3,13 +3,13 @@
  * them with the environment a test chooses, and API Gateway events built as API Gateway sends them.
  */
 import { randomUUID } from 'node:crypto';
-import { inject, vi } from 'vitest';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { GetCommand, ScanCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ListObjectsV2Command, GetObjectCommand } from '@aws-sdk/client-s3';
-import { ensureBucket, ensureTable, localDynamoClient, localS3Client } from '../../tools/local-stage/stores.ts';
-import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/http/api-gateway.ts';
+import { inject, vi } from 'vitest';
 import type { ParkedCallback } from '../../lambda/adapters/parked-callbacks.ts';
+import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/http/api-gateway.ts';
+import { ensureBucket, ensureTable, localDynamoClient, localS3Client } from '../../tools/local-stage/stores.ts';
 
 export type Handler = (event: ApiGatewayEvent, context: Context) => Promise<ApiGatewayResult>;
 
@@ -87,16 +87,20 @@ export function httpApiEvent(options: RequestOptions = {}): APIGatewayProxyEvent
       apiId: 'api',
       domainName: 'api.example.test',
       domainPrefix: 'api',
-      http: { method, path: '/bandwidth/disconnect', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'BandwidthAPI/v2' },
+      http: {
+        method,
+        path: '/bandwidth/disconnect',
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: 'BandwidthAPI/v2',
+      },
       requestId: randomUUID(),
       routeKey: `${method} /bandwidth/disconnect`,
       stage: '$default',
       time: new Date().toUTCString(),
       timeEpoch: Date.now(),
     },
-    ...(body === undefined
-      ? {}
-      : { body: options.base64 === true ? Buffer.from(body).toString('base64') : body }),
+    ...(body === undefined ? {} : { body: options.base64 === true ? Buffer.from(body).toString('base64') : body }),
     isBase64Encoded: options.base64 === true,
   };
 }

@@ -3,17 +3,17 @@
  * callbacks parked the way an outage parks them (the recorder answering with its table down).
  */
 import { execFile } from 'node:child_process';
-import { vi } from 'vitest';
-import type { Context } from 'aws-lambda';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { localS3Client, projectRoot } from '../../tools/local-stage/stores.ts';
-import { replayParked, type ReplayOptions, type ReplayReport } from '../../lambda/recording/replay-parked.ts';
+import type { Context } from 'aws-lambda';
+import { vi } from 'vitest';
+import { CALL_LIMITS } from '../../lambda/adapters/aws-clients.ts';
 import { DisconnectsTable } from '../../lambda/adapters/disconnects-table.ts';
 import { ParkedCallbacks } from '../../lambda/adapters/parked-callbacks.ts';
-import { CALL_LIMITS } from '../../lambda/adapters/aws-clients.ts';
-import { type Handler, loadHandler, type TestStores } from './recorder.ts';
-import { closedPort } from './faulty-stores.ts';
+import { type ReplayOptions, type ReplayReport, replayParked } from '../../lambda/recording/replay-parked.ts';
+import { localS3Client, projectRoot } from '../../tools/local-stage/stores.ts';
 import { postedCallback, timedAnswer } from './callbacks.ts';
+import { closedPort } from './faulty-stores.ts';
+import { type Handler, loadHandler, type TestStores } from './recorder.ts';
 
 /** The recorder with its table down (closed port): every callback it gets is parked. */
 export async function tableDown(stores: TestStores, env: Record<string, string> = {}): Promise<Handler> {
@@ -21,15 +21,29 @@ export async function tableDown(stores: TestStores, env: Record<string, string> 
 }
 
 /** Delivers the callbacks at once; each answer as `<status> <outcome>`. */
-export async function deliver(handler: Handler, callbacks: Record<string, unknown>[], receivedAt?: Date): Promise<string[]> {
-  const answers = await Promise.all(callbacks.map((callback) => timedAnswer(handler, postedCallback(callback, receivedAt))));
+export async function deliver(
+  handler: Handler,
+  callbacks: Record<string, unknown>[],
+  receivedAt?: Date,
+): Promise<string[]> {
+  const answers = await Promise.all(
+    callbacks.map((callback) => timedAnswer(handler, postedCallback(callback, receivedAt))),
+  );
   return answers.map((answer) => `${answer.status} ${answer.outcome ?? ''}`);
 }
 
 export function storesOf(stores: TestStores, dynamoEndpoint = stores.dynamoEndpoint) {
   return {
-    table: new DisconnectsTable({ tableName: stores.tableName, endpoint: dynamoEndpoint, limits: CALL_LIMITS.scheduled.table }),
-    parked: new ParkedCallbacks({ bucket: stores.bucket, endpoint: stores.s3Endpoint, limits: CALL_LIMITS.scheduled.fallback }),
+    table: new DisconnectsTable({
+      tableName: stores.tableName,
+      endpoint: dynamoEndpoint,
+      limits: CALL_LIMITS.scheduled.table,
+    }),
+    parked: new ParkedCallbacks({
+      bucket: stores.bucket,
+      endpoint: stores.s3Endpoint,
+      limits: CALL_LIMITS.scheduled.fallback,
+    }),
   };
 }
 
@@ -59,7 +73,12 @@ type ReplayHandler = (event: unknown, context: Context) => Promise<ReplayReport[
 export async function loadReplayHandler(stores: TestStores, env: Record<string, string> = {}): Promise<ReplayHandler> {
   vi.resetModules();
   // Callback auth only when the test asks for it (another test's handler may have set it).
-  for (const name of ['BANDWIDTH_CALLBACK_USERNAME', 'BANDWIDTH_CALLBACK_PASSWORD', 'BANDWIDTH_CALLBACK_PASSWORD_SECRET', 'BANDWIDTH_CALLBACK_PASSWORD_PARAMETER']) {
+  for (const name of [
+    'BANDWIDTH_CALLBACK_USERNAME',
+    'BANDWIDTH_CALLBACK_PASSWORD',
+    'BANDWIDTH_CALLBACK_PASSWORD_SECRET',
+    'BANDWIDTH_CALLBACK_PASSWORD_PARAMETER',
+  ]) {
     delete process.env[name];
   }
   Object.assign(process.env, {
@@ -76,7 +95,11 @@ export async function loadReplayHandler(stores: TestStores, env: Record<string, 
 
 /** A Lambda context whose remaining time is whatever `remaining` says at each look. */
 export function replayContext(remaining: () => number): Context {
-  return { functionName: 'replay', awsRequestId: 'test-replay', getRemainingTimeInMillis: remaining } as unknown as Context;
+  return {
+    functionName: 'replay',
+    awsRequestId: 'test-replay',
+    getRemainingTimeInMillis: remaining,
+  } as unknown as Context;
 }
 
 export interface ScriptRun {

@@ -42,9 +42,12 @@ const describeStore = (store: PasswordStore) =>
   store.kind === 'secret' ? `Secrets Manager secret ${store.name}` : `SSM parameter ${store.name}`;
 
 function report(store: PasswordStore, outcome: PasswordOutcome, kept: boolean): string {
-  if (outcome === 'created') return `created the callback password in the ${describeStore(store)} (npm run wire gives it to Bandwidth)`;
+  if (outcome === 'created')
+    return `created the callback password in the ${describeStore(store)} (npm run wire gives it to Bandwidth)`;
   const present = `callback password in the ${describeStore(store)} already exists: left as it is`;
-  return kept ? `${present}; the stage keeps reading it there (docs/deploying.md: moving it to Secrets Manager)` : present;
+  return kept
+    ? `${present}; the stage keeps reading it there (docs/deploying.md: moving it to Secrets Manager)`
+    : present;
 }
 
 /** serverless.yml's params for the store the password is in; the defaults are left unsaid. */
@@ -82,7 +85,9 @@ async function main(): Promise<number> {
     throw new UsageError('give --password-secret or --password-parameter, not both');
   }
   if (parameterName !== undefined && !parameterName.startsWith('/')) {
-    throw new UsageError(`--password-parameter must start with "/" (the IAM policy builds its ARN from it), got ${JSON.stringify(parameterName)}`);
+    throw new UsageError(
+      `--password-parameter must start with "/" (the IAM policy builds its ARN from it), got ${JSON.stringify(parameterName)}`,
+    );
   }
   if (values.profile !== undefined) process.env['AWS_PROFILE'] = values.profile;
 
@@ -119,7 +124,16 @@ async function main(): Promise<number> {
   console.log(report(store, outcome, parameterName === undefined && store.kind === 'parameter'));
   if (values['skip-serverless']) return 0;
 
-  const args = ['serverless', 'deploy', '--stage', stage, '--region', values.region, ...storeParams(stage, store), ...positionals];
+  const args = [
+    'serverless',
+    'deploy',
+    '--stage',
+    stage,
+    '--region',
+    values.region,
+    ...storeParams(stage, store),
+    ...positionals,
+  ];
   console.log(`npx ${args.join(' ')}`);
   return spawnSync('npx', args, { stdio: 'inherit' }).status ?? 1;
 }

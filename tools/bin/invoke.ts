@@ -4,14 +4,14 @@
  * prints the HTTP answer and what was kept: the stored item, or the parked/quarantined copy. No AWS account needed.
  */
 import { readFileSync } from 'node:fs';
-import { EXIT, parseCommandLine, runCommand, UsageError } from '../cli/command-line.ts';
 import { resolve } from 'node:path';
-import type { Context } from 'aws-lambda';
-import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/http/api-gateway.ts';
+import { EXIT, parseCommandLine, runCommand, UsageError } from '../cli/command-line.ts';
 import { localDynamoClient, localS3Client } from '../local-stage/stores.ts';
 import { resolveStage } from '../stage/resolve-stage.ts';
-import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/http/api-gateway.ts';
 
 const USAGE = `Usage: npm run invoke -- <event.json>
 
@@ -50,7 +50,8 @@ function readEvent(file: string): ApiGatewayEvent {
   } catch {
     throw new UsageError(`${file} is not JSON: an API Gateway event is (see events/)`);
   }
-  if (typeof event !== 'object' || event === null || Array.isArray(event)) throw new UsageError(`${file} is not an API Gateway event object`);
+  if (typeof event !== 'object' || event === null || Array.isArray(event))
+    throw new UsageError(`${file} is not an API Gateway event object`);
   return event as ApiGatewayEvent;
 }
 

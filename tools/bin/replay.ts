@@ -1,12 +1,13 @@
 /** `npm run replay [-- options]`: re-drives parked callbacks into the table (see lambda/recording/replay-parked.ts). */
-import { EXIT, parseCommandLine, positiveInteger, runCommand } from '../cli/command-line.ts';
-import { replayParked, type ReplayReport } from '../../lambda/recording/replay-parked.ts';
-import { noBucket, type ResolvedStage, resolveStage } from '../stage/resolve-stage.ts';
-import { DisconnectsTable } from '../../lambda/adapters/disconnects-table.ts';
-import { ParkedCallbacks, type ParkedKind } from '../../lambda/adapters/parked-callbacks.ts';
+
 import { CALL_LIMITS } from '../../lambda/adapters/aws-clients.ts';
 import { callbackCredentials } from '../../lambda/adapters/callback-credentials.ts';
+import { DisconnectsTable } from '../../lambda/adapters/disconnects-table.ts';
+import { ParkedCallbacks, type ParkedKind } from '../../lambda/adapters/parked-callbacks.ts';
 import { type CallbackAuthConfig, readCallbackAuth } from '../../lambda/config.ts';
+import { type ReplayReport, replayParked } from '../../lambda/recording/replay-parked.ts';
+import { EXIT, parseCommandLine, positiveInteger, runCommand } from '../cli/command-line.ts';
+import { noBucket, type ResolvedStage, resolveStage } from '../stage/resolve-stage.ts';
 
 // A command-line tool, not a Lambda: the SDK's Node-version notice is noise here (serverless.yml sets the same).
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -35,17 +36,18 @@ BANDWIDTH_CALLBACK_USERNAME and BANDWIDTH_CALLBACK_PASSWORD(_SECRET|_PARAMETER) 
 Exit codes: 0 everything waiting was stored, 1 some callbacks still waiting (failing, or the run stopped early),
 2 bad option or value, 3 store or stack unreachable, or region or credentials missing (see docs/commands.md).`;
 
-const parse = () => parseCommandLine(process.argv.slice(2), {
-  stage: { type: 'string' },
-  region: { type: 'string' },
-  profile: { type: 'string' },
-  table: { type: 'string' },
-  bucket: { type: 'string' },
-  quarantined: { type: 'boolean', default: false },
-  'retention-days': { type: 'string' },
-  concurrency: { type: 'string', default: '8' },
-  json: { type: 'boolean', default: false },
-});
+const parse = () =>
+  parseCommandLine(process.argv.slice(2), {
+    stage: { type: 'string' },
+    region: { type: 'string' },
+    profile: { type: 'string' },
+    table: { type: 'string' },
+    bucket: { type: 'string' },
+    quarantined: { type: 'boolean', default: false },
+    'retention-days': { type: 'string' },
+    concurrency: { type: 'string', default: '8' },
+    json: { type: 'boolean', default: false },
+  });
 let options: ReturnType<typeof parse>['values'];
 
 function positive(name: string, text: string | undefined): number | undefined {
@@ -55,7 +57,9 @@ function positive(name: string, text: string | undefined): number | undefined {
 function summary(report: ReplayReport): string {
   const lines = [
     `${report.kind}: ${report.replayed} replayed, ${report.alreadyPresent} already present, ` +
-      (report.discarded === undefined ? '' : `${report.discarded} discarded (wrong credentials), ${report.quarantined ?? 0} quarantined, `) +
+      (report.discarded === undefined
+        ? ''
+        : `${report.discarded} discarded (wrong credentials), ${report.quarantined ?? 0} quarantined, `) +
       `${report.stillFailing} still failing`,
     ...report.failures.map((failure) => `  ${failure.key}: ${failure.reason}`),
   ];
@@ -68,7 +72,8 @@ function stageAuth(stage: ResolvedStage): CallbackAuthConfig | undefined {
   const username = stage.callbackUsername;
   if (username === undefined) return undefined;
   if (stage.callbackPasswordSecret !== undefined) return { username, passwordSecret: stage.callbackPasswordSecret };
-  if (stage.callbackPasswordParameter !== undefined) return { username, passwordParameter: stage.callbackPasswordParameter };
+  if (stage.callbackPasswordParameter !== undefined)
+    return { username, passwordParameter: stage.callbackPasswordParameter };
   return undefined;
 }
 
@@ -77,7 +82,12 @@ async function main(): Promise<number> {
   // Every bad value is refused before a store is opened.
   const concurrency = positive('--concurrency', options.concurrency) ?? 8;
   if (options.profile !== undefined) process.env['AWS_PROFILE'] = options.profile;
-  const stage = await resolveStage({ stage: options.stage, env: process.env, region: options.region, profile: options.profile });
+  const stage = await resolveStage({
+    stage: options.stage,
+    env: process.env,
+    region: options.region,
+    profile: options.profile,
+  });
   const bucket = options.bucket ?? stage.bucket;
   if (bucket === undefined) throw new Error(noBucket(stage));
   const tableName = options.table ?? stage.tableName;
@@ -85,8 +95,18 @@ async function main(): Promise<number> {
   const stores = await stage.open();
   // No answer is waiting: an operator command's generous per-call limits, and the run continues past a slow call.
   const limits = CALL_LIMITS.command;
-  const table = new DisconnectsTable({ tableName, region: stage.region, endpoint: stores.dynamoEndpoint, limits: limits.table });
-  const parked = new ParkedCallbacks({ bucket, region: stage.region, endpoint: stores.s3Endpoint, limits: limits.fallback });
+  const table = new DisconnectsTable({
+    tableName,
+    region: stage.region,
+    endpoint: stores.dynamoEndpoint,
+    limits: limits.table,
+  });
+  const parked = new ParkedCallbacks({
+    bucket,
+    region: stage.region,
+    endpoint: stores.s3Endpoint,
+    limits: limits.fallback,
+  });
   try {
     if (!options.json) console.log(`replaying into ${tableName} from ${bucket}: ${stage.description}`);
     // Unverified callbacks are checked against the password the environment names, as the handler's is, else

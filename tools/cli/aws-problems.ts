@@ -1,13 +1,15 @@
 /** AWS SDK, Bandwidth API and network failures in words that name what failed and the likely fix (exit 3), for every command. */
-import { CommandFailure, EXIT } from './failures.ts';
+
 import { BandwidthApiError } from '../../lambda/adapters/bandwidth-token.ts';
+import { CommandFailure, EXIT } from './failures.ts';
 
 function codeOf(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, name, cause } = error as { code?: unknown; name?: unknown; cause?: unknown };
   if (typeof code === 'string') return code;
   // fetch() says only "fetch failed"; the network error is its cause.
-  if (typeof cause === 'object' && cause !== null && typeof (cause as { code?: unknown }).code === 'string') return codeOf(cause);
+  if (typeof cause === 'object' && cause !== null && typeof (cause as { code?: unknown }).code === 'string')
+    return codeOf(cause);
   return typeof name === 'string' ? name : undefined;
 }
 
@@ -50,7 +52,9 @@ export function awsProblem(error: unknown, what?: string, whenMissing?: string):
     case 'RequestTimeout':
       return unavailable(`cannot reach ${what}: ${reason}`);
     case 'EADDRINUSE':
-      return unavailable(`${reason}: another process holds a local store's port (LOCAL_DYNAMODB_PORT, LOCAL_S3_PORT move them)`);
+      return unavailable(
+        `${reason}: another process holds a local store's port (LOCAL_DYNAMODB_PORT, LOCAL_S3_PORT move them)`,
+      );
     case 'ResourceNotFoundException':
     case 'NoSuchBucket':
       return unavailable(`${what} does not exist${whenMissing === undefined ? '' : `: ${whenMissing}`}`);
@@ -70,12 +74,16 @@ export function awsProblem(error: unknown, what?: string, whenMissing?: string):
       if (status !== undefined && /^(Unknown|UnknownError|SyntaxError)$/.test(codeOf(error) ?? '')) {
         return unavailable(`${what} answered HTTP ${status}, not as AWS does: is that the right endpoint?`);
       }
-      if (/region is missing|region not accepted/i.test(reason)) return unavailable(`no AWS region${of}: pass --region or set AWS_REGION`);
+      if (/region is missing|region not accepted/i.test(reason))
+        return unavailable(`no AWS region${of}: pass --region or set AWS_REGION`);
       // CloudFormation says so of a stack that is not deployed there (a ValidationError).
       if (/stack with id .* does not exist/i.test(reason)) {
-        return unavailable(`${reason}${whenMissing === undefined ? ': is the stage deployed in this region and account? (--stage, --region, --profile)' : `: ${whenMissing}`}`);
+        return unavailable(
+          `${reason}${whenMissing === undefined ? ': is the stage deployed in this region and account? (--stage, --region, --profile)' : `: ${whenMissing}`}`,
+        );
       }
-      if (/could not load credentials|could not resolve credentials|profile .* could not be found/i.test(reason)) return noCredentials();
+      if (/could not load credentials|could not resolve credentials|profile .* could not be found/i.test(reason))
+        return noCredentials();
       return new CommandFailure(reason, EXIT.failed);
     }
   }

@@ -3,7 +3,7 @@
  * one line naming it, pointing at --help, exit 2; a store, API or AWS setting that fails is named with its fix,
  * exit 3; never a stack trace. docs/commands.md has the table.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { awsProblem } from './aws-problems.ts';
 import { CommandFailure, EXIT, UsageError } from './failures.ts';
 

@@ -23,7 +23,11 @@ export class SecretScheduledForDeletion extends Error {
  * replace it on a stack update). An existing secret is never read back or replaced; a new one holds a random
  * password, and a deploy racing this one that creates it first wins (ResourceExistsException).
  */
-export async function ensureCallbackSecret(secrets: SecretsManagerClient, name: string, keyId?: string): Promise<PasswordOutcome> {
+export async function ensureCallbackSecret(
+  secrets: SecretsManagerClient,
+  name: string,
+  keyId?: string,
+): Promise<PasswordOutcome> {
   const sdk = await import('@aws-sdk/client-secrets-manager');
   if (await secretExists(secrets, name)) return 'present';
   try {
@@ -107,7 +111,9 @@ export interface StageStores {
  * no password yet. A stage deployed before the secret was the default has only the SSM parameter: it keeps it
  * (Bandwidth holds that password), until the operator copies it into the secret (docs/deploying.md, migrating).
  */
-export async function ensureStagePassword(stores: StageStores): Promise<{ store: PasswordStore; outcome: PasswordOutcome }> {
+export async function ensureStagePassword(
+  stores: StageStores,
+): Promise<{ store: PasswordStore; outcome: PasswordOutcome }> {
   const secret: PasswordStore = { kind: 'secret', name: stores.secretName };
   if (await secretExists(stores.secrets, stores.secretName)) return { store: secret, outcome: 'present' };
   if (await parameterExists(stores.ssm, stores.parameterName)) {

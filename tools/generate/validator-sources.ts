@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import Ajv, { _, Name, type KeywordDefinition } from 'ajv';
+import Ajv, { _, type KeywordDefinition, Name } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 
@@ -46,11 +46,24 @@ const FORMATS_OBJECT = 'specFormats';
  * `const name =`, running to the next line that starts a top-level statement.
  */
 const FORMAT_DECLARATIONS = [
-  'isLeapYear', 'DATE', 'DAYS', 'date', 'TIME', 'getTime', 'DATE_TIME_SEPARATOR', 'getDateTime', 'NOT_URI_FRAGMENT', 'URI', 'uri',
+  'isLeapYear',
+  'DATE',
+  'DAYS',
+  'date',
+  'TIME',
+  'getTime',
+  'DATE_TIME_SEPARATOR',
+  'getDateTime',
+  'NOT_URI_FRAGMENT',
+  'URI',
+  'uri',
 ];
 /** How the full set builds each format from those declarations (checked against the module's own text). */
 const FORMAT_EXPRESSIONS: Record<keyof typeof SPEC_FORMATS, { expression: string; inFullFormats: string }> = {
-  'date-time': { expression: 'getDateTime(true)', inFullFormats: '"date-time": fmtDef(getDateTime(true), compareDateTime),' },
+  'date-time': {
+    expression: 'getDateTime(true)',
+    inFullFormats: '"date-time": fmtDef(getDateTime(true), compareDateTime),',
+  },
   uri: { expression: 'uri', inFullFormats: 'uri,' },
 };
 
@@ -64,11 +77,16 @@ function formatsPrologue(): string {
     const start = lines.findIndex((line) => line.startsWith(`function ${name}(`) || line.startsWith(`const ${name} =`));
     if (start === -1) throw new Error(`ajv-formats ${version} has no top-level ${name}: update FORMAT_DECLARATIONS`);
     const length = lines.slice(start + 1).findIndex((line) => /^[^\s}]/.test(line));
-    return lines.slice(start, length === -1 ? undefined : start + 1 + length).join('\n').trimEnd();
+    return lines
+      .slice(start, length === -1 ? undefined : start + 1 + length)
+      .join('\n')
+      .trimEnd();
   });
   const members = Object.entries(FORMAT_EXPRESSIONS).map(([name, { expression, inFullFormats }]) => {
     if (!fullSet.some((line) => line.trim() === inFullFormats)) {
-      throw new Error(`ajv-formats ${version}'s full set no longer defines ${name} as \`${inFullFormats}\`: update FORMAT_EXPRESSIONS`);
+      throw new Error(
+        `ajv-formats ${version}'s full set no longer defines ${name} as \`${inFullFormats}\`: update FORMAT_EXPRESSIONS`,
+      );
     }
     return `${JSON.stringify(name)}: ${expression}`;
   });
@@ -124,8 +142,14 @@ function withProperties(schema: SchemaNode, keep: (property: SchemaNode) => bool
 export function tierSchemas(schema: SchemaNode = validationSchema()): { record: SchemaNode; spec: SchemaNode } {
   const { $id, required: _required, ...rest } = schema;
   return {
-    record: { ...withProperties(schema, (property) => !isSpecTier(property)), $id: String($id).replace(/\.schema\.json$/, '.record-tier.schema.json') },
-    spec: { ...withProperties(rest, isSpecTier), $id: String($id).replace(/\.schema\.json$/, '.spec-tier.schema.json') },
+    record: {
+      ...withProperties(schema, (property) => !isSpecTier(property)),
+      $id: String($id).replace(/\.schema\.json$/, '.record-tier.schema.json'),
+    },
+    spec: {
+      ...withProperties(rest, isSpecTier),
+      $id: String($id).replace(/\.schema\.json$/, '.spec-tier.schema.json'),
+    },
   };
 }
 
@@ -138,7 +162,10 @@ export function generatedSources(): Record<string, string> {
   const tiers = tierSchemas(schema);
   const ajv = recorderAjv(false);
   ajv.addSchema(tiers.record).addSchema(tiers.spec);
-  const code = standaloneCode(ajv, { validateRecordTier: String(tiers.record['$id']), validateSpecTier: String(tiers.spec['$id']) });
+  const code = standaloneCode(ajv, {
+    validateRecordTier: String(tiers.record['$id']),
+    validateSpecTier: String(tiers.spec['$id']),
+  });
   const strict = '"use strict";';
   if (!code.startsWith(strict)) throw new Error('Ajv\'s standalone code no longer starts with "use strict"');
   const validators = `${header}${strict}\n${formatsPrologue()}${code.slice(strict.length)}\n`;

@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { LOCAL_BUCKET, LOCAL_TABLE } from '../stage/stage-names.ts';
-import { ensureBucket, ensureTable, localS3Client, type LocalStores, projectRoot, startLocalStores } from './stores.ts';
+import { ensureBucket, ensureTable, type LocalStores, localS3Client, projectRoot, startLocalStores } from './stores.ts';
 
 /** Where a local stage keeps its data, and the ports it must use (free ones when undefined). */
 export interface LocalStage {
@@ -25,7 +25,8 @@ function pinnedPort(env: Env, name: string): number | undefined {
   const text = env[name];
   if (text === undefined || text === '') return undefined;
   const port = Number(text);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`${name} must be a port number (1-65535), got ${text}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535)
+    throw new Error(`${name} must be a port number (1-65535), got ${text}`);
   return port;
 }
 
@@ -100,7 +101,9 @@ export function listening(port: number): Promise<boolean> {
 async function verified(running: RunningStores): Promise<boolean> {
   if (!alive(running.pid)) return false;
   try {
-    const answer = await fetch(`${running.s3Endpoint}/${MARKER.bucket}/${MARKER.key}`, { signal: AbortSignal.timeout(2_000) });
+    const answer = await fetch(`${running.s3Endpoint}/${MARKER.bucket}/${MARKER.key}`, {
+      signal: AbortSignal.timeout(2_000),
+    });
     return answer.ok && (await answer.text()) === running.token;
   } catch {
     return false;

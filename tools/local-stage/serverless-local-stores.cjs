@@ -28,14 +28,20 @@ class LocalStoresPlugin {
   async start() {
     if (!this.isLocalStage() || this.stores !== undefined) return;
     const { tsImport } = await import('tsx/esm/api');
-    const { localStageOf, startPersistedLocalStores } = await tsImport('./local-stage.ts', pathToFileURL(__filename).href);
+    const { localStageOf, startPersistedLocalStores } = await tsImport(
+      './local-stage.ts',
+      pathToFileURL(__filename).href,
+    );
     this.stores = await startPersistedLocalStores(localStageOf(process.env));
     const endpoints = { DYNAMODB_ENDPOINT: this.stores.dynamoEndpoint, S3_ENDPOINT: this.stores.s3Endpoint };
     // offline builds each function's environment from the service; invoke local has already copied it to process.env.
     Object.assign(this.serverless.service.provider.environment, endpoints);
     // A CloudFormation intrinsic (`Fn::If` … `AWS::NoValue`) has no value without CloudFormation: offline would pass
     // it as "[object Object]". On the local stage such a variable is absent, as the deployed condition makes it.
-    const environments = [this.serverless.service.provider.environment, ...Object.values(this.serverless.service.functions ?? {}).map((f) => f.environment)];
+    const environments = [
+      this.serverless.service.provider.environment,
+      ...Object.values(this.serverless.service.functions ?? {}).map((f) => f.environment),
+    ];
     for (const environment of environments.filter(Boolean)) {
       for (const [name, value] of Object.entries(environment)) if (typeof value === 'object') delete environment[name];
     }

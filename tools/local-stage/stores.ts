@@ -3,13 +3,11 @@
  * itself — for the local stage (local-stage.ts) and the tests.
  * The table is created from the very definition serverless.yml deploys.
  */
-import { readFileSync } from 'node:fs';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -18,6 +16,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { parse } from 'yaml';
 import { LOCAL_STORE_CREDENTIALS } from '../../lambda/adapters/aws-clients.ts';
 
 const require = createRequire(import.meta.url);
@@ -25,8 +24,14 @@ export const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Deploy-only settings dynalite does not implement; they do not change the table's keys or indexes. */
 const DEPLOY_ONLY = [
-  'TableName', 'PointInTimeRecoverySpecification', 'SSESpecification', 'TimeToLiveSpecification',
-  'DeletionProtectionEnabled', 'Tags', 'StreamSpecification', 'ContributorInsightsSpecification',
+  'TableName',
+  'PointInTimeRecoverySpecification',
+  'SSESpecification',
+  'TimeToLiveSpecification',
+  'DeletionProtectionEnabled',
+  'Tags',
+  'StreamSpecification',
+  'ContributorInsightsSpecification',
 ] as const;
 
 /** The table's keys, attributes, indexes and billing mode, read from serverless.yml's DisconnectsTable. */
@@ -89,7 +94,9 @@ function closeServer(server: Server): Promise<void> {
 
 export async function startLocalStores(options: LocalStoresOptions = {}): Promise<LocalStores> {
   const dynalite = require('dynalite') as (options: Record<string, unknown>) => Server;
-  const S3rver = require('s3rver') as new (options: Record<string, unknown>) => {
+  const S3rver = require('s3rver') as new (
+    options: Record<string, unknown>,
+  ) => {
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   };

@@ -3,12 +3,21 @@
  * kind the bucket adapter knows), show one object, discard what can never be replayed.
  */
 import type { ParkedKind } from '../../lambda/adapters/parked-callbacks.ts';
-import { CommandFailure, EXIT, oneOf, parseCommandLine, UsageError } from '../cli/command-line.ts';
 import { awsProblem } from '../cli/aws-problems.ts';
+import { CommandFailure, EXIT, oneOf, parseCommandLine, UsageError } from '../cli/command-line.ts';
 import { printable, renderTable, truncate } from '../records/text-table.ts';
 import { parseTime } from '../records/time-range.ts';
 import { type OpenBucket, openFallbackBucket } from './fallback-bucket.ts';
-import { type Filter, formatAge, KINDS, kindOfKey, listWaiting, maskedEnvelope, readWaiting, type WaitingObject } from './waiting-objects.ts';
+import {
+  type Filter,
+  formatAge,
+  KINDS,
+  kindOfKey,
+  listWaiting,
+  maskedEnvelope,
+  readWaiting,
+  type WaitingObject,
+} from './waiting-objects.ts';
 
 export const QUARANTINE_USAGE = `Usage: npm run quarantine -- <command> [options]
 
@@ -79,7 +88,10 @@ function filterOf(values: Parsed['values'], now: Date): Filter {
 
 function keyKind(key: string): ParkedKind {
   const kind = kindOfKey(key);
-  if (kind === undefined) throw new UsageError(`${JSON.stringify(key)} is not a fallback-bucket key (it starts with the kind's prefix, e.g. quarantine/)`);
+  if (kind === undefined)
+    throw new UsageError(
+      `${JSON.stringify(key)} is not a fallback-bucket key (it starts with the kind's prefix, e.g. quarantine/)`,
+    );
   return kind;
 }
 
@@ -93,7 +105,9 @@ function listView(objects: readonly WaitingObject[], now: Date, where: string): 
     printable(object.key),
   ]);
   const lines = renderTable([['KIND', 'AGE', 'CALL ID', 'REASON', 'KEY'], ...rows], ['left', 'right']);
-  const counts = KINDS.map((kind) => [kind, objects.filter((object) => object.kind === kind).length] as const).filter(([, n]) => n > 0);
+  const counts = KINDS.map((kind) => [kind, objects.filter((object) => object.kind === kind).length] as const).filter(
+    ([, n]) => n > 0,
+  );
   lines.push('', `${objects.length} waiting in ${where}: ${counts.map(([kind, n]) => `${n} ${kind}`).join(', ')}.`);
   return `${lines.join('\n')}\n`;
 }
@@ -103,7 +117,8 @@ function jsonOf(object: WaitingObject, now: Date) {
     key: object.key,
     kind: object.kind,
     receivedAt: object.receivedAt ?? null,
-    ageSeconds: object.receivedAt === undefined ? null : Math.round((now.getTime() - Date.parse(object.receivedAt)) / 1000),
+    ageSeconds:
+      object.receivedAt === undefined ? null : Math.round((now.getTime() - Date.parse(object.receivedAt)) / 1000),
     callId: object.callId ?? null,
     reason: object.reason,
   };
@@ -123,7 +138,9 @@ async function discard(bucket: OpenBucket, objects: readonly WaitingObject[], io
       await bucket.parked.remove(object.key);
     } catch (error) {
       failed += 1;
-      io.stderr.write(`quarantine: could not discard ${object.key}: ${awsProblem(error, `bucket ${bucket.parked.bucket}`).message}\n`);
+      io.stderr.write(
+        `quarantine: could not discard ${object.key}: ${awsProblem(error, `bucket ${bucket.parked.bucket}`).message}\n`,
+      );
       continue;
     }
     // The log of what was thrown away: enough to find the call again in Bandwidth's records, no phone numbers.
@@ -148,27 +165,50 @@ async function run(command: string, parsed: Parsed, bucket: OpenBucket, io: Quar
   if (command === 'list') {
     const objects = await listWaiting(bucket.parked, filterOf(values, now));
     io.stdout.write(
-      values.json === true ? `${JSON.stringify(objects.map((object) => jsonOf(object, now)), null, 2)}\n` : listView(objects, now, bucket.description),
+      values.json === true
+        ? `${JSON.stringify(
+            objects.map((object) => jsonOf(object, now)),
+            null,
+            2,
+          )}\n`
+        : listView(objects, now, bucket.description),
     );
     return EXIT.ok;
   }
   if (command === 'show') {
     const object = await readOne(bucket, key ?? '');
-    const envelope = object.envelope === undefined || values['full-numbers'] === true ? object.envelope : maskedEnvelope(object.envelope);
+    const envelope =
+      object.envelope === undefined || values['full-numbers'] === true
+        ? object.envelope
+        : maskedEnvelope(object.envelope);
     if (envelope === undefined) {
-      io.stdout.write(values.json === true ? `${JSON.stringify(jsonOf(object, now), null, 2)}\n` : `${object.key}\n${object.reason}\n`);
+      io.stdout.write(
+        values.json === true
+          ? `${JSON.stringify(jsonOf(object, now), null, 2)}\n`
+          : `${object.key}\n${object.reason}\n`,
+      );
       return EXIT.ok;
     }
     io.stdout.write(`${JSON.stringify(values.json === true ? { key: object.key, ...envelope } : envelope, null, 2)}\n`);
     return EXIT.ok;
   }
-  const objects = key === undefined ? await listWaiting(bucket.parked, filterOf(values, now)) : [await readOne(bucket, key)];
+  const objects =
+    key === undefined ? await listWaiting(bucket.parked, filterOf(values, now)) : [await readOne(bucket, key)];
   if (objects.length === 0) {
     io.stdout.write(`Nothing to discard in ${bucket.description} for these filters.\n`);
     return EXIT.ok;
   }
-  const what = objects.length === 1 ? (objects[0]?.key ?? '') : `${objects.length} objects (${[...new Set(objects.map((o) => o.kind))].join(', ')})`;
-  if (!(await confirmed(io, `Discard ${what} from ${bucket.description}? It cannot be replayed afterwards.`, values.yes === true))) {
+  const what =
+    objects.length === 1
+      ? (objects[0]?.key ?? '')
+      : `${objects.length} objects (${[...new Set(objects.map((o) => o.kind))].join(', ')})`;
+  if (
+    !(await confirmed(
+      io,
+      `Discard ${what} from ${bucket.description}? It cannot be replayed afterwards.`,
+      values.yes === true,
+    ))
+  ) {
     io.stdout.write('Nothing discarded.\n');
     return EXIT.ok;
   }
@@ -197,14 +237,17 @@ export async function runQuarantine(argv: readonly string[], io: QuarantineIO): 
   if (command !== 'list' && command !== 'show' && command !== 'discard') {
     throw new UsageError(`unknown command ${JSON.stringify(command)}: use list, show or discard`);
   }
-  if (extra !== undefined || (command === 'list' && key !== undefined)) throw new UsageError(`unexpected argument ${JSON.stringify(extra ?? key)}`);
+  if (extra !== undefined || (command === 'list' && key !== undefined))
+    throw new UsageError(`unexpected argument ${JSON.stringify(extra ?? key)}`);
   if (command === 'show' && key === undefined) throw new UsageError('show takes one key: quarantine show <key>');
   if (command === 'discard' && (key === undefined) === (values.all !== true)) {
     throw new UsageError('discard takes one key, or --all with filters');
   }
   const filtering = values.kind !== undefined || values['older-than'] !== undefined || values.reason !== undefined;
-  if (key !== undefined && filtering) throw new UsageError('--kind, --older-than and --reason filter a listing, not one key');
-  if (command !== 'discard' && (values.all === true || values.yes === true)) throw new UsageError(`${command} does not take --all or --yes`);
+  if (key !== undefined && filtering)
+    throw new UsageError('--kind, --older-than and --reason filter a listing, not one key');
+  if (command !== 'discard' && (values.all === true || values.yes === true))
+    throw new UsageError(`${command} does not take --all or --yes`);
   if (command !== 'show' && values['full-numbers'] === true) throw new UsageError('--full-numbers is for show');
   const now = io.now?.() ?? new Date();
   if (key === undefined) filterOf(values, now);

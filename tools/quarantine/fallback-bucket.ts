@@ -4,8 +4,8 @@
  */
 import { CALL_LIMITS } from '../../lambda/adapters/aws-clients.ts';
 import { ParkedCallbacks } from '../../lambda/adapters/parked-callbacks.ts';
-import { UsageError } from '../cli/command-line.ts';
 import { awsProblem } from '../cli/aws-problems.ts';
+import { UsageError } from '../cli/command-line.ts';
 import { noBucket, type ResolvedStage, resolveStage, StageUnavailable } from '../stage/resolve-stage.ts';
 
 export interface BucketOptions {
@@ -20,19 +20,27 @@ export interface OpenBucket {
   close(): Promise<void>;
 }
 
-
 export async function openFallbackBucket(options: BucketOptions): Promise<OpenBucket> {
   let stage: ResolvedStage;
   try {
     stage = await resolveStage({ stage: options.stage, env: process.env, region: options.region });
   } catch (error) {
     if (error instanceof StageUnavailable) throw new UsageError(error.message);
-    throw awsProblem(error, `stage ${options.stage ?? 'local'}`, 'is the stage deployed in this region and account? (--stage, --region, --profile)');
+    throw awsProblem(
+      error,
+      `stage ${options.stage ?? 'local'}`,
+      'is the stage deployed in this region and account? (--stage, --region, --profile)',
+    );
   }
   const bucket = options.bucket ?? stage.bucket;
   if (bucket === undefined) throw new UsageError(noBucket(stage));
   const stores = await stage.open();
-  const parked = new ParkedCallbacks({ bucket, region: stage.region, endpoint: stores.s3Endpoint, limits: CALL_LIMITS.command.fallback });
+  const parked = new ParkedCallbacks({
+    bucket,
+    region: stage.region,
+    endpoint: stores.s3Endpoint,
+    limits: CALL_LIMITS.command.fallback,
+  });
   return {
     parked,
     description: `bucket ${bucket} (${stage.description})`,

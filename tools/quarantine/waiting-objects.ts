@@ -2,7 +2,12 @@
  * What waits in the fallback bucket, object by object: its kind (the prefix it is under), age, reason and callId
  * as its envelope says — or why the envelope cannot be read (junk that replay can never store).
  */
-import { PREFIXES, type ParkedCallback, type ParkedCallbacks, type ParkedKind } from '../../lambda/adapters/parked-callbacks.ts';
+import {
+  type ParkedCallback,
+  type ParkedCallbacks,
+  type ParkedKind,
+  PREFIXES,
+} from '../../lambda/adapters/parked-callbacks.ts';
 import { maskPhoneNumber } from '../../lambda/log/logger.ts';
 
 export const KINDS = Object.keys(PREFIXES) as ParkedKind[];
@@ -36,14 +41,29 @@ function timeInKey(key: string): string | undefined {
 }
 
 /** One object, read (`undefined`: no such object); an unreadable envelope is described, not thrown. */
-export async function readWaiting(parked: ParkedCallbacks, key: string, kind: ParkedKind): Promise<WaitingObject | undefined> {
+export async function readWaiting(
+  parked: ParkedCallbacks,
+  key: string,
+  kind: ParkedKind,
+): Promise<WaitingObject | undefined> {
   try {
     const envelope = await parked.read(key);
     if (envelope === undefined) return undefined;
     return { key, kind, receivedAt: envelope.receivedAt, callId: envelope.callId, reason: envelope.reason, envelope };
   } catch (error) {
-    if (!(error instanceof SyntaxError) && !(error instanceof Error && error.message.startsWith('not a parked callback'))) throw error;
-    return { key, kind, receivedAt: timeInKey(key), callId: undefined, reason: `unreadable: ${error.message}`, envelope: undefined };
+    if (
+      !(error instanceof SyntaxError) &&
+      !(error instanceof Error && error.message.startsWith('not a parked callback'))
+    )
+      throw error;
+    return {
+      key,
+      kind,
+      receivedAt: timeInKey(key),
+      callId: undefined,
+      reason: `unreadable: ${error.message}`,
+      envelope: undefined,
+    };
   }
 }
 

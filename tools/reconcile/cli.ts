@@ -3,15 +3,16 @@
  * callback never reached the table (lambda/recording/reconcile.ts), and reports what it saw. Arguments and
  * settings are checked here before anything is sent; how it ends (exit codes, one line) is tools/cli's.
  */
-import { reconcile, type ReconcileReport } from '../../lambda/recording/reconcile.ts';
+
 import { CALL_LIMITS } from '../../lambda/adapters/aws-clients.ts';
-import { DisconnectsTable } from '../../lambda/adapters/disconnects-table.ts';
 import {
   type BandwidthAccountConfig,
-  bandwidthCallList,
   BandwidthConfigError,
+  bandwidthCallList,
   readBandwidthAccount,
 } from '../../lambda/adapters/bandwidth-account.ts';
+import { DisconnectsTable } from '../../lambda/adapters/disconnects-table.ts';
+import { type ReconcileReport, reconcile } from '../../lambda/recording/reconcile.ts';
 import { awsProblem } from '../cli/aws-problems.ts';
 import { CommandFailure, EXIT, parseCommandLine, positiveInteger, UsageError } from '../cli/command-line.ts';
 import { resolveStage } from '../stage/resolve-stage.ts';
@@ -146,7 +147,10 @@ export async function runReconcile(request: ReconcileRequest, env: Env, output: 
       retentionDays: stage.retentionDays,
       signal: deadline.signal,
       onProgress: long
-        ? (progress) => output.stderr.write(`reconcile: through ${progress.through}: ${progress.listed} listed, ${progress.backfilled} backfilled\n`)
+        ? (progress) =>
+            output.stderr.write(
+              `reconcile: through ${progress.through}: ${progress.listed} listed, ${progress.backfilled} backfilled\n`,
+            )
         : undefined,
     });
     output.stdout.write(`${request.json ? JSON.stringify(report, null, 2) : reportText(report)}\n`);

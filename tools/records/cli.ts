@@ -5,11 +5,11 @@
 import type { ParseArgsConfig } from 'node:util';
 import { DOCUMENTED_CAUSES } from '../../lambda/domain/callback/validate.ts';
 import { HelpRequested, oneOf, parseCommandLine, positiveInteger } from '../cli/command-line.ts';
-import { decodeCursor, listRecords, type ListRequest } from './listing.ts';
+import { decodeCursor, type ListRequest, listRecords } from './listing.ts';
 import { EXIT, type ExitCode, RecordNotFound, RecordsProblem, UsageProblem } from './problems.ts';
-import { progressLine, type ProgressOutput } from './progress.ts';
+import { type ProgressOutput, progressLine } from './progress.ts';
 import { REPORT_ATTRIBUTES, ReportTally } from './report.ts';
-import { type LocalStage, openStores, type OpenStores } from './stores.ts';
+import { type LocalStage, type OpenStores, openStores } from './stores.ts';
 import { parseRange, type TimeRange } from './time-range.ts';
 import { csvListing, viewListing, viewRecord, viewReport } from './views.ts';
 
@@ -86,7 +86,16 @@ const OPTIONS = {
 type OptionName = keyof typeof OPTIONS;
 type Command = 'get' | 'list' | 'report';
 
-const STORE_OPTIONS: OptionName[] = ['stage', 'region', 'profile', 'endpoint', 'table', 'bucket', 's3-endpoint', 'json'];
+const STORE_OPTIONS: OptionName[] = [
+  'stage',
+  'region',
+  'profile',
+  'endpoint',
+  'table',
+  'bucket',
+  's3-endpoint',
+  'json',
+];
 const COMMAND_OPTIONS: Record<Command, ReadonlySet<OptionName>> = {
   get: new Set(STORE_OPTIONS),
   list: new Set([...STORE_OPTIONS, 'from', 'to', 'cause', 'direction', 'limit', 'cursor', 'all', 'csv']),
@@ -125,12 +134,15 @@ function request(command: Command, { values, positionals }: Parsed, now: Date): 
   const wantsJson = values.json === true;
   if (command === 'get') {
     const callId = positionals[1];
-    if (callId === undefined || positionals.length > 2) throw new UsageProblem('get takes one callId: records get <callId>');
+    if (callId === undefined || positionals.length > 2)
+      throw new UsageProblem('get takes one callId: records get <callId>');
     return { command, json: wantsJson, callId };
   }
-  if (positionals.length > 1) throw new UsageProblem(`${command} takes no arguments, got ${JSON.stringify(positionals[1])}`);
+  if (positionals.length > 1)
+    throw new UsageProblem(`${command} takes no arguments, got ${JSON.stringify(positionals[1])}`);
   const range = parseRange(nonEmpty(values.from, '--from'), nonEmpty(values.to, '--to'), now);
-  if (command === 'report') return { command, json: wantsJson, range, top: positiveInteger(values.top, '--top', DEFAULT_TOP) };
+  if (command === 'report')
+    return { command, json: wantsJson, range, top: positiveInteger(values.top, '--top', DEFAULT_TOP) };
 
   if (values.all === true && (values.limit !== undefined || values.cursor !== undefined)) {
     throw new UsageProblem('--all lists every record: it takes no --limit or --cursor');
@@ -155,10 +167,16 @@ function request(command: Command, { values, positionals }: Parsed, now: Date): 
 }
 
 /** A cause Bandwidth does not document that matched nothing is most likely a typo: say so, the listing stays as it is. */
-function noteUnknownCauses(causes: readonly string[], records: readonly Record<string, unknown>[], stderr: ProgressOutput): void {
+function noteUnknownCauses(
+  causes: readonly string[],
+  records: readonly Record<string, unknown>[],
+  stderr: ProgressOutput,
+): void {
   for (const cause of causes) {
     if (DOCUMENTED_CAUSES.has(cause) || records.some((record) => record['cause'] === cause)) continue;
-    stderr.write(`records: note: no record listed has cause ${JSON.stringify(cause)}, which Bandwidth does not document (${[...DOCUMENTED_CAUSES].join(', ')})\n`);
+    stderr.write(
+      `records: note: no record listed has cause ${JSON.stringify(cause)}, which Bandwidth does not document (${[...DOCUMENTED_CAUSES].join(', ')})\n`,
+    );
   }
 }
 
@@ -177,27 +195,31 @@ async function run(request: Request, stores: OpenStores, io: RecordsIO): Promise
       progress.done();
       noteUnknownCauses(filter.causes ?? [], listing.records, io.stderr);
       // CSV rows only on stdout: where the next page starts goes beside them.
-      if (request.csv && listing.next !== undefined) io.stderr.write(`records: more records: add --cursor ${listing.next}\n`);
+      if (request.csv && listing.next !== undefined)
+        io.stderr.write(`records: more records: add --cursor ${listing.next}\n`);
       io.stdout.write(
         request.csv
           ? csvListing(listing)
           : request.json
-          ? json({
-              from: range.from.toISOString(),
-              to: range.to.toISOString(),
-              filter: { causes: filter.causes ?? [], direction: filter.direction ?? null },
-              count: listing.records.length,
-              records: listing.records,
-              next: listing.next ?? null,
-            })
-          : viewListing(listing, range),
+            ? json({
+                from: range.from.toISOString(),
+                to: range.to.toISOString(),
+                filter: { causes: filter.causes ?? [], direction: filter.direction ?? null },
+                count: listing.records.length,
+                records: listing.records,
+                next: listing.next ?? null,
+              })
+            : viewListing(listing, range),
       );
       return;
     }
     const tally = new ReportTally();
     // The bucket is listed while the table is read: two independent stores, no reason to wait for one.
     const waiting = stores.waiting();
-    for await (const record of stores.table.allInRange(request.range, { onPage: progress.update, projection: REPORT_ATTRIBUTES })) {
+    for await (const record of stores.table.allInRange(request.range, {
+      onPage: progress.update,
+      projection: REPORT_ATTRIBUTES,
+    })) {
       tally.add(record);
     }
     const report = tally.report(request.range, await waiting, request.top);

@@ -1,5 +1,11 @@
 import { UsageProblem } from './problems.ts';
-import type { ListPosition, ReadProgress, RecordedDisconnects, RecordFilter, StoredRecord } from './recorded-disconnects.ts';
+import type {
+  ListPosition,
+  ReadProgress,
+  RecordedDisconnects,
+  RecordFilter,
+  StoredRecord,
+} from './recorded-disconnects.ts';
 import type { TimeRange } from './time-range.ts';
 
 export interface ListRequest {

@@ -3,7 +3,7 @@
  * tools/cli), so scripts can tell a typo from an outage. The message says what happened and, where possible, what to do.
  */
 import { awsProblem } from '../cli/aws-problems.ts';
-import { CommandFailure, EXIT as COMMAND_EXIT, UsageError } from '../cli/failures.ts';
+import { EXIT as COMMAND_EXIT, CommandFailure, UsageError } from '../cli/failures.ts';
 
 export const EXIT = {
   ok: COMMAND_EXIT.ok,
@@ -43,5 +43,7 @@ export function storeProblem(error: unknown, what: string, whenMissing?: string)
     return new StoreUnavailable(`${what} answered HTTP ${status}, not as DynamoDB does: is that a DynamoDB endpoint?`);
   }
   const problem = awsProblem(error, what, whenMissing);
-  return new StoreUnavailable(problem.exitCode === EXIT.storeUnavailable ? problem.message : `${what} failed: ${reason}`);
+  return new StoreUnavailable(
+    problem.exitCode === EXIT.storeUnavailable ? problem.message : `${what} failed: ${reason}`,
+  );
 }

@@ -26,10 +26,8 @@ export interface RecordFilter {
   direction?: string | undefined;
 }
 
-export interface ReadProgress {
-  /** Called after each page the table returns. */
-  (progress: { day: string; read: number }): void;
-}
+/** Called after each page the table returns. */
+export type ReadProgress = (progress: { day: string; read: number }) => void;
 
 export interface RecordedDisconnectsOptions {
   tableName: string;
@@ -151,8 +149,17 @@ export class RecordedDisconnects {
             IndexName: BY_DAY_INDEX,
             KeyConditionExpression: '#endedDay = :day AND #endedAt BETWEEN :first AND :last',
             ...query,
-            ExpressionAttributeNames: { ...query.ExpressionAttributeNames, '#endedDay': 'endedDay', '#endedAt': 'endedAt' },
-            ExpressionAttributeValues: { ...query.ExpressionAttributeValues, ':day': day, ':first': first, ':last': last },
+            ExpressionAttributeNames: {
+              ...query.ExpressionAttributeNames,
+              '#endedDay': 'endedDay',
+              '#endedAt': 'endedAt',
+            },
+            ExpressionAttributeValues: {
+              ...query.ExpressionAttributeValues,
+              ':day': day,
+              ':first': first,
+              ':last': last,
+            },
             ScanIndexForward: false,
             ExclusiveStartKey,
             ...(options.pageSize === undefined ? {} : { Limit: Math.max(1, options.pageSize()) }),
@@ -187,7 +194,7 @@ function queryShape(filter: RecordFilter, projection: readonly string[] | undefi
   const causes = filter.causes ?? [];
   if (causes.length > 0) {
     names['#cause'] = 'cause';
-    causes.forEach((cause, index) => (values[`:cause${index}`] = cause));
+    for (const [index, cause] of causes.entries()) values[`:cause${index}`] = cause;
     conditions.push(`#cause IN (${causes.map((_, index) => `:cause${index}`).join(', ')})`);
   }
   if (filter.direction !== undefined) {
@@ -198,7 +205,7 @@ function queryShape(filter: RecordFilter, projection: readonly string[] | undefi
   const shape: QueryShape = { ExpressionAttributeNames: names, ExpressionAttributeValues: values };
   if (conditions.length > 0) shape.FilterExpression = conditions.join(' AND ');
   if (projection !== undefined) {
-    projection.forEach((name, index) => (names[`#p${index}`] = name));
+    for (const [index, name] of projection.entries()) names[`#p${index}`] = name;
     shape.ProjectionExpression = projection.map((_, index) => `#p${index}`).join(', ');
   }
   return shape;

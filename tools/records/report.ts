@@ -2,7 +2,14 @@ import type { StoredRecord } from './recorded-disconnects.ts';
 import type { TimeRange } from './time-range.ts';
 
 /** The attributes a report reads; the Query asks for these only. */
-export const REPORT_ATTRIBUTES = ['cause', 'direction', 'answered', 'durationSeconds', 'errorMessage', 'recordedFrom'] as const;
+export const REPORT_ATTRIBUTES = [
+  'cause',
+  'direction',
+  'answered',
+  'durationSeconds',
+  'errorMessage',
+  'recordedFrom',
+] as const;
 
 /** Shown for records without a cause or direction (Bandwidth marks no field as required). */
 export const NONE = '(none)';

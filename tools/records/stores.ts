@@ -3,9 +3,10 @@
  * handler's environment, or a deployed stage's table and fallback bucket in AWS — the stage resolved by
  * tools/stage/resolve-stage.ts, as every command resolves it.
  */
-import type { LocalStage } from '../local-stage/local-stage.ts';
+
 import { LOCAL_STORE_CREDENTIALS } from '../../lambda/adapters/aws-clients.ts';
 import { ParkedCallbacks } from '../../lambda/adapters/parked-callbacks.ts';
+import type { LocalStage } from '../local-stage/local-stage.ts';
 import { noBucket, type ResolvedStage, resolveStage, StageUnavailable } from '../stage/resolve-stage.ts';
 import { tableOfStage } from '../stage/stage-names.ts';
 import { StoreUnavailable, UsageProblem } from './problems.ts';
@@ -55,7 +56,13 @@ const reasonOf = (error: unknown) => (error instanceof Error ? error.message : S
 
 async function resolved(options: StoreOptions, local: LocalStage | undefined): Promise<ResolvedStage> {
   try {
-    return await resolveStage({ stage: options.stage, env: process.env, region: options.region, profile: options.profile, local });
+    return await resolveStage({
+      stage: options.stage,
+      env: process.env,
+      region: options.region,
+      profile: options.profile,
+      local,
+    });
   } catch (error) {
     if (error instanceof StageUnavailable) throw new StoreUnavailable(error.message);
     throw error;

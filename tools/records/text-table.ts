@@ -3,6 +3,7 @@
 export type Alignment = 'left' | 'right';
 
 // C0/C1 control characters: a stored field is whatever a caller sent, and must not steer the terminal.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** A value made safe and single-line for a terminal cell: control characters shown as escapes. */
@@ -32,7 +33,9 @@ function pad(text: string, size: number, align: Alignment): string {
  */
 export function renderTable(rows: readonly (readonly string[])[], align: readonly Alignment[] = []): string[] {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, column) => (widths[column] = Math.max(widths[column] ?? 0, width(cell))));
+  for (const row of rows) {
+    for (const [column, cell] of row.entries()) widths[column] = Math.max(widths[column] ?? 0, width(cell));
+  }
   return rows.map((row) =>
     row
       .map((cell, column) => pad(cell, widths[column] ?? 0, align[column] ?? 'left'))

@@ -2,14 +2,31 @@
 import { RECORDER_ATTRIBUTES } from '../../lambda/domain/stored-record/disconnect-record.ts';
 import type { Listing } from './listing.ts';
 import type { StoredRecord } from './recorded-disconnects.ts';
-import { NONE, type Count, type Report } from './report.ts';
+import { type Count, NONE, type Report } from './report.ts';
 import { bar, printable, renderTable, truncate } from './text-table.ts';
 import type { TimeRange } from './time-range.ts';
 
 /** The callback's fields in the order a person reads a call: who, what happened, when, then the rest. */
 const CALLBACK_ORDER = [
-  'callId', 'eventType', 'direction', 'from', 'to', 'cause', 'errorMessage', 'errorId', 'startTime', 'answerTime',
-  'endTime', 'enqueuedTime', 'eventTime', 'tag', 'accountId', 'applicationId', 'callUrl', 'sipCallId', 'sipResponseCode',
+  'callId',
+  'eventType',
+  'direction',
+  'from',
+  'to',
+  'cause',
+  'errorMessage',
+  'errorId',
+  'startTime',
+  'answerTime',
+  'endTime',
+  'enqueuedTime',
+  'eventTime',
+  'tag',
+  'accountId',
+  'applicationId',
+  'callUrl',
+  'sipCallId',
+  'sipResponseCode',
 ];
 const RECORDER: ReadonlySet<string> = new Set(RECORDER_ATTRIBUTES);
 
@@ -64,14 +81,19 @@ export function viewListing(listing: Listing, range: TimeRange): string {
     cell(record['endedAt']),
     cell(record['direction']) || NONE,
     cell(record['cause']) || NONE,
-    typeof record['durationSeconds'] === 'number' ? formatSeconds(record['durationSeconds']) : record['answered'] === true ? '?' : '-',
+    typeof record['durationSeconds'] === 'number'
+      ? formatSeconds(record['durationSeconds'])
+      : record['answered'] === true
+        ? '?'
+        : '-',
     truncate(cell(record['from']), 32),
     truncate(cell(record['to']), 32),
     cell(record['callId']),
   ]);
-  const lines = renderTable([['ENDED AT', 'DIRECTION', 'CAUSE', 'DURATION', 'FROM', 'TO', 'CALL ID'], ...rows], [
-    'left', 'left', 'left', 'right',
-  ]);
+  const lines = renderTable(
+    [['ENDED AT', 'DIRECTION', 'CAUSE', 'DURATION', 'FROM', 'TO', 'CALL ID'], ...rows],
+    ['left', 'left', 'left', 'right'],
+  );
   const noun = listing.records.length === 1 ? 'record' : 'records';
   lines.push('', `${count(listing.records.length)} ${noun}, newest first, ended from ${describeRange(range)}.`);
   if (listing.next !== undefined) lines.push(`More records: add --cursor ${listing.next}`);
@@ -133,7 +155,11 @@ export function viewReport(report: Report): string {
         [
           ['RECORDED FROM', 'COUNT', '%'],
           ['callback', count(report.recordedFrom.callback), percent(report.recordedFrom.callback, report.records)],
-          ["call list (backfilled)", count(report.recordedFrom.callList), percent(report.recordedFrom.callList, report.records)],
+          [
+            'call list (backfilled)',
+            count(report.recordedFrom.callList),
+            percent(report.recordedFrom.callList, report.records),
+          ],
         ],
         ['left', 'right', 'right'],
       ),
@@ -142,7 +168,10 @@ export function viewReport(report: Report): string {
       lines.push(
         '',
         ...renderTable(
-          [['TOP ERROR MESSAGES', 'COUNT'], ...report.topErrorMessages.map((entry) => [truncate(printable(entry.name), 80), count(entry.count)])],
+          [
+            ['TOP ERROR MESSAGES', 'COUNT'],
+            ...report.topErrorMessages.map((entry) => [truncate(printable(entry.name), 80), count(entry.count)]),
+          ],
           ['left', 'right'],
         ),
       );
@@ -174,7 +203,8 @@ export function viewReport(report: Report): string {
  * leading ' so it stays text; phone numbers such as +15551234567 stay as they are.
  */
 export function csvCell(value: unknown): string {
-  let text = value === undefined || value === null ? '' : typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+  let text =
+    value === undefined || value === null ? '' : typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
   if (/^[=@\t\r]/.test(text) || (/^[+-]/.test(text) && !/^[+-]\d+(\.\d+)?$/.test(text))) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

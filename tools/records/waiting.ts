@@ -18,8 +18,15 @@ export async function waitingForReplay(
   if (parked === undefined) return { bucket: undefined, unavailable };
   try {
     const kinds: ParkedKind[] = ['parked', 'quarantined', 'unverified'];
-    const [parkedCount, quarantinedCount, unverifiedCount] = await Promise.all(kinds.map((kind) => count(parked.keys(kind))));
-    return { bucket: parked.bucket, parked: parkedCount ?? 0, quarantined: quarantinedCount ?? 0, unverified: unverifiedCount ?? 0 };
+    const [parkedCount, quarantinedCount, unverifiedCount] = await Promise.all(
+      kinds.map((kind) => count(parked.keys(kind))),
+    );
+    return {
+      bucket: parked.bucket,
+      parked: parkedCount ?? 0,
+      quarantined: quarantinedCount ?? 0,
+      unverified: unverifiedCount ?? 0,
+    };
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return { bucket: parked.bucket, unavailable: `cannot list bucket ${parked.bucket}: ${reason}` };

@@ -8,7 +8,12 @@
  *   DYNAMODB_ENDPOINT, S3_ENDPOINT, RETENTION_DAYS, as the function itself reads them;
  * - else (or `local` named) the local stage: the embedded stores of LOCAL_DATA_DIR (tools/local-stage/local-stage.ts).
  */
-import { localStageOf, type LocalStage, openLocalStage, startPersistedLocalStores } from '../local-stage/local-stage.ts';
+import {
+  type LocalStage,
+  localStageOf,
+  openLocalStage,
+  startPersistedLocalStores,
+} from '../local-stage/local-stage.ts';
 import { LOCAL_BUCKET, LOCAL_TABLE, stackOfStage, tableOfStage } from './stage-names.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -81,7 +86,8 @@ const nonEmpty = (value: string | undefined): string | undefined => (value === '
 function retention(text: string | undefined, from: string): number | undefined {
   if (text === undefined || text === '') return undefined;
   const days = Number(text);
-  if (!Number.isSafeInteger(days) || days <= 0) throw new StageUnavailable(`${from} must be a positive integer, got ${text}`);
+  if (!Number.isSafeInteger(days) || days <= 0)
+    throw new StageUnavailable(`${from} must be a positive integer, got ${text}`);
   return days;
 }
 
@@ -128,7 +134,11 @@ function local(stage: LocalStage, env: Env): ResolvedStage {
   };
 }
 
-async function deployed(stage: string, region: string | undefined, profile: string | undefined): Promise<ResolvedStage> {
+async function deployed(
+  stage: string,
+  region: string | undefined,
+  profile: string | undefined,
+): Promise<ResolvedStage> {
   const stackName = stackOfStage(stage);
   const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
   const client = new CloudFormationClient({
@@ -159,7 +169,10 @@ async function deployed(stage: string, region: string | undefined, profile: stri
     // A stack deployed before these outputs existed: its table is named by rule; its bucket name is generated.
     tableName: output(STAGE_OUTPUTS.table) ?? tableOfStage(stage),
     bucket: output(STAGE_OUTPUTS.bucket),
-    retentionDays: retention(output(STAGE_OUTPUTS.retentionDays), `stack ${stackName}'s ${STAGE_OUTPUTS.retentionDays}`),
+    retentionDays: retention(
+      output(STAGE_OUTPUTS.retentionDays),
+      `stack ${stackName}'s ${STAGE_OUTPUTS.retentionDays}`,
+    ),
     callbackUrl: output(STAGE_OUTPUTS.callbackUrl),
     callbackUsername: output(STAGE_OUTPUTS.callbackUsername),
     callbackPasswordSecret: output(STAGE_OUTPUTS.callbackPasswordSecret),

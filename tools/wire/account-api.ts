@@ -3,8 +3,9 @@
  * Authenticated with API credentials through OAuth 2.0 client credentials (a Bearer token from Bandwidth's token
  * endpoint), or with a legacy API user's Basic auth, which Bandwidth has deprecated.
  */
-import { statusCallbackPatchXml, type StatusCallbackSettings, xmlElementText } from './application-callbacks.ts';
-import { basicAuthorization, BandwidthTokenClient, DEFAULT_TOKEN_URL } from '../../lambda/adapters/bandwidth-token.ts';
+
+import { BandwidthTokenClient, basicAuthorization, DEFAULT_TOKEN_URL } from '../../lambda/adapters/bandwidth-token.ts';
+import { type StatusCallbackSettings, statusCallbackPatchXml, xmlElementText } from './application-callbacks.ts';
 
 export const ACCOUNT_API = 'https://dashboard.bandwidth.com/api';
 export const TOKEN_URL = DEFAULT_TOKEN_URL;
@@ -67,7 +68,11 @@ export class BandwidthAccountApi {
    * Changes only the status callback fields of the application, and checks that Bandwidth's answer shows the new
    * URL (an answer describing some other URL means the change did not take).
    */
-  async updateStatusCallback(accountId: string, applicationId: string, settings: StatusCallbackSettings): Promise<void> {
+  async updateStatusCallback(
+    accountId: string,
+    applicationId: string,
+    settings: StatusCallbackSettings,
+  ): Promise<void> {
     const url = `${this.options.apiBase.replace(/\/+$/, '')}/accounts/${encodeURIComponent(accountId)}/applications/${encodeURIComponent(applicationId)}`;
     const response = await fetch(url, {
       method: 'PATCH',

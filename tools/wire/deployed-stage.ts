@@ -20,7 +20,9 @@ export type PasswordSource = { secret: string } | { parameter: string };
 export async function readStageOutputs(stage: string, region: string | undefined): Promise<StageOutputs> {
   const resolved = await resolveStage({ stage, env: process.env, region });
   if (resolved.callbackUrl === undefined) {
-    throw new Error(`stack ${stackOfStage(stage)} has no DisconnectCallbackUrl output: is it deployed from this project?`);
+    throw new Error(
+      `stack ${stackOfStage(stage)} has no DisconnectCallbackUrl output: is it deployed from this project?`,
+    );
   }
   return {
     callbackUrl: resolved.callbackUrl,
@@ -44,7 +46,8 @@ async function readSecret(secretId: string, region: string | undefined): Promise
   const client = new SecretsManagerClient(region === undefined ? {} : { region });
   try {
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-    if (SecretString === undefined || SecretString === '') throw new Error(`secret ${secretId} holds no password (no SecretString)`);
+    if (SecretString === undefined || SecretString === '')
+      throw new Error(`secret ${secretId} holds no password (no SecretString)`);
     return SecretString;
   } finally {
     client.destroy();

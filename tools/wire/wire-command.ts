@@ -107,12 +107,15 @@ export function checkCallbackUrl(text: string, withCredentials: boolean): void {
 function accountAuth(env: Env, dryRun: boolean): AccountApiAuth | undefined {
   const clientId = nonEmpty(env['BW_CLIENT_ID']);
   const clientSecret = nonEmpty(env['BW_CLIENT_SECRET']);
-  if (clientId !== undefined && clientSecret !== undefined) return { kind: 'client-credentials', clientId, clientSecret };
+  if (clientId !== undefined && clientSecret !== undefined)
+    return { kind: 'client-credentials', clientId, clientSecret };
   const username = nonEmpty(env['BW_USERNAME']);
   const password = nonEmpty(env['BW_PASSWORD']);
   if (username !== undefined && password !== undefined) return { kind: 'api-user', username, password };
   if (dryRun) return undefined;
-  throw new WireUsageError('set BW_CLIENT_ID and BW_CLIENT_SECRET (or BW_USERNAME and BW_PASSWORD) for Bandwidth\'s API');
+  throw new WireUsageError(
+    "set BW_CLIENT_ID and BW_CLIENT_SECRET (or BW_USERNAME and BW_PASSWORD) for Bandwidth's API",
+  );
 }
 
 export function parseWireArguments(args: readonly string[], env: Env): WireRequest {
@@ -135,10 +138,12 @@ export function parseWireArguments(args: readonly string[], env: Env): WireReque
   const accountId = nonEmpty(values['account-id']) ?? nonEmpty(env['BW_ACCOUNT_ID']);
   const applicationId = nonEmpty(values['application-id']) ?? nonEmpty(env['BW_VOICE_APPLICATION_ID']);
   if (accountId === undefined) throw new WireUsageError('--account-id (or BW_ACCOUNT_ID) is required');
-  if (applicationId === undefined) throw new WireUsageError('--application-id (or BW_VOICE_APPLICATION_ID) is required');
+  if (applicationId === undefined)
+    throw new WireUsageError('--application-id (or BW_VOICE_APPLICATION_ID) is required');
   const stage = nonEmpty(values.stage);
   const url = nonEmpty(values.url);
-  if (stage === undefined && url === undefined) throw new WireUsageError('say which deployed stage to wire (--stage), or give --url');
+  if (stage === undefined && url === undefined)
+    throw new WireUsageError('say which deployed stage to wire (--stage), or give --url');
   const method = oneOf(values.method.toUpperCase(), '--method', ['POST', 'GET'] as const);
   const withCredentials = !values['no-credentials'];
   if (url !== undefined) checkCallbackUrl(url, withCredentials);
@@ -162,9 +167,12 @@ export function parseWireArguments(args: readonly string[], env: Env): WireReque
   const needsStage =
     url === undefined ||
     (credentials !== false &&
-      (credentials.username === undefined || (credentials.password === undefined && credentials.passwordSource === undefined)));
+      (credentials.username === undefined ||
+        (credentials.password === undefined && credentials.passwordSource === undefined)));
   if (needsStage && stage === undefined) {
-    throw new WireUsageError('the username and password come from a stage: give --stage, or --username with BANDWIDTH_CALLBACK_PASSWORD');
+    throw new WireUsageError(
+      'the username and password come from a stage: give --stage, or --username with BANDWIDTH_CALLBACK_PASSWORD',
+    );
   }
   const dryRun = values['dry-run'];
   return {
@@ -194,7 +202,8 @@ export async function runWire(request: WireRequest, output: WireOutput): Promise
   const stackNeeded =
     request.url === undefined ||
     (credentials !== false &&
-      (credentials.username === undefined || (credentials.password === undefined && credentials.passwordSource === undefined)));
+      (credentials.username === undefined ||
+        (credentials.password === undefined && credentials.passwordSource === undefined)));
   const outputs = stackNeeded && stage !== undefined ? await readStageOutputs(stage, region) : undefined;
   const url = request.url ?? outputs?.callbackUrl;
   if (url === undefined) throw new WireUsageError('no callback URL: give --url or --stage');
@@ -202,12 +211,15 @@ export async function runWire(request: WireRequest, output: WireOutput): Promise
   if (credentials !== false) {
     const username = credentials.username ?? outputs?.callbackUsername;
     if (username === undefined) {
-      throw new WireUsageError(`stage ${stage ?? ''} has callback auth off (no CallbackUsername output): use --no-credentials`);
+      throw new WireUsageError(
+        `stage ${stage ?? ''} has callback auth off (no CallbackUsername output): use --no-credentials`,
+      );
     }
     let password = credentials.password;
     if (password === undefined) {
       const source = credentials.passwordSource ?? outputs?.callbackPassword;
-      if (source === undefined) throw new WireUsageError('no password store: give --password-secret or --password-parameter');
+      if (source === undefined)
+        throw new WireUsageError('no password store: give --password-secret or --password-parameter');
       password = await readCallbackPassword(source, region);
     }
     settingsCredentials = { username, password };
@@ -216,8 +228,13 @@ export async function runWire(request: WireRequest, output: WireOutput): Promise
   const settings: StatusCallbackSettings = { url, method: request.method, credentials: settingsCredentials };
   const target = `application ${request.applicationId} of account ${request.accountId}`;
   if (request.dryRun) {
-    const masked = settings.credentials === undefined ? settings : { ...settings, credentials: { ...settings.credentials, password: '********' } };
-    output.info(`dry run: would PATCH ${request.apiBase}/accounts/${request.accountId}/applications/${request.applicationId} with`);
+    const masked =
+      settings.credentials === undefined
+        ? settings
+        : { ...settings, credentials: { ...settings.credentials, password: '********' } };
+    output.info(
+      `dry run: would PATCH ${request.apiBase}/accounts/${request.accountId}/applications/${request.applicationId} with`,
+    );
     output.info(statusCallbackPatchXml(masked));
     return settings;
   }

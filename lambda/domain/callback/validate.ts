@@ -1,8 +1,8 @@
 import type { ErrorObject } from 'ajv';
-import type { DisconnectCallback } from './disconnect-callback.generated.ts';
-import { validateRecordTier, validateSpecTier } from './validate-tiers.generated.cjs';
-import { QUERY_FORM_TYPES } from './query-form-types.generated.ts';
 import { storabilityProblems } from '../stored-record/storable.ts';
+import type { DisconnectCallback } from './disconnect-callback.generated.ts';
+import { QUERY_FORM_TYPES } from './query-form-types.generated.ts';
+import { validateRecordTier, validateSpecTier } from './validate-tiers.generated.cjs';
 
 export type { DisconnectCallback };
 export type CallbackForm = 'json' | 'query';
@@ -26,8 +26,18 @@ export interface CallbackVerdict {
 
 /** The causes Bandwidth documents; the list is not exhaustive, so others are accepted (and logged). */
 export const DOCUMENTED_CAUSES: ReadonlySet<string> = new Set([
-  'hangup', 'busy', 'timeout', 'cancel', 'rejected', 'callback-error', 'invalid-bxml',
-  'application-error', 'account-limit', 'node-capacity-exceeded', 'error', 'unknown',
+  'hangup',
+  'busy',
+  'timeout',
+  'cancel',
+  'rejected',
+  'callback-error',
+  'invalid-bxml',
+  'application-error',
+  'account-limit',
+  'node-capacity-exceeded',
+  'error',
+  'unknown',
 ]);
 
 const TYPE_WORDS: Readonly<Record<string, string>> = {
@@ -56,10 +66,14 @@ function kindOf(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   switch (typeof value) {
-    case 'string': return 'a string';
-    case 'number': return 'a number';
-    case 'boolean': return 'true or false';
-    default: return 'nothing';
+    case 'string':
+      return 'a string';
+    case 'number':
+      return 'a number';
+    case 'boolean':
+      return 'true or false';
+    default:
+      return 'nothing';
   }
 }
 
@@ -81,22 +95,43 @@ export function describeErrors(errors: readonly ErrorObject[]): string[] {
     const params = error.params as Record<string, unknown>;
     let words: string;
     switch (error.keyword) {
-      case 'required': words = 'is required'; break;
-      case 'type': words = `must be ${typeWords(params['type'])}`; break;
-      case 'const': words = `must be ${JSON.stringify(params['allowedValue'])}`; break;
-      case 'maxLength': words = `must be at most ${String(params['limit'])} characters`; break;
-      case 'minLength': words = 'must not be empty'; break;
-      case 'maxUtf8Bytes': words = `must be at most ${String(params['limit'])} bytes of UTF-8`; break;
-      case 'minimum': words = `must be at least ${String(params['limit'])}`; break;
-      case 'maximum': words = `must be at most ${String(params['limit'])}`; break;
+      case 'required':
+        words = 'is required';
+        break;
+      case 'type':
+        words = `must be ${typeWords(params['type'])}`;
+        break;
+      case 'const':
+        words = `must be ${JSON.stringify(params['allowedValue'])}`;
+        break;
+      case 'maxLength':
+        words = `must be at most ${String(params['limit'])} characters`;
+        break;
+      case 'minLength':
+        words = 'must not be empty';
+        break;
+      case 'maxUtf8Bytes':
+        words = `must be at most ${String(params['limit'])} bytes of UTF-8`;
+        break;
+      case 'minimum':
+        words = `must be at least ${String(params['limit'])}`;
+        break;
+      case 'maximum':
+        words = `must be at most ${String(params['limit'])}`;
+        break;
       // date-time is the schema's only other format; a time's anyOf says the same.
       case 'format':
       case 'anyOf':
         words = params['format'] === 'uri' ? 'must be a URI' : TIME_WORDS;
         break;
-      case 'enum': words = `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`; break;
-      case 'not': words = 'is reserved for the recorder and cannot be sent'; break;
-      default: words = error.message ?? 'is invalid';
+      case 'enum':
+        words = `must be one of ${(params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+        break;
+      case 'not':
+        words = 'is reserved for the recorder and cannot be sent';
+        break;
+      default:
+        words = error.message ?? 'is invalid';
     }
     described.set(name, `${name} ${words}`);
   }
@@ -138,11 +173,16 @@ export function typeQueryForm(fields: Record<string, unknown>): void {
  */
 export function validateCallback(value: unknown, form: CallbackForm): CallbackVerdict {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new CallbackRefused('the body is not a JSON object', [`the body must be a JSON object, not ${kindOf(value)}`]);
+    throw new CallbackRefused('the body is not a JSON object', [
+      `the body must be a JSON object, not ${kindOf(value)}`,
+    ]);
   }
   if (form === 'query') typeQueryForm(value as Record<string, unknown>);
   if (!validateRecordTier(value)) {
-    throw new CallbackRefused('the callback does not match the Disconnect schema', describeErrors(validateRecordTier.errors ?? []));
+    throw new CallbackRefused(
+      'the callback does not match the Disconnect schema',
+      describeErrors(validateRecordTier.errors ?? []),
+    );
   }
   const problems = storabilityProblems(value);
   if (problems.length > 0) {

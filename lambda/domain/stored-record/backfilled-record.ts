@@ -20,7 +20,16 @@ export type BackfilledRecord = DisconnectRecord & { recordedFrom: typeof CALL_LI
 
 /** The call's fields a disconnect callback carries under the same name (the contract's list). */
 const SAME_NAME = [
-  'accountId', 'applicationId', 'from', 'to', 'direction', 'startTime', 'endTime', 'errorMessage', 'errorId', 'parentCallId',
+  'accountId',
+  'applicationId',
+  'from',
+  'to',
+  'direction',
+  'startTime',
+  'endTime',
+  'errorMessage',
+  'errorId',
+  'parentCallId',
 ] as const;
 
 /** Bandwidth's list says `disconnected` once a call has ended; `initiated` and `answered` calls are still live. */

@@ -25,8 +25,14 @@ export function readCallTime(value: unknown): CallTime | undefined {
   const match = ISO_TIME.exec(value);
   if (match === null) return undefined;
   const [, y, mo, d, h, mi, s = '0', fraction = '', zulu, sign, offsetH = '0', offsetM = '0'] = match;
-  const year = Number(y), month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi);
-  const second = Number(s), offsetHours = Number(offsetH), offsetMinutes = Number(offsetM);
+  const year = Number(y),
+    month = Number(mo),
+    day = Number(d),
+    hour = Number(h),
+    minute = Number(mi);
+  const second = Number(s),
+    offsetHours = Number(offsetH),
+    offsetMinutes = Number(offsetM);
   if (month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 60 || offsetHours > 23 || offsetMinutes > 59) return undefined;
   const offsetMs = zulu === undefined ? (sign === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000 : 0;

@@ -30,7 +30,15 @@ export type DisconnectRecord = DisconnectCallback & RecorderAttributes;
 
 /** The recorder's own attribute names; the schema forbids them in a callback, so nothing Bandwidth sent is overwritten. */
 export const RECORDER_ATTRIBUTES = [
-  'receivedAt', 'answered', 'durationSeconds', 'ringSeconds', 'endedAt', 'endedDay', 'expiresAt', 'recordedFrom', 'specDeviations',
+  'receivedAt',
+  'answered',
+  'durationSeconds',
+  'ringSeconds',
+  'endedAt',
+  'endedDay',
+  'expiresAt',
+  'recordedFrom',
+  'specDeviations',
 ] as const satisfies readonly (keyof RecorderAttributes)[];
 
 /** Seconds between two instants, to the millisecond; undefined when either is unknown or they are out of order. */
@@ -58,7 +66,9 @@ export function toDisconnectRecord(
 
   const attributes: RecorderAttributes = {
     receivedAt: received.utc,
-    answered: answer !== undefined || (callback.answerTime !== undefined && callback.answerTime !== null && callback.answerTime !== ''),
+    answered:
+      answer !== undefined ||
+      (callback.answerTime !== undefined && callback.answerTime !== null && callback.answerTime !== ''),
     endedAt: ended.utc,
     endedDay: ended.utc.slice(0, 10),
   };

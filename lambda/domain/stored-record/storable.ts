@@ -13,7 +13,11 @@ const MIN_MAGNITUDE = 1e-130;
 
 function pathOf(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? (parent === '' ? key : `${parent}.${key}`) : `${parent}[${JSON.stringify(key)}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key)
+    ? parent === ''
+      ? key
+      : `${parent}.${key}`
+    : `${parent}[${JSON.stringify(key)}]`;
 }
 
 export function storabilityProblems(value: unknown): string[] {

@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiGatewayEvent } from '../../../lambda/http/api-gateway.ts';
+import { disconnectCallback, errorBody, queryParameters, send } from '../../support/callbacks.ts';
 import {
   allItems,
   basicAuthorization,
@@ -14,7 +15,6 @@ import {
   restApiEvent,
   type TestStores,
 } from '../../support/recorder.ts';
-import { disconnectCallback, errorBody, queryParameters, send } from '../../support/callbacks.ts';
 
 const USER = 'bandwidth';
 const PASSWORD = 'p@ss:wörd';
@@ -30,7 +30,8 @@ const UNSTORABLE = 'the callback cannot be stored in DynamoDB';
 const post = (body: string | undefined, headers: Record<string, string> = AUTH): ApiGatewayEvent =>
   httpApiEvent({ ...(body === undefined ? {} : { body }), headers });
 /** The documented callback with some fields replaced, as a POST. */
-const postCallback = (fields: Record<string, unknown>): ApiGatewayEvent => post(JSON.stringify(disconnectCallback(fields)));
+const postCallback = (fields: Record<string, unknown>): ApiGatewayEvent =>
+  post(JSON.stringify(disconnectCallback(fields)));
 
 /** `{"a":{"a":...1}}`: a number inside `maps` nested maps; as an unknown field's value it sits at level maps + 1. */
 function nested(maps: number): unknown {
@@ -48,60 +49,315 @@ interface Case {
 }
 
 const authFailures: Case[] = [
-  { name: 'no Authorization header', event: () => post('{}', {}), status: 401, error: 'authentication required', details: ['send HTTP Basic credentials'] },
-  { name: 'a wrong user', event: () => post('{}', { authorization: basicAuthorization('admin', PASSWORD) }), status: 401, error: 'invalid credentials', details: [] },
-  { name: 'a wrong password', event: () => post('{}', { authorization: basicAuthorization(USER, 'p@ss:word') }), status: 401, error: 'invalid credentials', details: [] },
-  { name: 'the Bearer scheme', event: () => post('{}', { authorization: 'Bearer abc.def.ghi' }), status: 401, error: 'authentication required', details: ['send HTTP Basic credentials'] },
-  { name: 'undecodable Basic credentials', event: () => post('{}', { authorization: 'Basic %%%%' }), status: 401, error: 'authentication required', details: ['send HTTP Basic credentials'] },
-  { name: 'Basic credentials without a colon', event: () => post('{}', { authorization: `Basic ${Buffer.from(USER).toString('base64')}` }), status: 401, error: 'authentication required', details: ['send HTTP Basic credentials'] },
+  {
+    name: 'no Authorization header',
+    event: () => post('{}', {}),
+    status: 401,
+    error: 'authentication required',
+    details: ['send HTTP Basic credentials'],
+  },
+  {
+    name: 'a wrong user',
+    event: () => post('{}', { authorization: basicAuthorization('admin', PASSWORD) }),
+    status: 401,
+    error: 'invalid credentials',
+    details: [],
+  },
+  {
+    name: 'a wrong password',
+    event: () => post('{}', { authorization: basicAuthorization(USER, 'p@ss:word') }),
+    status: 401,
+    error: 'invalid credentials',
+    details: [],
+  },
+  {
+    name: 'the Bearer scheme',
+    event: () => post('{}', { authorization: 'Bearer abc.def.ghi' }),
+    status: 401,
+    error: 'authentication required',
+    details: ['send HTTP Basic credentials'],
+  },
+  {
+    name: 'undecodable Basic credentials',
+    event: () => post('{}', { authorization: 'Basic %%%%' }),
+    status: 401,
+    error: 'authentication required',
+    details: ['send HTTP Basic credentials'],
+  },
+  {
+    name: 'Basic credentials without a colon',
+    event: () => post('{}', { authorization: `Basic ${Buffer.from(USER).toString('base64')}` }),
+    status: 401,
+    error: 'authentication required',
+    details: ['send HTTP Basic credentials'],
+  },
   // Auth comes before the body limit: an unauthenticated giant body is a 401, not a 413.
-  { name: 'no credentials and a giant body', event: () => post('x'.repeat(200_000), {}), status: 401, error: 'authentication required', details: ['send HTTP Basic credentials'] },
+  {
+    name: 'no credentials and a giant body',
+    event: () => post('x'.repeat(200_000), {}),
+    status: 401,
+    error: 'authentication required',
+    details: ['send HTTP Basic credentials'],
+  },
   // ... and before parsing: unauthenticated malformed JSON is a 401, not a 422.
-  { name: 'no credentials and malformed JSON', event: () => post('{"eventType":', {}), status: 401, error: 'authentication required', details: ['send HTTP Basic credentials'] },
+  {
+    name: 'no credentials and malformed JSON',
+    event: () => post('{"eventType":', {}),
+    status: 401,
+    error: 'authentication required',
+    details: ['send HTTP Basic credentials'],
+  },
 ];
 
 const bodyFailures: Case[] = [
-  { name: 'malformed JSON', event: () => post('{"eventType":"disconnect",'), status: 422, error: NOT_JSON, details: ['the body is not valid JSON'] },
-  { name: 'JSON with a trailing comma', event: () => post('{"eventType":"disconnect","callId":"c-1",}'), status: 422, error: NOT_JSON, details: ['the body is not valid JSON'] },
-  { name: 'a form-encoded POST body', event: () => post('eventType=disconnect&callId=c-1'), status: 422, error: NOT_JSON, details: ['the body is not valid JSON'] },
-  { name: 'base64 that is not JSON', event: () => httpApiEvent({ body: '\u0000\u0001binary', base64: true, headers: AUTH }), status: 422, error: NOT_JSON, details: ['the body is not valid JSON'] },
+  {
+    name: 'malformed JSON',
+    event: () => post('{"eventType":"disconnect",'),
+    status: 422,
+    error: NOT_JSON,
+    details: ['the body is not valid JSON'],
+  },
+  {
+    name: 'JSON with a trailing comma',
+    event: () => post('{"eventType":"disconnect","callId":"c-1",}'),
+    status: 422,
+    error: NOT_JSON,
+    details: ['the body is not valid JSON'],
+  },
+  {
+    name: 'a form-encoded POST body',
+    event: () => post('eventType=disconnect&callId=c-1'),
+    status: 422,
+    error: NOT_JSON,
+    details: ['the body is not valid JSON'],
+  },
+  {
+    name: 'base64 that is not JSON',
+    event: () => httpApiEvent({ body: '\u0000\u0001binary', base64: true, headers: AUTH }),
+    status: 422,
+    error: NOT_JSON,
+    details: ['the body is not valid JSON'],
+  },
   { name: 'an empty body', event: () => post(''), status: 422, error: NOT_JSON, details: ['the body is empty'] },
-  { name: 'a missing body (HTTP API)', event: () => post(undefined), status: 422, error: NOT_JSON, details: ['the body is empty'] },
-  { name: 'a null body (REST API)', event: () => restApiEvent({ headers: AUTH }), status: 422, error: NOT_OBJECT, details: ['the body must be a JSON object, not null'] },
-  { name: 'the JSON null', event: () => post('null'), status: 422, error: NOT_OBJECT, details: ['the body must be a JSON object, not null'] },
-  { name: 'a JSON array of callbacks', event: () => post(JSON.stringify([disconnectCallback()])), status: 422, error: NOT_OBJECT, details: ['the body must be a JSON object, not an array'] },
-  { name: 'a JSON number', event: () => post('42'), status: 422, error: NOT_OBJECT, details: ['the body must be a JSON object, not a number'] },
-  { name: 'a JSON string', event: () => post('"disconnect"'), status: 422, error: NOT_OBJECT, details: ['the body must be a JSON object, not a string'] },
-  { name: 'a JSON boolean', event: () => post('true'), status: 422, error: NOT_OBJECT, details: ['the body must be a JSON object, not true or false'] },
-  { name: 'an empty object', event: () => post('{}'), status: 422, error: SCHEMA, details: ['eventType is required', 'callId is required'] },
-  { name: 'a giant body (1 byte over 64 KiB)', event: () => post(`{"pad":"${'x'.repeat(64 * 1024 - 9)}"}`), status: 413, error: 'body too large', details: ['the body is 65537 bytes; the limit is 65536'] },
-  { name: 'a giant base64-encoded body', event: () => httpApiEvent({ body: 'y'.repeat(100_000), base64: true, headers: AUTH }), status: 413, error: 'body too large', details: ['the body is 100000 bytes; the limit is 65536'] },
-  { name: 'a __proto__ key', event: () => post('{"__proto__":{"admin":true},"eventType":"disconnect","callId":"c-1"}'), status: 422, error: 'Forbidden key in JSON body', details: ['the field name "__proto__" is not allowed'] },
-  { name: 'a __proto__ key inside an unknown field', event: () => post('{"eventType":"disconnect","callId":"c-1","extra":{"__proto__":{}}}'), status: 422, error: 'Forbidden key in JSON body', details: ['the field name "__proto__" is not allowed'] },
-  { name: 'a constructor.prototype key', event: () => post('{"constructor":{"prototype":{"polluted":true}},"eventType":"disconnect","callId":"c-1"}'), status: 422, error: 'Forbidden key in JSON body', details: ['the field name "constructor" is not allowed'] },
-  { name: 'deep nesting (a value at level 33)', event: () => postCallback({ extra: nested(32) }), status: 422, error: UNSTORABLE, details: [`extra${'.a'.repeat(32)} is nested more than 32 levels deep`] },
-  { name: 'nesting 1,000 levels deep', event: () => post(`{"eventType":"disconnect","callId":"c-1","extra":${'['.repeat(1_000)}${']'.repeat(1_000)}}`), status: 422, error: UNSTORABLE, details: [`extra${'[0]'.repeat(32)} is nested more than 32 levels deep`] },
+  {
+    name: 'a missing body (HTTP API)',
+    event: () => post(undefined),
+    status: 422,
+    error: NOT_JSON,
+    details: ['the body is empty'],
+  },
+  {
+    name: 'a null body (REST API)',
+    event: () => restApiEvent({ headers: AUTH }),
+    status: 422,
+    error: NOT_OBJECT,
+    details: ['the body must be a JSON object, not null'],
+  },
+  {
+    name: 'the JSON null',
+    event: () => post('null'),
+    status: 422,
+    error: NOT_OBJECT,
+    details: ['the body must be a JSON object, not null'],
+  },
+  {
+    name: 'a JSON array of callbacks',
+    event: () => post(JSON.stringify([disconnectCallback()])),
+    status: 422,
+    error: NOT_OBJECT,
+    details: ['the body must be a JSON object, not an array'],
+  },
+  {
+    name: 'a JSON number',
+    event: () => post('42'),
+    status: 422,
+    error: NOT_OBJECT,
+    details: ['the body must be a JSON object, not a number'],
+  },
+  {
+    name: 'a JSON string',
+    event: () => post('"disconnect"'),
+    status: 422,
+    error: NOT_OBJECT,
+    details: ['the body must be a JSON object, not a string'],
+  },
+  {
+    name: 'a JSON boolean',
+    event: () => post('true'),
+    status: 422,
+    error: NOT_OBJECT,
+    details: ['the body must be a JSON object, not true or false'],
+  },
+  {
+    name: 'an empty object',
+    event: () => post('{}'),
+    status: 422,
+    error: SCHEMA,
+    details: ['eventType is required', 'callId is required'],
+  },
+  {
+    name: 'a giant body (1 byte over 64 KiB)',
+    event: () => post(`{"pad":"${'x'.repeat(64 * 1024 - 9)}"}`),
+    status: 413,
+    error: 'body too large',
+    details: ['the body is 65537 bytes; the limit is 65536'],
+  },
+  {
+    name: 'a giant base64-encoded body',
+    event: () => httpApiEvent({ body: 'y'.repeat(100_000), base64: true, headers: AUTH }),
+    status: 413,
+    error: 'body too large',
+    details: ['the body is 100000 bytes; the limit is 65536'],
+  },
+  {
+    name: 'a __proto__ key',
+    event: () => post('{"__proto__":{"admin":true},"eventType":"disconnect","callId":"c-1"}'),
+    status: 422,
+    error: 'Forbidden key in JSON body',
+    details: ['the field name "__proto__" is not allowed'],
+  },
+  {
+    name: 'a __proto__ key inside an unknown field',
+    event: () => post('{"eventType":"disconnect","callId":"c-1","extra":{"__proto__":{}}}'),
+    status: 422,
+    error: 'Forbidden key in JSON body',
+    details: ['the field name "__proto__" is not allowed'],
+  },
+  {
+    name: 'a constructor.prototype key',
+    event: () => post('{"constructor":{"prototype":{"polluted":true}},"eventType":"disconnect","callId":"c-1"}'),
+    status: 422,
+    error: 'Forbidden key in JSON body',
+    details: ['the field name "constructor" is not allowed'],
+  },
+  {
+    name: 'deep nesting (a value at level 33)',
+    event: () => postCallback({ extra: nested(32) }),
+    status: 422,
+    error: UNSTORABLE,
+    details: [`extra${'.a'.repeat(32)} is nested more than 32 levels deep`],
+  },
+  {
+    name: 'nesting 1,000 levels deep',
+    event: () => post(`{"eventType":"disconnect","callId":"c-1","extra":${'['.repeat(1_000)}${']'.repeat(1_000)}}`),
+    status: 422,
+    error: UNSTORABLE,
+    details: [`extra${'[0]'.repeat(32)} is nested more than 32 levels deep`],
+  },
   // Deeper still, JSON.parse itself runs out of stack: still a 422 that says why, never a 5xx.
-  { name: 'nesting 20,000 levels deep', event: () => post(`{"eventType":"disconnect","callId":"c-1","extra":${'['.repeat(20_000)}${']'.repeat(20_000)}}`), status: 422, error: UNSTORABLE, details: [`extra${'[0]'.repeat(32)} is nested more than 32 levels deep`] },
+  {
+    name: 'nesting 20,000 levels deep',
+    event: () => post(`{"eventType":"disconnect","callId":"c-1","extra":${'['.repeat(20_000)}${']'.repeat(20_000)}}`),
+    status: 422,
+    error: UNSTORABLE,
+    details: [`extra${'[0]'.repeat(32)} is nested more than 32 levels deep`],
+  },
   // A body that may hold a forbidden key is read by middy's parser, whose guard (a reviver) cannot go that deep.
-  { name: 'nesting 20,000 levels deep beside a "constructor" field', event: () => post(`{"eventType":"disconnect","callId":"c-1","constructor":"x","extra":${'['.repeat(20_000)}${']'.repeat(20_000)}}`), status: 422, error: NOT_JSON, details: ['the body is nested too deeply to read (DynamoDB stores at most 32 levels)'] },
-  { name: 'an empty field name', event: () => postCallback({ '': 'x' }), status: 422, error: UNSTORABLE, details: ['the body has an empty field name'] },
-  { name: 'an integer DynamoDB cannot hold exactly', event: () => post('{"eventType":"disconnect","callId":"c-1","count":12345678901234567890}'), status: 422, error: UNSTORABLE, details: ['count is a number DynamoDB cannot store exactly'] },
-  { name: 'a number out of DynamoDB\'s range', event: () => post('{"eventType":"disconnect","callId":"c-1","big":1e400}'), status: 422, error: UNSTORABLE, details: ['big is a number DynamoDB cannot store exactly'] },
+  {
+    name: 'nesting 20,000 levels deep beside a "constructor" field',
+    event: () =>
+      post(
+        `{"eventType":"disconnect","callId":"c-1","constructor":"x","extra":${'['.repeat(20_000)}${']'.repeat(20_000)}}`,
+      ),
+    status: 422,
+    error: NOT_JSON,
+    details: ['the body is nested too deeply to read (DynamoDB stores at most 32 levels)'],
+  },
+  {
+    name: 'an empty field name',
+    event: () => postCallback({ '': 'x' }),
+    status: 422,
+    error: UNSTORABLE,
+    details: ['the body has an empty field name'],
+  },
+  {
+    name: 'an integer DynamoDB cannot hold exactly',
+    event: () => post('{"eventType":"disconnect","callId":"c-1","count":12345678901234567890}'),
+    status: 422,
+    error: UNSTORABLE,
+    details: ['count is a number DynamoDB cannot store exactly'],
+  },
+  {
+    name: "a number out of DynamoDB's range",
+    event: () => post('{"eventType":"disconnect","callId":"c-1","big":1e400}'),
+    status: 422,
+    error: UNSTORABLE,
+    details: ['big is a number DynamoDB cannot store exactly'],
+  },
 ];
 
 /** The record tier: what a record cannot do without. Fields off Bandwidth's spec are stored (spec-deviations.test.ts). */
 const fieldFailures: Case[] = [
-  { name: 'eventType missing', event: () => postCallback({ eventType: undefined }), status: 422, error: SCHEMA, details: ['eventType is required'] },
-  { name: 'callId missing', event: () => postCallback({ callId: undefined }), status: 422, error: SCHEMA, details: ['callId is required'] },
-  { name: 'a wrong eventType', event: () => postCallback({ eventType: 'answer' }), status: 422, error: SCHEMA, details: ['eventType must be "disconnect"'] },
-  { name: 'eventType in another case', event: () => postCallback({ eventType: 'Disconnect' }), status: 422, error: SCHEMA, details: ['eventType must be "disconnect"'] },
-  { name: 'eventType as a number', event: () => postCallback({ eventType: 1 }), status: 422, error: SCHEMA, details: ['eventType must be "disconnect"'] },
-  { name: 'an empty callId', event: () => postCallback({ callId: '' }), status: 422, error: SCHEMA, details: ['callId must not be empty'] },
-  { name: 'a callId that is a number', event: () => postCallback({ callId: 12345 }), status: 422, error: SCHEMA, details: ['callId must be a string'] },
-  { name: 'a callId over 2,048 bytes of UTF-8 (683 characters)', event: () => postCallback({ callId: '€'.repeat(683) }), status: 422, error: SCHEMA, details: ['callId must be at most 2048 bytes of UTF-8'] },
-  { name: 'a recorder attribute name (receivedAt)', event: () => postCallback({ receivedAt: '2026-11-20T15:58:05.000Z' }), status: 422, error: SCHEMA, details: ['receivedAt is reserved for the recorder and cannot be sent'] },
-  { name: 'the recorder\'s deviation list (specDeviations)', event: () => postCallback({ specDeviations: [] }), status: 422, error: SCHEMA, details: ['specDeviations is reserved for the recorder and cannot be sent'] },
+  {
+    name: 'eventType missing',
+    event: () => postCallback({ eventType: undefined }),
+    status: 422,
+    error: SCHEMA,
+    details: ['eventType is required'],
+  },
+  {
+    name: 'callId missing',
+    event: () => postCallback({ callId: undefined }),
+    status: 422,
+    error: SCHEMA,
+    details: ['callId is required'],
+  },
+  {
+    name: 'a wrong eventType',
+    event: () => postCallback({ eventType: 'answer' }),
+    status: 422,
+    error: SCHEMA,
+    details: ['eventType must be "disconnect"'],
+  },
+  {
+    name: 'eventType in another case',
+    event: () => postCallback({ eventType: 'Disconnect' }),
+    status: 422,
+    error: SCHEMA,
+    details: ['eventType must be "disconnect"'],
+  },
+  {
+    name: 'eventType as a number',
+    event: () => postCallback({ eventType: 1 }),
+    status: 422,
+    error: SCHEMA,
+    details: ['eventType must be "disconnect"'],
+  },
+  {
+    name: 'an empty callId',
+    event: () => postCallback({ callId: '' }),
+    status: 422,
+    error: SCHEMA,
+    details: ['callId must not be empty'],
+  },
+  {
+    name: 'a callId that is a number',
+    event: () => postCallback({ callId: 12345 }),
+    status: 422,
+    error: SCHEMA,
+    details: ['callId must be a string'],
+  },
+  {
+    name: 'a callId over 2,048 bytes of UTF-8 (683 characters)',
+    event: () => postCallback({ callId: '€'.repeat(683) }),
+    status: 422,
+    error: SCHEMA,
+    details: ['callId must be at most 2048 bytes of UTF-8'],
+  },
+  {
+    name: 'a recorder attribute name (receivedAt)',
+    event: () => postCallback({ receivedAt: '2026-11-20T15:58:05.000Z' }),
+    status: 422,
+    error: SCHEMA,
+    details: ['receivedAt is reserved for the recorder and cannot be sent'],
+  },
+  {
+    name: "the recorder's deviation list (specDeviations)",
+    event: () => postCallback({ specDeviations: [] }),
+    status: 422,
+    error: SCHEMA,
+    details: ['specDeviations is reserved for the recorder and cannot be sent'],
+  },
   {
     // Spec-tier fields are not named when the record tier refuses: the 422 says what stops the record.
     name: 'a wrong eventType beside fields off the spec',
@@ -112,7 +368,8 @@ const fieldFailures: Case[] = [
   },
   {
     name: 'the GET form without a callId',
-    event: () => httpApiEvent({ method: 'GET', headers: AUTH, query: queryParameters(disconnectCallback({ callId: undefined })) }),
+    event: () =>
+      httpApiEvent({ method: 'GET', headers: AUTH, query: queryParameters(disconnectCallback({ callId: undefined })) }),
     status: 422,
     error: SCHEMA,
     details: ['callId is required'],

@@ -3,11 +3,20 @@
  * documented ISO-8859-1 rule (one character per byte, so nothing is replaced or lost), the deviation named in the
  * record. Before, such bytes were silently turned into U+FFFD ("caf� M�ller").
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { freshStores, type Handler, httpApiEvent, loadHandler, parkedObjects, storedItem, type TestStores } from '../../support/recorder.ts';
-import { disconnectCallback, send } from '../../support/callbacks.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { NOT_UTF8 } from '../../../lambda/http/body-text.ts';
+import { disconnectCallback, send } from '../../support/callbacks.ts';
+import {
+  freshStores,
+  type Handler,
+  httpApiEvent,
+  loadHandler,
+  parkedObjects,
+  storedItem,
+  type TestStores,
+} from '../../support/recorder.ts';
 
 /** A POST whose body is these exact bytes, base64-encoded as API Gateway hands binary bodies over. */
 function bytesEvent(bytes: Buffer): APIGatewayProxyEventV2 {
@@ -42,7 +51,10 @@ describe('base64 bodies, decoded faithfully', () => {
     const callback = disconnectCallback({ tag: 'café Müller' });
     const answer = await send(handler, bytesEvent(Buffer.from(JSON.stringify(callback), 'latin1')));
     expect(answer.status).toBe(204);
-    expect(await storedItem(stores, String(callback['callId']))).toMatchObject({ ...callback, specDeviations: [NOT_UTF8] });
+    expect(await storedItem(stores, String(callback['callId']))).toMatchObject({
+      ...callback,
+      specDeviations: [NOT_UTF8],
+    });
   });
 
   it('a mixed sequence (UTF-8 and a stray byte) loses nothing: the stored text gives back the exact bytes', async () => {

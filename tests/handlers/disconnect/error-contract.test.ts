@@ -2,14 +2,15 @@
  * The error contract — every 4xx/5xx is `application/json` `{"error", "details"}`, no stack, no secret — and the
  * pinned behaviour of the middy body parser it builds on (see docs/http-answers.md).
  */
-import { describe, expect, it } from 'vitest';
+
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
+import { describe, expect, it } from 'vitest';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../../../lambda/http/api-gateway.ts';
 import { errorResponses } from '../../../lambda/http/error-responses.ts';
 import { RequestRejected } from '../../../lambda/http/request-rejected.ts';
-import { freshStores, httpApiEvent, loadHandler } from '../../support/recorder.ts';
 import { disconnectCallback, errorBody, send } from '../../support/callbacks.ts';
+import { freshStores, httpApiEvent, loadHandler } from '../../support/recorder.ts';
 
 /** middy's parser as its defaults have it (content-type check on), behind our error answers. */
 const defaultParser = middy<ApiGatewayEvent, ApiGatewayResult>()
@@ -19,29 +20,49 @@ const defaultParser = middy<ApiGatewayEvent, ApiGatewayResult>()
 
 describe('@middy/http-json-body-parser: the answers docs/http-answers.md relies on', () => {
   it('answers malformed JSON with 422 (versions up to 7.1.0 answered 415)', async () => {
-    const answer = await send(defaultParser, httpApiEvent({ body: '{"callId":', headers: { 'content-type': 'application/json' } }));
+    const answer = await send(
+      defaultParser,
+      httpApiEvent({ body: '{"callId":', headers: { 'content-type': 'application/json' } }),
+    );
     expect(answer.status).toBe(422);
-    expect(errorBody(answer)).toEqual({ error: 'Invalid or malformed JSON was provided', details: ['the body is not valid JSON'] });
+    expect(errorBody(answer)).toEqual({
+      error: 'Invalid or malformed JSON was provided',
+      details: ['the body is not valid JSON'],
+    });
   });
 
   it('answers a non-JSON Content-Type with 415 when its content-type check is on', async () => {
     const answer = await send(defaultParser, httpApiEvent({ body: '{}', headers: { 'content-type': 'text/plain' } }));
     expect(answer.status).toBe(415);
-    expect(errorBody(answer)).toEqual({ error: 'Unsupported Media Type', details: ['the Content-Type "text/plain" is not JSON'] });
+    expect(errorBody(answer)).toEqual({
+      error: 'Unsupported Media Type',
+      details: ['the Content-Type "text/plain" is not JSON'],
+    });
   });
 
   it('refuses a __proto__ key with 422 (since 7.1.1)', async () => {
     const answer = await send(defaultParser, httpApiEvent({ body: '{"__proto__":{"x":1}}' }));
     expect(answer.status).toBe(422);
-    expect(errorBody(answer)).toEqual({ error: 'Forbidden key in JSON body', details: ['the field name "__proto__" is not allowed'] });
+    expect(errorBody(answer)).toEqual({
+      error: 'Forbidden key in JSON body',
+      details: ['the field name "__proto__" is not allowed'],
+    });
   });
 });
 
-describe('the recorder\'s answers to unreadable bodies', () => {
+describe("the recorder's answers to unreadable bodies", () => {
   it('never answers 415: it reads the body as JSON whatever the Content-Type, so malformed JSON is a 422', async () => {
     const handler = await loadHandler(await freshStores());
-    for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-8', '']) {
-      const answer = await send(handler, httpApiEvent({ body: '{"callId":', headers: { 'content-type': contentType } }));
+    for (const contentType of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=utf-8',
+      '',
+    ]) {
+      const answer = await send(
+        handler,
+        httpApiEvent({ body: '{"callId":', headers: { 'content-type': contentType } }),
+      );
       expect(answer.status, contentType).toBe(422);
       expect(errorBody(answer).details).toEqual(['the body is not valid JSON']);
     }
@@ -65,7 +86,10 @@ describe('error answers', () => {
       });
 
   it('answers an unexpected error 500 with a fixed JSON body: no message, no stack', async () => {
-    const answer = await send(pipeline(new Error('connect ECONNREFUSED 10.0.0.7:443 password=hunter2')), httpApiEvent());
+    const answer = await send(
+      pipeline(new Error('connect ECONNREFUSED 10.0.0.7:443 password=hunter2')),
+      httpApiEvent(),
+    );
     expect(answer.status).toBe(500);
     expect(errorBody(answer)).toEqual({ error: 'internal error', details: [] });
     expect(answer.body).not.toContain('hunter2');
@@ -78,16 +102,22 @@ describe('error answers', () => {
     expect(errorBody(answer)).toEqual({ error: 'internal error', details: [] });
   });
 
-  it('passes a rejection\'s status, words and headers through', async () => {
-    const answer = await send(pipeline(new RequestRejected(409, 'in words', ['a detail'], { 'Retry-After': '1' })), httpApiEvent());
+  it("passes a rejection's status, words and headers through", async () => {
+    const answer = await send(
+      pipeline(new RequestRejected(409, 'in words', ['a detail'], { 'Retry-After': '1' })),
+      httpApiEvent(),
+    );
     expect(answer.status).toBe(409);
     expect(answer.headers['retry-after']).toBe('1');
     expect(errorBody(answer)).toEqual({ error: 'in words', details: ['a detail'] });
   });
 
-  it('answers a store that cannot keep the record with a JSON 5xx, without the store\'s own error text', async () => {
+  it("answers a store that cannot keep the record with a JSON 5xx, without the store's own error text", async () => {
     const stores = await freshStores();
-    const handler = await loadHandler({ ...stores, tableName: 'no-such-table' }, { PARKED_CALLBACKS_BUCKET: undefined });
+    const handler = await loadHandler(
+      { ...stores, tableName: 'no-such-table' },
+      { PARKED_CALLBACKS_BUCKET: undefined },
+    );
     const answer = await send(handler, httpApiEvent({ body: JSON.stringify(disconnectCallback()) }));
     expect(answer.status).toBeGreaterThanOrEqual(500);
     const body = errorBody(answer);

@@ -1,7 +1,7 @@
 /** Bandwidth may deliver a callback more than once (a retry after a connection error, a replay): one call, one item. */
 import { describe, expect, it } from 'vitest';
-import { allItems, freshStores, httpApiEvent, loadHandler, storedItem } from '../../support/recorder.ts';
 import { disconnectCallback, postedCallback, queryParameters, timedAnswer } from '../../support/callbacks.ts';
+import { allItems, freshStores, httpApiEvent, loadHandler, storedItem } from '../../support/recorder.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -64,7 +64,10 @@ describe('a callback delivered many times is one item', () => {
     const callback = disconnectCallback({ cause: 'hangup' });
     const firstReceived = new Date(Date.now() - 3 * DAY_MS);
 
-    expect(await timedAnswer(handler, postedCallback(callback, firstReceived))).toMatchObject({ status: 204, outcome: 'recorded' });
+    expect(await timedAnswer(handler, postedCallback(callback, firstReceived))).toMatchObject({
+      status: 204,
+      outcome: 'recorded',
+    });
     const recorded = await storedItem(stores, callback.callId);
 
     // Days later, from a fresh container: the same callback, then one whose fields differ (a later delivery never wins).

@@ -1,7 +1,7 @@
 /** A busy hour compressed: many distinct callbacks at once, every one recorded, none answered anything but 204. */
 import { expect, it } from 'vitest';
-import { allItems, freshStores, loadHandler } from '../../support/recorder.ts';
 import { disconnectCallback, postedCallback, timedAnswer } from '../../support/callbacks.ts';
+import { allItems, freshStores, loadHandler } from '../../support/recorder.ts';
 
 const CALLBACKS = 2_000;
 const IN_FLIGHT = 64;

@@ -4,7 +4,12 @@
  * or answer SlowDown. Each case asserts the answer, its time and where the record is.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CALL_LIMITS } from '../../../lambda/adapters/aws-clients.ts';
+import { callbackCredentials } from '../../../lambda/adapters/callback-credentials.ts';
 import { DEFAULT_ANSWER_BUDGET_MS } from '../../../lambda/config.ts';
+import { disconnectCallback, SCHEDULING_SLACK_MS, timedAnswer } from '../../support/callbacks.ts';
+import { type FakeSecretStore, fakeSecretStore } from '../../support/fake-secret-stores.ts';
+import { closedPort, delayingProxy, type FaultyStore, slowDownProxy } from '../../support/faulty-stores.ts';
 import {
   basicAuthorization,
   freshStores,
@@ -14,12 +19,7 @@ import {
   storedItem,
   type TestStores,
 } from '../../support/recorder.ts';
-import { closedPort, delayingProxy, type FaultyStore, slowDownProxy } from '../../support/faulty-stores.ts';
-import { fakeSecretStore, type FakeSecretStore } from '../../support/fake-secret-stores.ts';
-import { disconnectCallback, SCHEDULING_SLACK_MS, timedAnswer } from '../../support/callbacks.ts';
 import { replay } from '../../support/replay.ts';
-import { callbackCredentials } from '../../../lambda/adapters/callback-credentials.ts';
-import { CALL_LIMITS } from '../../../lambda/adapters/aws-clients.ts';
 
 const USER = 'bandwidth';
 const PASSWORD = 'current-password';
@@ -43,7 +43,12 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await secrets.close();
-  for (const name of ['AWS_ENDPOINT_URL_SECRETS_MANAGER', 'AWS_ENDPOINT_URL_SSM', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY']) {
+  for (const name of [
+    'AWS_ENDPOINT_URL_SECRETS_MANAGER',
+    'AWS_ENDPOINT_URL_SSM',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+  ]) {
     if (saved[name] === undefined) delete process.env[name];
     else process.env[name] = saved[name];
   }
@@ -62,11 +67,22 @@ async function faulty<T extends FaultyStore>(store: Promise<T>): Promise<T> {
   return started;
 }
 
-const fromSecretsManager = { BANDWIDTH_CALLBACK_USERNAME: USER, BANDWIDTH_CALLBACK_PASSWORD_SECRET: SECRET, ANSWER_BUDGET_MS: undefined };
-const fromParameterStore = { BANDWIDTH_CALLBACK_USERNAME: USER, BANDWIDTH_CALLBACK_PASSWORD_PARAMETER: PARAMETER, ANSWER_BUDGET_MS: undefined };
+const fromSecretsManager = {
+  BANDWIDTH_CALLBACK_USERNAME: USER,
+  BANDWIDTH_CALLBACK_PASSWORD_SECRET: SECRET,
+  ANSWER_BUDGET_MS: undefined,
+};
+const fromParameterStore = {
+  BANDWIDTH_CALLBACK_USERNAME: USER,
+  BANDWIDTH_CALLBACK_PASSWORD_PARAMETER: PARAMETER,
+  ANSWER_BUDGET_MS: undefined,
+};
 
 function signed(callback: Record<string, unknown>, password = PASSWORD) {
-  return httpApiEvent({ body: JSON.stringify(callback), headers: { authorization: basicAuthorization(USER, password) } });
+  return httpApiEvent({
+    body: JSON.stringify(callback),
+    headers: { authorization: basicAuthorization(USER, password) },
+  });
 }
 
 async function unverifiedObjects(stores: TestStores) {
@@ -134,8 +150,13 @@ describe('unverified callbacks are verified by replay once the password can be r
     expect((await timedAnswer(handler, signed(forged, 'not-the-password'))).outcome).toBe('unverified');
 
     // Still unreadable: both stay waiting.
-    const credentials = callbackCredentials({ username: USER, passwordSecret: SECRET }, CALL_LIMITS.scheduled.credentials);
-    expect(await replay(stores, { kind: 'unverified', credentials, credentialsTimeLimitMs: 1_000 })).toMatchObject({ stillFailing: 2 });
+    const credentials = callbackCredentials(
+      { username: USER, passwordSecret: SECRET },
+      CALL_LIMITS.scheduled.credentials,
+    );
+    expect(await replay(stores, { kind: 'unverified', credentials, credentialsTimeLimitMs: 1_000 })).toMatchObject({
+      stillFailing: 2,
+    });
     expect(await storedItem(stores, genuine.callId)).toBeUndefined();
 
     secrets.behaviour = 'answer';
@@ -155,9 +176,17 @@ describe('unverified callbacks are verified by replay once the password can be r
     expect((await timedAnswer(handler, signed(wrongEvent))).outcome).toBe('unverified');
 
     secrets.behaviour = 'answer';
-    const credentials = callbackCredentials({ username: USER, passwordSecret: SECRET }, CALL_LIMITS.scheduled.credentials);
-    expect(await replay(stores, { kind: 'unverified', credentials })).toMatchObject({ quarantined: 1, stillFailing: 0 });
-    expect((await parkedObjects(stores, 'quarantine/')).map((envelope) => JSON.parse(envelope.input.body).callId)).toEqual([wrongEvent.callId]);
+    const credentials = callbackCredentials(
+      { username: USER, passwordSecret: SECRET },
+      CALL_LIMITS.scheduled.credentials,
+    );
+    expect(await replay(stores, { kind: 'unverified', credentials })).toMatchObject({
+      quarantined: 1,
+      stillFailing: 0,
+    });
+    expect(
+      (await parkedObjects(stores, 'quarantine/')).map((envelope) => JSON.parse(envelope.input.body).callId),
+    ).toEqual([wrongEvent.callId]);
     expect(await storedItem(stores, wrongEvent.callId)).toBeUndefined();
   });
 });
@@ -208,7 +237,11 @@ describe('the fallback gets the time that is left', () => {
   it('table failing, S3 answering in 1.3 s: parked and 204 within the budget', async () => {
     const stores = await freshStores();
     const slowS3 = await faulty(delayingProxy(stores.s3Endpoint, 1_300));
-    const handler = await loadHandler(stores, { DYNAMODB_ENDPOINT: await closedPort(), S3_ENDPOINT: slowS3.endpoint, ANSWER_BUDGET_MS: undefined });
+    const handler = await loadHandler(stores, {
+      DYNAMODB_ENDPOINT: await closedPort(),
+      S3_ENDPOINT: slowS3.endpoint,
+      ANSWER_BUDGET_MS: undefined,
+    });
     const callback = disconnectCallback();
 
     const answer = await timedAnswer(handler, signed(callback));
@@ -221,7 +254,11 @@ describe('the fallback gets the time that is left', () => {
   it('table failing, S3 slow: an invalid callback gets its 422 and is quarantined', async () => {
     const stores = await freshStores();
     const slowS3 = await faulty(delayingProxy(stores.s3Endpoint, 1_300));
-    const handler = await loadHandler(stores, { DYNAMODB_ENDPOINT: await closedPort(), S3_ENDPOINT: slowS3.endpoint, ANSWER_BUDGET_MS: undefined });
+    const handler = await loadHandler(stores, {
+      DYNAMODB_ENDPOINT: await closedPort(),
+      S3_ENDPOINT: slowS3.endpoint,
+      ANSWER_BUDGET_MS: undefined,
+    });
     const invalid = disconnectCallback({ eventType: 'answer' });
 
     const answer = await timedAnswer(handler, signed(invalid));
@@ -234,7 +271,11 @@ describe('the fallback gets the time that is left', () => {
   it('table failing, S3 answering SlowDown twice per object: parked and 204 within the budget', async () => {
     const stores = await freshStores();
     const throttledS3 = await faulty(slowDownProxy(stores.s3Endpoint, 2));
-    const handler = await loadHandler(stores, { DYNAMODB_ENDPOINT: await closedPort(), S3_ENDPOINT: throttledS3.endpoint, ANSWER_BUDGET_MS: undefined });
+    const handler = await loadHandler(stores, {
+      DYNAMODB_ENDPOINT: await closedPort(),
+      S3_ENDPOINT: throttledS3.endpoint,
+      ANSWER_BUDGET_MS: undefined,
+    });
     const callback = disconnectCallback();
 
     const answer = await timedAnswer(handler, signed(callback));
@@ -255,7 +296,10 @@ describe('keys for any callId', () => {
     const stores = await freshStores();
     const handler = await loadHandler(stores, { DYNAMODB_ENDPOINT: await closedPort(), ANSWER_BUDGET_MS: undefined });
 
-    expect(await timedAnswer(handler, signed(disconnectCallback({ callId })))).toMatchObject({ status: 204, outcome: 'parked' });
+    expect(await timedAnswer(handler, signed(disconnectCallback({ callId })))).toMatchObject({
+      status: 204,
+      outcome: 'parked',
+    });
     expect((await parkedObjects(stores, 'parked/')).map((envelope) => envelope.callId)).toEqual([callId]);
 
     const invalid = await timedAnswer(handler, signed(disconnectCallback({ callId, eventType: 'answer' })));

@@ -4,17 +4,17 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiGatewayEvent } from '../../../lambda/http/api-gateway.ts';
+import { disconnectCallback, queryParameters, send } from '../../support/callbacks.ts';
 import {
   freshStores,
   type Handler,
   httpApiEvent,
   loadHandler,
-  restApiEvent,
   type RequestOptions,
+  restApiEvent,
   storedItem,
   type TestStores,
 } from '../../support/recorder.ts';
-import { disconnectCallback, queryParameters, send } from '../../support/callbacks.ts';
 
 /** The recorder's own attributes, which depend on when the request arrived, not on how. */
 const RECEIVED_AT = 'receivedAt';
@@ -29,7 +29,11 @@ describe('API Gateway payload formats', () => {
   });
 
   /** Sends the callback one way and returns the stored item, checked against the callback field by field. */
-  async function storedVia(build: (options: RequestOptions) => ApiGatewayEvent, options: RequestOptions, callback: Record<string, unknown>) {
+  async function storedVia(
+    build: (options: RequestOptions) => ApiGatewayEvent,
+    options: RequestOptions,
+    callback: Record<string, unknown>,
+  ) {
     const answer = await send(handler, build(options));
     expect(answer.status).toBe(204);
     expect(answer.headers['x-disconnect-outcome']).toBe('recorded');
@@ -43,8 +47,16 @@ describe('API Gateway payload formats', () => {
     ['REST API 1.0', restApiEvent, {}],
     ['HTTP API 2.0, base64-encoded body', httpApiEvent, { base64: true }],
     ['REST API 1.0, base64-encoded body', restApiEvent, { base64: true }],
-    ['application/json; charset=utf-8', httpApiEvent, { headers: { 'content-type': 'application/json; charset=utf-8' } }],
-    ['Content-Type in upper case, REST API', restApiEvent, { headers: { 'CONTENT-TYPE': 'APPLICATION/JSON; CHARSET=UTF-8' } }],
+    [
+      'application/json; charset=utf-8',
+      httpApiEvent,
+      { headers: { 'content-type': 'application/json; charset=utf-8' } },
+    ],
+    [
+      'Content-Type in upper case, REST API',
+      restApiEvent,
+      { headers: { 'CONTENT-TYPE': 'APPLICATION/JSON; CHARSET=UTF-8' } },
+    ],
     ['no Content-Type at all', httpApiEvent, { headers: { 'content-type': '' } }],
     ['text/plain (a misconfigured proxy)', httpApiEvent, { headers: { 'content-type': 'text/plain' } }],
   ];
@@ -98,7 +110,10 @@ describe('the GET form (disconnectMethod / CallStatusMethod GET)', () => {
     ['HTTP API 2.0', httpApiEvent],
     ['REST API 1.0', restApiEvent],
   ] as const)('stores a GET callback (%s) exactly like the same callback POSTed', async (_, build) => {
-    const { postedItem, gotItem } = await postAndGet({ sipCallId: 'a84b4c76e66710@pc33.example.com', sipResponseCode: 486 }, build);
+    const { postedItem, gotItem } = await postAndGet(
+      { sipCallId: 'a84b4c76e66710@pc33.example.com', sipResponseCode: 486 },
+      build,
+    );
     expect(comparable(gotItem)).toEqual(comparable(postedItem));
   });
 

@@ -5,6 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  disconnectCallback,
+  queryParameters,
+  SCHEDULING_SLACK_MS,
+  send,
+  timedAnswer,
+} from '../../support/callbacks.ts';
+import { closedPort } from '../../support/faulty-stores.ts';
+import {
   allItems,
   basicAuthorization,
   freshStores,
@@ -13,8 +21,6 @@ import {
   parkedObjects,
   type TestStores,
 } from '../../support/recorder.ts';
-import { closedPort } from '../../support/faulty-stores.ts';
-import { disconnectCallback, queryParameters, SCHEDULING_SLACK_MS, send, timedAnswer } from '../../support/callbacks.ts';
 
 const USER = 'bandwidth';
 const PASSWORD = 'correct horse';
@@ -84,7 +90,10 @@ describe('authenticated callbacks that are refused are kept in quarantine', () =
 
   it.each([
     ['not a JSON object (an array)', () => JSON.stringify([disconnectCallback()])],
-    ['not storable in DynamoDB (a value 33 levels deep)', () => JSON.stringify(disconnectCallback({ extra: nestedMaps(32) }))],
+    [
+      'not storable in DynamoDB (a value 33 levels deep)',
+      () => JSON.stringify(disconnectCallback({ extra: nestedMaps(32) })),
+    ],
   ])('a body %s is answered 422 and kept as sent', async (_, body) => {
     const { stores, handler } = await authenticatedRecorder();
     const sent = body();
@@ -108,31 +117,40 @@ describe('authenticated callbacks that are refused are kept in quarantine', () =
   it.each([
     ['with its callId', queryParameters(disconnectCallback({ eventType: 'answer' }))],
     ['without a callId', { eventType: 'disconnect', cause: 'hangup' }],
-  ])('a GET-form callback that fails the schema (%s) is kept as its query parameters, with its form', async (_, query) => {
-    const { stores, handler } = await authenticatedRecorder();
+  ])(
+    'a GET-form callback that fails the schema (%s) is kept as its query parameters, with its form',
+    async (_, query) => {
+      const { stores, handler } = await authenticatedRecorder();
 
-    const answer = await send(handler, httpApiEvent({ method: 'GET', query, headers: authorized }));
+      const answer = await send(handler, httpApiEvent({ method: 'GET', query, headers: authorized }));
 
-    expect(answer.status).toBe(422);
-    const kept = await quarantined(stores);
-    expect(kept).toHaveLength(1);
-    expect(kept[0]?.input.form).toBe('query');
-    expect(JSON.parse(kept[0]?.input.body ?? '')).toEqual(query);
-  });
+      expect(answer.status).toBe(422);
+      const kept = await quarantined(stores);
+      expect(kept).toHaveLength(1);
+      expect(kept[0]?.input.form).toBe('query');
+      expect(JSON.parse(kept[0]?.input.body ?? '')).toEqual(query);
+    },
+  );
 
   it('a request without valid credentials is answered 401 and nothing is kept', async () => {
     const { stores, handler } = await authenticatedRecorder();
     const body = JSON.stringify(disconnectCallback({ eventType: 'answer' }));
 
     const challenged = await send(handler, httpApiEvent({ body }));
-    const wrong = await send(handler, httpApiEvent({ body, headers: { authorization: basicAuthorization(USER, 'wrong') } }));
+    const wrong = await send(
+      handler,
+      httpApiEvent({ body, headers: { authorization: basicAuthorization(USER, 'wrong') } }),
+    );
 
     expect([challenged.status, wrong.status]).toEqual([401, 401]);
     expect(await quarantined(stores)).toEqual([]);
   });
 
   it('with the fallback bucket unreachable (closed port), the callback still gets its 4xx within the budget', async () => {
-    const { stores, handler } = await authenticatedRecorder({ ANSWER_BUDGET_MS: '2000', S3_ENDPOINT: await closedPort() });
+    const { stores, handler } = await authenticatedRecorder({
+      ANSWER_BUDGET_MS: '2000',
+      S3_ENDPOINT: await closedPort(),
+    });
     const body = JSON.stringify(disconnectCallback({ eventType: 'answer' }));
 
     const answer = await timedAnswer(handler, httpApiEvent({ body, headers: authorized }));

@@ -4,8 +4,15 @@
  * value unchanged.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { freshStores, type Handler, httpApiEvent, loadHandler, storedItem, type TestStores } from '../../support/recorder.ts';
 import { disconnectCallback, send } from '../../support/callbacks.ts';
+import {
+  freshStores,
+  type Handler,
+  httpApiEvent,
+  loadHandler,
+  storedItem,
+  type TestStores,
+} from '../../support/recorder.ts';
 
 /** `{"a":{"a":...1}}`: a number inside `maps` nested maps. */
 function nested(maps: number): unknown {
@@ -29,29 +36,73 @@ const quirks: [quirk: string, callback: () => Record<string, unknown>][] = [
   ['from is a national number without +', () => disconnectCallback({ from: '5551112222' })],
   ['an undocumented cause', () => disconnectCallback({ cause: 'carrier-congestion' })],
   ['an undocumented direction', () => disconnectCallback({ direction: 'internal' })],
-  ['errorMessage and errorId on a busy (non-error) cause', () => disconnectCallback({ cause: 'busy', errorMessage: 'Callee is busy', errorId: 'e-1' })],
-  ['a never-answered call: answerTime absent', () => withoutTimes(disconnectCallback({ cause: 'timeout' }), 'answerTime')],
-  ['answerTime and enqueuedTime null', () => disconnectCallback({ cause: 'cancel', answerTime: null, enqueuedTime: null })],
-  ['times as empty strings (older documented example)', () => disconnectCallback({ cause: 'timeout', answerTime: '', enqueuedTime: '', eventTime: '' })],
-  ['every optional time absent', () => withoutTimes(disconnectCallback(), 'eventTime', 'enqueuedTime', 'startTime', 'answerTime', 'endTime')],
+  [
+    'errorMessage and errorId on a busy (non-error) cause',
+    () => disconnectCallback({ cause: 'busy', errorMessage: 'Callee is busy', errorId: 'e-1' }),
+  ],
+  [
+    'a never-answered call: answerTime absent',
+    () => withoutTimes(disconnectCallback({ cause: 'timeout' }), 'answerTime'),
+  ],
+  [
+    'answerTime and enqueuedTime null',
+    () => disconnectCallback({ cause: 'cancel', answerTime: null, enqueuedTime: null }),
+  ],
+  [
+    'times as empty strings (older documented example)',
+    () => disconnectCallback({ cause: 'timeout', answerTime: '', enqueuedTime: '', eventTime: '' }),
+  ],
+  [
+    'every optional time absent',
+    () => withoutTimes(disconnectCallback(), 'eventTime', 'enqueuedTime', 'startTime', 'answerTime', 'endTime'),
+  ],
   ['startTime and endTime null', () => disconnectCallback({ startTime: null, endTime: null })],
-  ['times with an offset instead of Z', () => disconnectCallback({ startTime: '2026-11-20T10:54:22.234-05:00', endTime: '2026-11-20T10:58:04.911-05:00' })],
-  ['times without milliseconds', () => disconnectCallback({ startTime: '2026-11-20T15:54:22Z', endTime: '2026-11-20T15:58:04Z' })],
+  [
+    'times with an offset instead of Z',
+    () => disconnectCallback({ startTime: '2026-11-20T10:54:22.234-05:00', endTime: '2026-11-20T10:58:04.911-05:00' }),
+  ],
+  [
+    'times without milliseconds',
+    () => disconnectCallback({ startTime: '2026-11-20T15:54:22Z', endTime: '2026-11-20T15:58:04Z' }),
+  ],
   ['tag null', () => disconnectCallback({ tag: null })],
   ['tag absent', () => withoutTimes(disconnectCallback(), 'tag')],
   ['tag empty', () => disconnectCallback({ tag: '' })],
   ['a JSON document in tag', () => disconnectCallback({ tag: '{"customer":"42","campaign":"spring"}' })],
   ['errorMessage and errorId null', () => disconnectCallback({ cause: 'hangup', errorMessage: null, errorId: null })],
-  ['the newest fields sipCallId and sipResponseCode', () => disconnectCallback({ sipCallId: 'a84b4c76e66710@pc33.example.com', sipResponseCode: 486 })],
+  [
+    'the newest fields sipCallId and sipResponseCode',
+    () => disconnectCallback({ sipCallId: 'a84b4c76e66710@pc33.example.com', sipResponseCode: 486 }),
+  ],
   ['sipResponseCode null', () => disconnectCallback({ sipResponseCode: null })],
   ['an unknown string field', () => disconnectCallback({ parentCallId: 'c-parent-0001' })],
-  ['unknown fields of every JSON type', () => disconnectCallback({ futureFlag: true, futureCount: 3, futureRatio: 0.25, futureNothing: null, futureList: ['a', 1, false], futureObject: { nested: { deeper: 'yes' } } })],
-  ['an unknown field with an empty string and an empty object', () => disconnectCallback({ futureEmpty: '', futureEmptyObject: {}, futureEmptyList: [] })],
-  ['a field named constructor (no prototype inside)', () => disconnectCallback({ constructor: 'not a prototype', toString: 'plain' })],
+  [
+    'unknown fields of every JSON type',
+    () =>
+      disconnectCallback({
+        futureFlag: true,
+        futureCount: 3,
+        futureRatio: 0.25,
+        futureNothing: null,
+        futureList: ['a', 1, false],
+        futureObject: { nested: { deeper: 'yes' } },
+      }),
+  ],
+  [
+    'an unknown field with an empty string and an empty object',
+    () => disconnectCallback({ futureEmpty: '', futureEmptyObject: {}, futureEmptyList: [] }),
+  ],
+  [
+    'a field named constructor (no prototype inside)',
+    () => disconnectCallback({ constructor: 'not a prototype', toString: 'plain' }),
+  ],
   ['non-ASCII text and emoji', () => disconnectCallback({ tag: 'Zoë — ☎️ 日本語', errorMessage: 'Lá ü' })],
   ['a callId of exactly 2,048 bytes of UTF-8', () => disconnectCallback({ callId: `${'€'.repeat(682)}ab` })],
-  ['a value nested 32 levels deep (DynamoDB\'s limit)', () => disconnectCallback({ extra: nested(31) })],
-  ['the largest safe integer and a tiny fraction', () => disconnectCallback({ big: Number.MAX_SAFE_INTEGER, small: 1e-100 })],
+  ["a value nested 32 levels deep (DynamoDB's limit)", () => disconnectCallback({ extra: nested(31) })],
+  [
+    'the largest safe integer and a tiny fraction',
+    () => disconnectCallback({ big: Number.MAX_SAFE_INTEGER, small: 1e-100 }),
+  ],
 ];
 
 describe('real traffic is stored verbatim', () => {

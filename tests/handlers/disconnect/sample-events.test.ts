@@ -1,17 +1,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DOCUMENTED_CAUSES } from '../../../lambda/domain/callback/validate.ts';
+import type { ApiGatewayEvent } from '../../../lambda/http/api-gateway.ts';
 import {
-  type Handler,
-  type TestStores,
   allItems,
   freshStores,
+  type Handler,
   lambdaContext,
   loadHandler,
   storedItem,
+  type TestStores,
 } from '../../support/recorder.ts';
-import type { ApiGatewayEvent } from '../../../lambda/http/api-gateway.ts';
-import { DOCUMENTED_CAUSES } from '../../../lambda/domain/callback/validate.ts';
-
 
 const files = readdirSync('events').filter((name) => name.endsWith('.json'));
 const sample = (name: string) => JSON.parse(readFileSync(`events/${name}`, 'utf8')) as ApiGatewayEvent;

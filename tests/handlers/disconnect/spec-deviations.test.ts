@@ -5,8 +5,10 @@
  * these would lose the call record.
  */
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { disconnectCallback, queryParameters, send } from '../../support/callbacks.ts';
+import { type CapturedLogs, captureLogs } from '../../support/captured-logs.ts';
 import {
   basicAuthorization,
   freshStores,
@@ -18,18 +20,25 @@ import {
   storedItem,
   type TestStores,
 } from '../../support/recorder.ts';
-import { disconnectCallback, queryParameters, send } from '../../support/callbacks.ts';
-import { type CapturedLogs, captureLogs } from '../../support/captured-logs.ts';
 
 const USER = 'bandwidth';
 const PASSWORD = 'spec-deviations';
 const AUTH = { authorization: basicAuthorization(USER, PASSWORD) };
-const TIME = 'must be an ISO 8601 date-time with seconds and a time zone, such as 2026-11-20T15:58:04.911Z (or null or empty)';
+const TIME =
+  'must be an ISO 8601 date-time with seconds and a time zone, such as 2026-11-20T15:58:04.911Z (or null or empty)';
 
 /** Each spec-tier deviation, sent as JSON, and the words the record names it with. */
 const deviations: [name: string, fields: Record<string, unknown>, named: string[]][] = [
-  ['enqueuedTime without seconds (python-sdk fixture)', { enqueuedTime: '2022-06-17T22:20Z' }, [`enqueuedTime ${TIME}`]],
-  ['sipResponseCode as the string "486" (ruby-sdk fixture)', { sipResponseCode: '486' }, ['sipResponseCode must be an integer or null']],
+  [
+    'enqueuedTime without seconds (python-sdk fixture)',
+    { enqueuedTime: '2022-06-17T22:20Z' },
+    [`enqueuedTime ${TIME}`],
+  ],
+  [
+    'sipResponseCode as the string "486" (ruby-sdk fixture)',
+    { sipResponseCode: '486' },
+    ['sipResponseCode must be an integer or null'],
+  ],
   ['an eventTime that is not a date', { eventTime: 'yesterday' }, [`eventTime ${TIME}`]],
   ['a startTime on a day that does not exist', { startTime: '2026-02-30T10:00:00.000Z' }, [`startTime ${TIME}`]],
   ['an endTime without a time zone', { endTime: '2026-11-20T15:58:04.911' }, [`endTime ${TIME}`]],
@@ -64,7 +73,7 @@ const metricFilter = (): string => {
   return config.resources.Resources['SpecDeviationsMetric']?.Properties.FilterPattern ?? '';
 };
 
-describe('callbacks off Bandwidth\'s spec are stored, the deviations named', () => {
+describe("callbacks off Bandwidth's spec are stored, the deviations named", () => {
   let stores: TestStores;
   let handler: Handler;
   let logs: CapturedLogs;
@@ -90,7 +99,9 @@ describe('callbacks off Bandwidth\'s spec are stored, the deviations named', () 
     const item = await storedItem(stores, String(callback['callId']));
     // Every field as sent, the deviations beside them; nothing quarantined.
     expect(item).toMatchObject({ ...callback, specDeviations: named });
-    expect((await parkedObjects(stores, 'quarantine/')).filter((kept) => kept.callId === callback['callId'])).toEqual([]);
+    expect((await parkedObjects(stores, 'quarantine/')).filter((kept) => kept.callId === callback['callId'])).toEqual(
+      [],
+    );
   });
 
   it('logs one WARN line per deviating callback, with the callId and the deviations, that the metric filter counts', async () => {
@@ -113,7 +124,10 @@ describe('callbacks off Bandwidth\'s spec are stored, the deviations named', () 
 
   it('the GET form with a non-numeric sipResponseCode is stored with the text as sent', async () => {
     const callback = disconnectCallback({ sipResponseCode: 'busy' });
-    const answer = await send(handler, restApiEvent({ method: 'GET', headers: AUTH, query: queryParameters(callback) }));
+    const answer = await send(
+      handler,
+      restApiEvent({ method: 'GET', headers: AUTH, query: queryParameters(callback) }),
+    );
     expect(answer.status).toBe(204);
     expect(await storedItem(stores, String(callback['callId']))).toMatchObject({
       sipResponseCode: 'busy',

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ANSWER_BUDGET_MS } from '../../../lambda/config.ts';
-import { freshStores, loadHandler, parkedObjects, storedItem, type TestStores } from '../../support/recorder.ts';
+import { disconnectCallback, postedCallback, SCHEDULING_SLACK_MS, timedAnswer } from '../../support/callbacks.ts';
 import {
   closedPort,
   delayingProxy,
@@ -17,7 +17,7 @@ import {
   THROTTLING,
   THROUGHPUT_EXCEEDED,
 } from '../../support/faulty-stores.ts';
-import { disconnectCallback, postedCallback, SCHEDULING_SLACK_MS, timedAnswer } from '../../support/callbacks.ts';
+import { freshStores, loadHandler, parkedObjects, storedItem, type TestStores } from '../../support/recorder.ts';
 
 const BUDGET_MS = 2_000;
 const budget = { ANSWER_BUDGET_MS: String(BUDGET_MS) };
@@ -64,7 +64,12 @@ describe('when the table cannot take the record, the callback is parked and answ
     expect(answer.ms).toBeLessThan(BUDGET_MS + SCHEDULING_SLACK_MS);
     const parked = await expectParked(stores, callback.callId, /ECONNREFUSED/);
     // Everything replay needs: the callback as sent, its form, and when it was first received.
-    expect(parked).toMatchObject({ version: 1, kind: 'parked', receivedAt: receivedAt.toISOString(), input: { form: 'json' } });
+    expect(parked).toMatchObject({
+      version: 1,
+      kind: 'parked',
+      receivedAt: receivedAt.toISOString(),
+      input: { form: 'json' },
+    });
     expect(parked?.input.body).toBe(JSON.stringify(callback, null, 1));
   });
 
@@ -177,7 +182,11 @@ describe('a table that is only briefly unwell still records the callback', () =>
   it('with the fallback slow too (delaying proxy, 200 ms), a table outage still ends parked within the budget', async () => {
     const stores = await freshStores();
     const bucket = await faulty(delayingProxy(stores.s3Endpoint, 200));
-    const handler = await loadHandler(stores, { ...budget, DYNAMODB_ENDPOINT: await closedPort(), S3_ENDPOINT: bucket.endpoint });
+    const handler = await loadHandler(stores, {
+      ...budget,
+      DYNAMODB_ENDPOINT: await closedPort(),
+      S3_ENDPOINT: bucket.endpoint,
+    });
     const callback = disconnectCallback();
 
     const answer = await timedAnswer(handler, postedCallback(callback));
@@ -198,20 +207,32 @@ describe('only when the record cannot be kept anywhere is the answer 5xx, within
 
   it('both stores unreachable (closed ports)', async () => {
     const stores = await freshStores();
-    const handler = await loadHandler(stores, { ...budget, DYNAMODB_ENDPOINT: await closedPort(), S3_ENDPOINT: await closedPort() });
+    const handler = await loadHandler(stores, {
+      ...budget,
+      DYNAMODB_ENDPOINT: await closedPort(),
+      S3_ENDPOINT: await closedPort(),
+    });
     expectUnavailable(await timedAnswer(handler, postedCallback(disconnectCallback())));
   });
 
   it('both stores hanging', async () => {
     const stores = await freshStores();
     const [table, bucket] = await Promise.all([faulty(hangingStore()), faulty(hangingStore())]);
-    const handler = await loadHandler(stores, { ...budget, DYNAMODB_ENDPOINT: table.endpoint, S3_ENDPOINT: bucket.endpoint });
+    const handler = await loadHandler(stores, {
+      ...budget,
+      DYNAMODB_ENDPOINT: table.endpoint,
+      S3_ENDPOINT: bucket.endpoint,
+    });
     expectUnavailable(await timedAnswer(handler, postedCallback(disconnectCallback())));
   });
 
   it('the table unreachable and no fallback bucket configured', async () => {
     const stores = await freshStores();
-    const handler = await loadHandler(stores, { ...budget, DYNAMODB_ENDPOINT: await closedPort(), PARKED_CALLBACKS_BUCKET: undefined });
+    const handler = await loadHandler(stores, {
+      ...budget,
+      DYNAMODB_ENDPOINT: await closedPort(),
+      PARKED_CALLBACKS_BUCKET: undefined,
+    });
     expectUnavailable(await timedAnswer(handler, postedCallback(disconnectCallback())));
   });
 });

@@ -4,11 +4,11 @@
  * never leave the stores no time at all.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_ANSWER_BUDGET_MS } from '../../../lambda/config.ts';
 import { AnswerBudget } from '../../../lambda/adapters/deadline.ts';
-import { freshStores, loadHandler } from '../../support/recorder.ts';
-import { type FaultyStore, hangingStore } from '../../support/faulty-stores.ts';
+import { DEFAULT_ANSWER_BUDGET_MS } from '../../../lambda/config.ts';
 import { disconnectCallback, postedCallback, SCHEDULING_SLACK_MS, timedAnswer } from '../../support/callbacks.ts';
+import { type FaultyStore, hangingStore } from '../../support/faulty-stores.ts';
+import { freshStores, loadHandler } from '../../support/recorder.ts';
 
 describe('how the budget is shared', () => {
   const at = 1_000_000;
@@ -65,7 +65,10 @@ describe('with the table hanging, the answer comes within the budget counted fro
     table = await hangingStore();
     const handler = await loadHandler(stores, { ANSWER_BUDGET_MS: undefined, DYNAMODB_ENDPOINT: table.endpoint });
 
-    const answer = await timedAnswer(handler, postedCallback(disconnectCallback(), new Date(Date.now() - 3 * 86_400_000)));
+    const answer = await timedAnswer(
+      handler,
+      postedCallback(disconnectCallback(), new Date(Date.now() - 3 * 86_400_000)),
+    );
 
     expect(answer).toMatchObject({ status: 204, outcome: 'parked' });
     expect(answer.ms).toBeGreaterThan(1_375); // the table had its (reduced) share before the fallback

@@ -2,12 +2,17 @@
  * The scheduled reconcile function, loaded as Lambda loads it, against the fake Bandwidth and a real table: the
  * trailing window and the weekly one its two schedules pass, the settle time, and the log line the alarm counts.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+
 import type { Context } from 'aws-lambda';
-import { allItems, freshStores, type TestStores } from '../../support/recorder.ts';
-import { type FakeBandwidthVoice, fakeBandwidthVoice, listedCall } from '../../support/fake-bandwidth-voice.ts';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ReconcileReport } from '../../../lambda/recording/reconcile.ts';
-import { CLIENT_SECRET } from '../../support/fake-bandwidth-voice.ts';
+import {
+  CLIENT_SECRET,
+  type FakeBandwidthVoice,
+  fakeBandwidthVoice,
+  listedCall,
+} from '../../support/fake-bandwidth-voice.ts';
+import { allItems, freshStores, type TestStores } from '../../support/recorder.ts';
 import { fakeAws } from '../../tools/wire/fakes.ts';
 
 type ReconcileHandler = (event: unknown, context: Context) => Promise<ReconcileReport>;
@@ -43,7 +48,11 @@ async function loadReconcileHandler(env: Record<string, string | undefined> = {}
   return ((await import('../../../handlers/reconcile.ts')) as { handler: ReconcileHandler }).handler;
 }
 
-const context = { functionName: 'reconcile', awsRequestId: 'test', getRemainingTimeInMillis: () => 290_000 } as unknown as Context;
+const context = {
+  functionName: 'reconcile',
+  awsRequestId: 'test',
+  getRemainingTimeInMillis: () => 290_000,
+} as unknown as Context;
 const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
 
 describe('the scheduled reconciliation', () => {
@@ -56,13 +65,18 @@ describe('the scheduled reconciliation', () => {
     const handler = await loadReconcileHandler();
     const report = await handler({ lookbackMinutes: 360, settleMinutes: 15 }, context);
     expect(report).toMatchObject({ listed: 2, backfilled: 1, settling: 1, backfilledCallIds: ['c-ended-an-hour-ago'] });
-    const asked = bandwidth.listRequests.map((request) => Date.parse(request.url.searchParams.get('minStartTime') ?? ''));
+    const asked = bandwidth.listRequests.map((request) =>
+      Date.parse(request.url.searchParams.get('minStartTime') ?? ''),
+    );
     expect(Math.min(...asked)).toBeGreaterThanOrEqual(Date.now() - 361 * 60_000);
     expect((await allItems(stores)).map((item) => item['callId'])).toEqual(['c-ended-an-hour-ago']);
   });
 
   it('daily: the whole 7 days Bandwidth keeps', async () => {
-    bandwidth.calls = [listedCall('c-three-days-ago', ago(3 * 24 * 60)), listedCall('c-six-days-ago', ago(6 * 24 * 60))];
+    bandwidth.calls = [
+      listedCall('c-three-days-ago', ago(3 * 24 * 60)),
+      listedCall('c-six-days-ago', ago(6 * 24 * 60)),
+    ];
     const handler = await loadReconcileHandler();
     const report = await handler({ lookbackMinutes: 10_080 }, context);
     expect(report).toMatchObject({ listed: 2, backfilled: 2 });
@@ -78,8 +92,15 @@ describe('the scheduled reconciliation', () => {
     } finally {
       vi.restoreAllMocks();
     }
-    const line = lines.map((text) => JSON.parse(text) as Record<string, unknown>).find((entry) => entry['message'] === 'reconcile');
-    expect(line).toMatchObject({ level: 'WARN', message: 'reconcile', backfilled: 1, backfilledCallIds: ['c-missing'] });
+    const line = lines
+      .map((text) => JSON.parse(text) as Record<string, unknown>)
+      .find((entry) => entry['message'] === 'reconcile');
+    expect(line).toMatchObject({
+      level: 'WARN',
+      message: 'reconcile',
+      backfilled: 1,
+      backfilledCallIds: ['c-missing'],
+    });
   });
 
   it('reads the Bandwidth client secret from its SSM SecureString parameter at run time (a fake SSM on loopback)', async () => {
@@ -97,9 +118,17 @@ describe('the scheduled reconciliation', () => {
       });
       expect(aws.requests).toHaveLength(0);
       expect(await handler({ lookbackMinutes: 360 }, context)).toMatchObject({ backfilled: 1 });
-      expect(aws.requests.map((request) => JSON.parse(request.body) as unknown)).toEqual([{ Name: parameter, WithDecryption: true }]);
+      expect(aws.requests.map((request) => JSON.parse(request.body) as unknown)).toEqual([
+        { Name: parameter, WithDecryption: true },
+      ]);
     } finally {
-      for (const name of ['AWS_ENDPOINT_URL_SSM', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'BW_CLIENT_SECRET_PARAMETER']) delete process.env[name];
+      for (const name of [
+        'AWS_ENDPOINT_URL_SSM',
+        'AWS_ACCESS_KEY_ID',
+        'AWS_SECRET_ACCESS_KEY',
+        'BW_CLIENT_SECRET_PARAMETER',
+      ])
+        delete process.env[name];
       await aws.close();
     }
   });

@@ -1,11 +1,19 @@
 /** Bandwidth's call list and token endpoint, against the fake Bandwidth on loopback. */
-import { createServer } from 'node:net';
+
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BandwidthCallList, nextLink } from '../../../lambda/adapters/bandwidth-calls.ts';
 import { retryAfterMs } from '../../../lambda/adapters/bandwidth-retry.ts';
 import { BandwidthApiError, BandwidthTokenClient } from '../../../lambda/adapters/bandwidth-token.ts';
-import { ACCOUNT_ID, CLIENT_ID, CLIENT_SECRET, type FakeBandwidthVoice, fakeBandwidthVoice, listedCall } from '../../support/fake-bandwidth-voice.ts';
+import {
+  ACCOUNT_ID,
+  CLIENT_ID,
+  CLIENT_SECRET,
+  type FakeBandwidthVoice,
+  fakeBandwidthVoice,
+  listedCall,
+} from '../../support/fake-bandwidth-voice.ts';
 
 let bandwidth: FakeBandwidthVoice;
 beforeAll(async () => {
@@ -82,7 +90,9 @@ describe("Bandwidth's call list", () => {
 
   it('says Bandwidth refused the API credentials, naming the variables', async () => {
     bandwidth.refuseCredentials = true;
-    const error = await callList().query(range).catch((caught: unknown) => caught);
+    const error = await callList()
+      .query(range)
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BandwidthApiError);
     expect((error as BandwidthApiError).failure).toBe('credentials');
     expect((error as Error).message).toContain('check BW_CLIENT_ID and BW_CLIENT_SECRET');
@@ -108,14 +118,23 @@ describe("Bandwidth's call list", () => {
         probe.close(() => resolve(free));
       });
     });
-    const tokens = new BandwidthTokenClient({ tokenUrl: `http://127.0.0.1:${port}/token`, credentials: { clientId: 'a', clientSecret: 'b' }, backoffMs: 1 });
-    const list = new BandwidthCallList({ apiBase: `http://127.0.0.1:${port}/api/v2`, accountId: ACCOUNT_ID, tokens, backoffMs: 1 });
+    const tokens = new BandwidthTokenClient({
+      tokenUrl: `http://127.0.0.1:${port}/token`,
+      credentials: { clientId: 'a', clientSecret: 'b' },
+      backoffMs: 1,
+    });
+    const list = new BandwidthCallList({
+      apiBase: `http://127.0.0.1:${port}/api/v2`,
+      accountId: ACCOUNT_ID,
+      tokens,
+      backoffMs: 1,
+    });
     const error = await list.query(range).catch((caught: unknown) => caught);
     expect((error as BandwidthApiError).failure).toBe('unreachable');
     expect((error as Error).message).toContain('ECONNREFUSED');
   });
 
-  it('stopped by the caller\'s deadline while it waits out a 429, fails with the deadline\'s reason, not as unreachable', async () => {
+  it("stopped by the caller's deadline while it waits out a 429, fails with the deadline's reason, not as unreachable", async () => {
     bandwidth.faults.push({ status: 429, headers: { 'Retry-After': '30' } });
     const deadline = new AbortController();
     const stopped = new Error('the run reached its deadline');
@@ -128,8 +147,12 @@ describe("Bandwidth's call list", () => {
   });
 
   it('refuses a next-page link to another host rather than send it the token', async () => {
-    bandwidth.faults.push({ status: 200, body: '[]', headers: { Link: '<https://elsewhere.example.com/calls?cursor=2>; rel="next"' } });
-    await expect(callList().query(range)).rejects.toThrow("next-page link leaves");
+    bandwidth.faults.push({
+      status: 200,
+      body: '[]',
+      headers: { Link: '<https://elsewhere.example.com/calls?cursor=2>; rel="next"' },
+    });
+    await expect(callList().query(range)).rejects.toThrow('next-page link leaves');
   });
 
   it('reads Link and Retry-After headers as Bandwidth writes them', () => {

@@ -1,7 +1,12 @@
 /** Bandwidth's OAuth token endpoint, against the fake Bandwidth on loopback: its own 429 and 5xx answers retried. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BandwidthApiError, BandwidthTokenClient } from '../../../lambda/adapters/bandwidth-token.ts';
-import { CLIENT_ID, CLIENT_SECRET, type FakeBandwidthVoice, fakeBandwidthVoice } from '../../support/fake-bandwidth-voice.ts';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  type FakeBandwidthVoice,
+  fakeBandwidthVoice,
+} from '../../support/fake-bandwidth-voice.ts';
 
 let bandwidth: FakeBandwidthVoice;
 beforeAll(async () => {
@@ -15,7 +20,12 @@ beforeEach(() => {
 });
 
 const tokens = () =>
-  new BandwidthTokenClient({ tokenUrl: bandwidth.tokenUrl, credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, backoffMs: 10, maxAttempts: 3 });
+  new BandwidthTokenClient({
+    tokenUrl: bandwidth.tokenUrl,
+    credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+    backoffMs: 10,
+    maxAttempts: 3,
+  });
 
 describe("Bandwidth's token endpoint", () => {
   it('answering 5xx is tried again with back-off, and the token it then gives is used', async () => {
@@ -35,7 +45,9 @@ describe("Bandwidth's token endpoint", () => {
 
   it('failing every attempt is reported as Bandwidth unavailable, with the status and the count', async () => {
     bandwidth.tokenFaults.push({ status: 502 }, { status: 503 }, { status: 503 });
-    const error = await tokens().authorization().catch((caught: unknown) => caught);
+    const error = await tokens()
+      .authorization()
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BandwidthApiError);
     expect((error as BandwidthApiError).failure).toBe('unreachable');
     expect((error as Error).message).toBe("Bandwidth's token endpoint answered 503 3 times in a row; try again later");
@@ -43,7 +55,9 @@ describe("Bandwidth's token endpoint", () => {
 
   it('refusing the credentials is not tried again: one request, the variables named', async () => {
     bandwidth.refuseCredentials = true;
-    const error = await tokens().authorization().catch((caught: unknown) => caught);
+    const error = await tokens()
+      .authorization()
+      .catch((caught: unknown) => caught);
     expect((error as BandwidthApiError).failure).toBe('credentials');
     expect((error as Error).message).toContain('check BW_CLIENT_ID and BW_CLIENT_SECRET');
     expect(bandwidth.tokenRequests).toBe(1);

@@ -3,19 +3,20 @@
  * AWS_ENDPOINT_URL_SSM points at it): fetched decrypted, cached, refreshed after the cache period, and kept when a
  * refresh fails.
  */
-import { text } from 'node:stream/consumers';
+
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { answerCallLimits } from '../../../lambda/adapters/aws-clients.ts';
 import {
+  CredentialsUnavailable,
   callbackCredentials,
+  FORCED_READ_SPACING_MS,
   PASSWORD_CACHE_SECONDS,
   PASSWORD_RETRY_SECONDS,
   PREVIOUS_PASSWORD_GRACE_SECONDS,
-  FORCED_READ_SPACING_MS,
-  CredentialsUnavailable,
 } from '../../../lambda/adapters/callback-credentials.ts';
-import { answerCallLimits } from '../../../lambda/adapters/aws-clients.ts';
 import {
   basicAuthorization,
   freshStores,
@@ -59,7 +60,17 @@ beforeAll(async () => {
         response.end(JSON.stringify({ __type: 'ParameterVersionNotFound', message: `no version ${selector[2]}` }));
         return;
       }
-      response.end(JSON.stringify({ Parameter: { Name: selector[1], Selector: `:${selector[2]}`, Type: 'SecureString', Value: value, Version: Number(selector[2]) } }));
+      response.end(
+        JSON.stringify({
+          Parameter: {
+            Name: selector[1],
+            Selector: `:${selector[2]}`,
+            Type: 'SecureString',
+            Value: value,
+            Version: Number(selector[2]),
+          },
+        }),
+      );
       return;
     }
     response.end(
@@ -195,7 +206,10 @@ describe('callback credentials from SSM Parameter Store', () => {
   });
 
   it('a rotated password is read at once when credentials do not match, not after the cache period', async () => {
-    const { credentials, refreshCredentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
+    const { credentials, refreshCredentials } = callbackCredentials(
+      { username: 'bandwidth', passwordParameter },
+      LIMITS,
+    );
     await credentials(TIME_LIMIT_MS);
     answer = { value: 'rotated-password' };
 
@@ -209,7 +223,10 @@ describe('callback credentials from SSM Parameter Store', () => {
   });
 
   it('wrong passwords cannot flood SSM: forced reads are a second apart, and mismatches waiting share the next one', async () => {
-    const { credentials, refreshCredentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
+    const { credentials, refreshCredentials } = callbackCredentials(
+      { username: 'bandwidth', passwordParameter },
+      LIMITS,
+    );
     await credentials(TIME_LIMIT_MS);
     await Promise.all(Array.from({ length: 5 }, () => refreshCredentials?.(TIME_LIMIT_MS)));
     // The first read at once, the other four together at the next slot.
@@ -221,7 +238,10 @@ describe('callback credentials from SSM Parameter Store', () => {
   });
 
   it('a forced read that cannot get a slot in the time given says the password is unavailable, without a read', async () => {
-    const { credentials, refreshCredentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
+    const { credentials, refreshCredentials } = callbackCredentials(
+      { username: 'bandwidth', passwordParameter },
+      LIMITS,
+    );
     await credentials(TIME_LIMIT_MS);
     await refreshCredentials?.(TIME_LIMIT_MS);
 
@@ -230,7 +250,10 @@ describe('callback credentials from SSM Parameter Store', () => {
   });
 
   it('a forced read the store does not answer says the password is unavailable, not the old password', async () => {
-    const { credentials, refreshCredentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
+    const { credentials, refreshCredentials } = callbackCredentials(
+      { username: 'bandwidth', passwordParameter },
+      LIMITS,
+    );
     await credentials(TIME_LIMIT_MS);
     answer = { failure: true };
 
@@ -245,7 +268,10 @@ describe('callback credentials from SSM Parameter Store', () => {
       { username: 'bandwidth', password: 'rotated-password' },
       { username: 'bandwidth', password: 'first-password' },
     ]);
-    expect(requests.map(({ body }) => (body as { Name: string }).Name)).toEqual([passwordParameter, `${passwordParameter}:1`]);
+    expect(requests.map(({ body }) => (body as { Name: string }).Name)).toEqual([
+      passwordParameter,
+      `${passwordParameter}:1`,
+    ]);
 
     // The grace period counts from the rotation, not from when this container started.
     now += (PREVIOUS_PASSWORD_GRACE_SECONDS - 60) * 1000;
@@ -253,7 +279,10 @@ describe('callback credentials from SSM Parameter Store', () => {
   });
 
   it.each<[string, { modifiedAt?: number; version: number }]>([
-    ['the rotation was longer ago than the grace period', { modifiedAt: -(PREVIOUS_PASSWORD_GRACE_SECONDS + 1) * 1000, version: 2 }],
+    [
+      'the rotation was longer ago than the grace period',
+      { modifiedAt: -(PREVIOUS_PASSWORD_GRACE_SECONDS + 1) * 1000, version: 2 },
+    ],
     ['the parameter has no earlier version', { modifiedAt: -60_000, version: 1 }],
     ['SSM does not say when the parameter changed', { version: 2 }],
   ])('a container started when %s reads only the current password', async (_, shape) => {
@@ -272,7 +301,10 @@ describe('callback credentials from SSM Parameter Store', () => {
     answer = { value: 'rotated-password', version: 3, modifiedAt: now - 60_000, versions: {} };
     const { credentials } = callbackCredentials({ username: 'bandwidth', passwordParameter }, LIMITS);
     expect(await credentials(TIME_LIMIT_MS)).toEqual({ username: 'bandwidth', password: 'rotated-password' });
-    expect(requests.map(({ body }) => (body as { Name: string }).Name)).toEqual([passwordParameter, `${passwordParameter}:2`]);
+    expect(requests.map(({ body }) => (body as { Name: string }).Name)).toEqual([
+      passwordParameter,
+      `${passwordParameter}:2`,
+    ]);
   });
 
   it('a container that sees a rotation counts the grace period from the rotation SSM reports', async () => {

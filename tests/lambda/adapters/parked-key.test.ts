@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { envelopeOf, parkedKey, parseParkedCallback, type ParkedCallback } from '../../../lambda/adapters/parked-callbacks.ts';
+import {
+  envelopeOf,
+  type ParkedCallback,
+  parkedKey,
+  parseParkedCallback,
+} from '../../../lambda/adapters/parked-callbacks.ts';
 
 const parked = (callId: string): ParkedCallback => ({
   version: 1,
@@ -17,7 +22,15 @@ describe('parked object keys', () => {
   });
 
   it('are safe for any callId: 255 bytes per segment at most, only key-safe characters, the callId kept exactly in the envelope', () => {
-    for (const callId of [`c-${'é'.repeat(1_020)}`, `c-${'x'.repeat(2_040)}`, `c-/${'%'.repeat(900)}`, '%'.repeat(2_048), 'c-\ud800', 'c-\u0000\n\u001f', 'c-\udc00\ud83d']) {
+    for (const callId of [
+      `c-${'é'.repeat(1_020)}`,
+      `c-${'x'.repeat(2_040)}`,
+      `c-/${'%'.repeat(900)}`,
+      '%'.repeat(2_048),
+      'c-\ud800',
+      'c-\u0000\n\u001f',
+      'c-\udc00\ud83d',
+    ]) {
       const key = parkedKey(parked(callId));
       expect(key.split('/')).toHaveLength(3);
       for (const segment of key.split('/')) expect(Buffer.byteLength(segment)).toBeLessThanOrEqual(255);
@@ -28,7 +41,9 @@ describe('parked object keys', () => {
   });
 
   it('show a plain callId as it is', () => {
-    expect(parkedKey(parked('c-86a3b2d1-3b8e-4d55-9f1e-0c7e5b1a2f44'))).toContain('_c-86a3b2d1-3b8e-4d55-9f1e-0c7e5b1a2f44_');
+    expect(parkedKey(parked('c-86a3b2d1-3b8e-4d55-9f1e-0c7e5b1a2f44'))).toContain(
+      '_c-86a3b2d1-3b8e-4d55-9f1e-0c7e5b1a2f44_',
+    );
   });
 
   it('are unique for copies of one callback', () => {

@@ -4,8 +4,9 @@
  * digests: the whole header against each accepted pair's, and, when that misses, the user and the password against
  * each pair's — whichever part is wrong and whatever its length.
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+
 import middy from '@middy/core';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 const compared = vi.hoisted(() => [] as { left: number; right: number }[]);
 
@@ -61,36 +62,48 @@ describe('Basic auth comparison (spy on the real timingSafeEqual)', () => {
     ['a one-character password', 'bandwidth', 'c', 401],
     ['a password 10,000 characters long', 'bandwidth', 'c'.repeat(10_000), 401],
     ['a password that differs only in its last character', 'bandwidth', 'correct horse battery staplE', 401],
-  ])('compares 32-byte digests, the header and then user and password both, for %s', async (_, user, password, status) => {
-    const answer = await send(handler, httpApiEvent({ headers: { authorization: basicAuthorization(user, password) } }));
-    expect(answer.status).toBe(status);
-    expect(compared).toEqual([
-      { left: 32, right: 32 },
-      { left: 32, right: 32 },
-      { left: 32, right: 32 },
-    ]);
-  });
+  ])(
+    'compares 32-byte digests, the header and then user and password both, for %s',
+    async (_, user, password, status) => {
+      const answer = await send(
+        handler,
+        httpApiEvent({ headers: { authorization: basicAuthorization(user, password) } }),
+      );
+      expect(answer.status).toBe(status);
+      expect(compared).toEqual([
+        { left: 32, right: 32 },
+        { left: 32, right: 32 },
+        { left: 32, right: 32 },
+      ]);
+    },
+  );
 
   it.each([
     ['the new password', 'new password', 204, 2],
     ['the previous password, in its grace period', 'old password', 204, 2],
     ['neither', 'wrong password', 401, 6],
-  ])('with two accepted pairs (a rotation), compares both pairs whichever matches: %s', async (_, password, status, comparisons) => {
-    const rotating = middy()
-      .use(callbackRequest(5_000))
-      .use(errorResponses())
-      .use(
-        basicAuth({
-          credentials: () => [
-            { username: 'bandwidth', password: 'new password' },
-            { username: 'bandwidth', password: 'old password' },
-          ],
-        }),
-      )
-      .handler(async () => ({ statusCode: 204 }));
-    const answer = await send(rotating, httpApiEvent({ headers: { authorization: basicAuthorization('bandwidth', password) } }));
-    expect(answer.status).toBe(status);
-    expect(compared).toHaveLength(comparisons);
-    expect(compared.every(({ left, right }) => left === 32 && right === 32)).toBe(true);
-  });
+  ])(
+    'with two accepted pairs (a rotation), compares both pairs whichever matches: %s',
+    async (_, password, status, comparisons) => {
+      const rotating = middy()
+        .use(callbackRequest(5_000))
+        .use(errorResponses())
+        .use(
+          basicAuth({
+            credentials: () => [
+              { username: 'bandwidth', password: 'new password' },
+              { username: 'bandwidth', password: 'old password' },
+            ],
+          }),
+        )
+        .handler(async () => ({ statusCode: 204 }));
+      const answer = await send(
+        rotating,
+        httpApiEvent({ headers: { authorization: basicAuthorization('bandwidth', password) } }),
+      );
+      expect(answer.status).toBe(status);
+      expect(compared).toHaveLength(comparisons);
+      expect(compared.every(({ left, right }) => left === 32 && right === 32)).toBe(true);
+    },
+  );
 });

@@ -2,15 +2,16 @@
  * The Basic-auth middleware on its own, in a minimal middy pipeline: the challenge flow Bandwidth relies on, every
  * way credentials can be wrong, and passwords with colons and non-ASCII characters.
  */
-import { describe, expect, it } from 'vitest';
+
 import middy from '@middy/core';
+import { describe, expect, it } from 'vitest';
+import type { BasicCredentials } from '../../../lambda/adapters/callback-credentials.ts';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../../../lambda/http/api-gateway.ts';
 import { basicAuth, parseBasicAuthorization } from '../../../lambda/http/basic-auth.ts';
-import type { BasicCredentials } from '../../../lambda/adapters/callback-credentials.ts';
 import { callbackRequest } from '../../../lambda/http/callback-request.ts';
 import { errorResponses } from '../../../lambda/http/error-responses.ts';
-import { basicAuthorization, httpApiEvent, restApiEvent } from '../../support/recorder.ts';
 import { errorBody, send } from '../../support/callbacks.ts';
+import { basicAuthorization, httpApiEvent, restApiEvent } from '../../support/recorder.ts';
 
 const USER = 'bandwidth';
 const PASSWORD = 'p:ss wörd:ünïcødé 🔒';
@@ -57,12 +58,15 @@ describe('Basic auth challenge flow', () => {
   });
 
   it.each([
-    ['Authorization', 'REST API 1.0 keeps the sender\'s case'],
+    ['Authorization', "REST API 1.0 keeps the sender's case"],
     ['AUTHORIZATION', 'upper case'],
     ['authorization', 'HTTP API 2.0 lower-cases'],
   ])('finds the credentials under the header name %s (%s)', async (name) => {
     const { handler } = guarded(() => expected);
-    const answer = await send(handler, restApiEvent({ body: '{}', headers: { [name]: basicAuthorization(USER, PASSWORD) } }));
+    const answer = await send(
+      handler,
+      restApiEvent({ body: '{}', headers: { [name]: basicAuthorization(USER, PASSWORD) } }),
+    );
     expect(answer.status).toBe(204);
   });
 
@@ -131,18 +135,27 @@ describe('Basic auth challenge flow', () => {
     const before = await send(handler, httpApiEvent({ headers: { authorization: basicAuthorization(USER, 'first') } }));
     current = { username: USER, password: 'second' };
     const old = await send(handler, httpApiEvent({ headers: { authorization: basicAuthorization(USER, 'first') } }));
-    const rotated = await send(handler, httpApiEvent({ headers: { authorization: basicAuthorization(USER, 'second') } }));
+    const rotated = await send(
+      handler,
+      httpApiEvent({ headers: { authorization: basicAuthorization(USER, 'second') } }),
+    );
     expect([before.status, old.status, rotated.status]).toEqual([204, 401, 204]);
   });
 });
 
 describe('parseBasicAuthorization', () => {
   it('splits at the first colon: the user id cannot hold one, the password may', () => {
-    expect(parseBasicAuthorization(basicAuthorization('user', 'a:b:c'))).toEqual({ username: 'user', password: 'a:b:c' });
+    expect(parseBasicAuthorization(basicAuthorization('user', 'a:b:c'))).toEqual({
+      username: 'user',
+      password: 'a:b:c',
+    });
   });
 
   it('decodes UTF-8 credentials, including characters outside the BMP', () => {
-    expect(parseBasicAuthorization(basicAuthorization('ünï', 'пароль🔒'))).toEqual({ username: 'ünï', password: 'пароль🔒' });
+    expect(parseBasicAuthorization(basicAuthorization('ünï', 'пароль🔒'))).toEqual({
+      username: 'ünï',
+      password: 'пароль🔒',
+    });
   });
 
   it('gives nothing for a missing header', () => {

@@ -4,6 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_BODY_BYTES } from '../../../lambda/config.ts';
+import { disconnectCallback, errorBody, send } from '../../support/callbacks.ts';
 import {
   allItems,
   freshStores,
@@ -15,7 +16,6 @@ import {
   storedItem,
   type TestStores,
 } from '../../support/recorder.ts';
-import { disconnectCallback, errorBody, send } from '../../support/callbacks.ts';
 
 /** A valid callback whose JSON text is exactly `bytes` bytes of UTF-8, padded with `filler` in an unknown field. */
 function callbackOfSize(bytes: number, filler = 'x'): { callback: Record<string, unknown>; body: string } {
@@ -54,7 +54,10 @@ describe('body limit', () => {
     const before = (await allItems(stores)).length;
     const answer = await send(handler, httpApiEvent({ body }));
     expect(answer.status).toBe(413);
-    expect(errorBody(answer)).toEqual({ error: 'body too large', details: ['the body is 65537 bytes; the limit is 65536'] });
+    expect(errorBody(answer)).toEqual({
+      error: 'body too large',
+      details: ['the body is 65537 bytes; the limit is 65536'],
+    });
     expect((await allItems(stores)).length).toBe(before);
     // Over the limit is refused before quarantine too: an unbounded body is not copied anywhere.
     expect(await parkedObjects(stores, 'quarantine/')).toEqual([]);

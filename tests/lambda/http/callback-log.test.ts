@@ -2,18 +2,19 @@
  * The log lines operators read, exactly as printed: one JSON line per callback with callId, cause, direction,
  * outcome, status and latency; phone numbers masked; never the Authorization header, the password or the raw body.
  */
+
+import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type CapturedLogs, captureLogs, disconnectCallback, send } from '../../handlers/disconnect/support/intake.ts';
 import {
   basicAuthorization,
   freshStores,
   type Handler,
   httpApiEvent,
+  lambdaContext,
   loadHandler,
   type TestStores,
 } from '../../support/recorder.ts';
-import { type CapturedLogs, captureLogs, disconnectCallback, send } from '../../handlers/disconnect/support/intake.ts';
-import { lambdaContext } from '../../support/recorder.ts';
-import type { Context } from 'aws-lambda';
 import { publishedMetrics } from '../log/emf.ts';
 
 const USER = 'bandwidth';
@@ -111,11 +112,16 @@ describe('callback log lines', () => {
 
   it('adds a warning naming an undocumented cause, and still records the callback', async () => {
     const callback = disconnectCallback({ cause: 'carrier-congestion' });
-    const answer = await send(handler, httpApiEvent({ body: JSON.stringify(callback), headers: { authorization: AUTHORIZATION } }));
+    const answer = await send(
+      handler,
+      httpApiEvent({ body: JSON.stringify(callback), headers: { authorization: AUTHORIZATION } }),
+    );
     expect(answer.status).toBe(204);
     expect(callbackLines()[0]).toMatchObject({ outcome: 'recorded', cause: 'carrier-congestion' });
     const warnings = logs.lines().filter((line) => line['message'] === 'undocumented disconnect cause');
-    expect(warnings).toEqual([expect.objectContaining({ level: 'WARN', callId: callback['callId'], cause: 'carrier-congestion' })]);
+    expect(warnings).toEqual([
+      expect.objectContaining({ level: 'WARN', callId: callback['callId'], cause: 'carrier-congestion' }),
+    ]);
   });
 
   it('does not warn about documented causes', async () => {
@@ -129,7 +135,10 @@ describe('callback log lines', () => {
   it('logs the challenge (401) as unauthorized, without credentials', async () => {
     const body = JSON.stringify(disconnectCallback({ marker: BODY_MARKER }));
     await send(handler, httpApiEvent({ body }));
-    await send(handler, httpApiEvent({ body, headers: { authorization: basicAuthorization(USER, 'wrong-guess-123') } }));
+    await send(
+      handler,
+      httpApiEvent({ body, headers: { authorization: basicAuthorization(USER, 'wrong-guess-123') } }),
+    );
     const lines = callbackLines();
     expect(lines.map((line) => [line['level'], line['outcome'], line['status']])).toEqual([
       ['WARN', 'unauthorized', 401],
@@ -169,7 +178,9 @@ describe('callback log lines', () => {
     if (line === undefined) throw new Error('no callback line');
     return publishedMetrics(line).map((metric) => {
       expect(metric.namespace).toBe(NAMESPACE);
-      return `${metric.name} ${Object.entries(metric.dimensions).map(([name, value]) => `${name}=${value}`).join(' ')} ${metric.unit ?? ''}`;
+      return `${metric.name} ${Object.entries(metric.dimensions)
+        .map(([name, value]) => `${name}=${value}`)
+        .join(' ')} ${metric.unit ?? ''}`;
     });
   };
 
@@ -199,8 +210,14 @@ describe('callback log lines', () => {
     await send(handler, httpApiEvent({ body }));
     await send(handler, httpApiEvent({ body: '{"broken"', headers: { authorization: AUTHORIZATION } }));
     const [challenge, rejected] = callbackLines();
-    expect(metricsOf(challenge).sort()).toEqual(['callbacks outcome=unauthorized Count', 'latencyMs outcome=unauthorized Milliseconds']);
-    expect(metricsOf(rejected).sort()).toEqual(['callbacks outcome=quarantined Count', 'latencyMs outcome=quarantined Milliseconds']);
+    expect(metricsOf(challenge).sort()).toEqual([
+      'callbacks outcome=unauthorized Count',
+      'latencyMs outcome=unauthorized Milliseconds',
+    ]);
+    expect(metricsOf(rejected).sort()).toEqual([
+      'callbacks outcome=quarantined Count',
+      'latencyMs outcome=quarantined Milliseconds',
+    ]);
   });
 
   it('puts the Lambda and API Gateway request ids and the cold-start flag on every line of an invocation', async () => {
@@ -214,7 +231,10 @@ describe('callback log lines', () => {
     const callback = disconnectCallback({ cause: 'carrier-congestion', sipResponseCode: '486' });
     const first = httpApiEvent({ body: JSON.stringify(callback), headers: { authorization: AUTHORIZATION } });
     await fresh(first, { ...lambdaContext, awsRequestId: 'lambda-request-1' } as Context);
-    const second = httpApiEvent({ body: JSON.stringify(disconnectCallback()), headers: { authorization: AUTHORIZATION } });
+    const second = httpApiEvent({
+      body: JSON.stringify(disconnectCallback()),
+      headers: { authorization: AUTHORIZATION },
+    });
     await fresh(second, { ...lambdaContext, awsRequestId: 'lambda-request-2' } as Context);
 
     const lines = logs.lines();
@@ -235,9 +255,14 @@ describe('callback log lines', () => {
 
   it('keeps the request ids of concurrent invocations apart', async () => {
     const events = Array.from({ length: 6 }, (_, index) =>
-      httpApiEvent({ body: JSON.stringify(disconnectCallback({ cause: index % 2 === 0 ? 'hangup' : 'carrier-congestion' })), headers: { authorization: AUTHORIZATION } }),
+      httpApiEvent({
+        body: JSON.stringify(disconnectCallback({ cause: index % 2 === 0 ? 'hangup' : 'carrier-congestion' })),
+        headers: { authorization: AUTHORIZATION },
+      }),
     );
-    await Promise.all(events.map((event, index) => handler(event, { ...lambdaContext, awsRequestId: `lambda-${index}` } as Context)));
+    await Promise.all(
+      events.map((event, index) => handler(event, { ...lambdaContext, awsRequestId: `lambda-${index}` } as Context)),
+    );
     const lambdaIdOf = new Map(events.map((event, index) => [event.requestContext.requestId, `lambda-${index}`]));
     const lines = logs.lines();
     expect(lines.length).toBe(9);

@@ -3,14 +3,17 @@
  * the same parsed value, or the same rejection (status, message, cause). Bodies that could hold a forbidden key —
  * by name or spelt with `\u` escapes — must reach middy's guard.
  */
-import { describe, expect, it } from 'vitest';
+
 import type { Request } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
-import { jsonBody } from '../../../lambda/http/json-body.ts';
+import { describe, expect, it } from 'vitest';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../../../lambda/http/api-gateway.ts';
+import { jsonBody } from '../../../lambda/http/json-body.ts';
 import { httpApiEvent } from '../../support/recorder.ts';
 
-type Outcome = { parsed: unknown; prototype: unknown } | { rejected: { statusCode: unknown; message: unknown; cause: unknown } };
+type Outcome =
+  | { parsed: unknown; prototype: unknown }
+  | { rejected: { statusCode: unknown; message: unknown; cause: unknown } };
 
 async function outcomeOf(
   before: ((request: Request<ApiGatewayEvent, ApiGatewayResult>) => unknown) | undefined,
@@ -19,7 +22,10 @@ async function outcomeOf(
 ): Promise<Outcome> {
   if (before === undefined) throw new Error('no before step');
   const event: ApiGatewayEvent = { ...httpApiEvent({ body }), isBase64Encoded };
-  const request = { event, context: {}, response: null, error: null, internal: {} } as unknown as Request<ApiGatewayEvent, ApiGatewayResult>;
+  const request = { event, context: {}, response: null, error: null, internal: {} } as unknown as Request<
+    ApiGatewayEvent,
+    ApiGatewayResult
+  >;
   try {
     await before(request);
     const parsed: unknown = event.body;
@@ -44,7 +50,8 @@ async function expectSameAsMiddy(body: string, isBase64Encoded = false): Promise
   return actual;
 }
 
-const CALLBACK = '{"eventType":"disconnect","callId":"c-1","from":"+15551112222","errorMessage":null,"sipResponseCode":486}';
+const CALLBACK =
+  '{"eventType":"disconnect","callId":"c-1","from":"+15551112222","errorMessage":null,"sipResponseCode":486}';
 
 describe('the JSON body parser and its shortcut', () => {
   it.each([
@@ -95,7 +102,17 @@ describe('the JSON body parser and its shortcut', () => {
       return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-    const NAMES = ['callId', 'tag', '__proto__', 'constructor', 'prototype', '\\u005f_proto__', 'constructo\\u0072', 'a\\"b', ''];
+    const NAMES = [
+      'callId',
+      'tag',
+      '__proto__',
+      'constructor',
+      'prototype',
+      '\\u005f_proto__',
+      'constructo\\u0072',
+      'a\\"b',
+      '',
+    ];
     const value = (depth: number): string => {
       const kind = Math.floor(random() * (depth > 3 ? 4 : 6));
       if (kind === 0) return String(Math.floor(random() * 1000) - 500);

@@ -7,10 +7,33 @@ import { expect } from 'vitest';
 
 /** The units the specification allows. */
 const UNITS = new Set([
-  'Seconds', 'Microseconds', 'Milliseconds', 'Bytes', 'Kilobytes', 'Megabytes', 'Gigabytes', 'Terabytes', 'Bits',
-  'Kilobits', 'Megabits', 'Gigabits', 'Terabits', 'Percent', 'Count', 'Bytes/Second', 'Kilobytes/Second',
-  'Megabytes/Second', 'Gigabytes/Second', 'Terabytes/Second', 'Bits/Second', 'Kilobits/Second', 'Megabits/Second',
-  'Gigabits/Second', 'Terabits/Second', 'Count/Second', 'None',
+  'Seconds',
+  'Microseconds',
+  'Milliseconds',
+  'Bytes',
+  'Kilobytes',
+  'Megabytes',
+  'Gigabytes',
+  'Terabytes',
+  'Bits',
+  'Kilobits',
+  'Megabits',
+  'Gigabits',
+  'Terabits',
+  'Percent',
+  'Count',
+  'Bytes/Second',
+  'Kilobytes/Second',
+  'Megabytes/Second',
+  'Gigabytes/Second',
+  'Terabytes/Second',
+  'Bits/Second',
+  'Kilobits/Second',
+  'Megabits/Second',
+  'Gigabits/Second',
+  'Terabits/Second',
+  'Count/Second',
+  'None',
 ]);
 
 /** One metric a line publishes: namespace, name, the dimensions (name=value, sorted) and the value. */
@@ -22,7 +45,8 @@ export interface PublishedMetric {
   value: number;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Checks the line against the specification and answers the metrics CloudWatch would publish from it. */
 export function publishedMetrics(line: Record<string, unknown>): PublishedMetric[] {
@@ -36,16 +60,23 @@ export function publishedMetrics(line: Record<string, unknown>): PublishedMetric
   for (const directive of directives as unknown[]) {
     if (!isRecord(directive)) throw new Error('a MetricDirective must be an object');
     const namespace = directive['Namespace'];
-    expect(typeof namespace === 'string' && namespace.length >= 1 && namespace.length <= 1024, 'Namespace: 1-1024 characters').toBe(true);
+    expect(
+      typeof namespace === 'string' && namespace.length >= 1 && namespace.length <= 1024,
+      'Namespace: 1-1024 characters',
+    ).toBe(true);
     const dimensionSets = directive['Dimensions'];
     expect(Array.isArray(dimensionSets), 'Dimensions: an array of dimension sets').toBe(true);
     const metrics = directive['Metrics'];
-    expect(Array.isArray(metrics) && metrics.length >= 1 && metrics.length <= 100, 'Metrics: 1-100 per directive').toBe(true);
+    expect(Array.isArray(metrics) && metrics.length >= 1 && metrics.length <= 100, 'Metrics: 1-100 per directive').toBe(
+      true,
+    );
     for (const set of dimensionSets as unknown[]) {
       expect(Array.isArray(set) && set.length <= 30, 'a dimension set: an array of at most 30 names').toBe(true);
       for (const dimension of set as unknown[]) {
         expect(typeof dimension, 'a dimension set names members').toBe('string');
-        expect(typeof line[dimension as string], `dimension ${String(dimension)}: a top-level string member`).toBe('string');
+        expect(typeof line[dimension as string], `dimension ${String(dimension)}: a top-level string member`).toBe(
+          'string',
+        );
       }
     }
     for (const metric of metrics as unknown[]) {

@@ -5,9 +5,9 @@
  */
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type FakeBandwidthVoice, fakeBandwidthVoice, listedCall } from '../../support/fake-bandwidth-voice.ts';
 import { freshStores, type TestStores } from '../../support/recorder.ts';
 import { loadReplayHandler, replayContext } from '../../support/replay.ts';
-import { type FakeBandwidthVoice, fakeBandwidthVoice, listedCall } from '../../support/fake-bandwidth-voice.ts';
 import { publishedMetrics } from './emf.ts';
 
 const NAMESPACE = 'BandwidthDisconnectRecorder/test';
@@ -63,10 +63,16 @@ describe('the replay function', () => {
       ['replay', 'replay-run-2', false],
       ['replay', 'replay-run-2', false],
     ]);
-    const metrics = lines.flatMap(publishedMetrics).map((metric) => `${metric.name} kind=${metric.dimensions['kind'] ?? ''} ${metric.value}`);
+    const metrics = lines
+      .flatMap(publishedMetrics)
+      .map((metric) => `${metric.name} kind=${metric.dimensions['kind'] ?? ''} ${metric.value}`);
     expect(new Set(metrics)).toEqual(
       new Set([
-        ...['parked', 'unverified', 'quarantined'].flatMap((kind) => [`replayed kind=${kind} 0`, `alreadyPresent kind=${kind} 0`, `stillFailing kind=${kind} 0`]),
+        ...['parked', 'unverified', 'quarantined'].flatMap((kind) => [
+          `replayed kind=${kind} 0`,
+          `alreadyPresent kind=${kind} 0`,
+          `stillFailing kind=${kind} 0`,
+        ]),
         'discarded kind=unverified 0',
         'quarantined kind=unverified 0',
       ]),
@@ -77,13 +83,19 @@ describe('the replay function', () => {
 describe('the reconcile function', () => {
   it('logs its report with its invocation id and the cold-start flag', async () => {
     vi.resetModules();
-    Object.assign(process.env, { DISCONNECTS_TABLE: stores.tableName, DYNAMODB_ENDPOINT: stores.dynamoEndpoint, AWS_REGION: 'us-east-1', ...bandwidth.env });
+    Object.assign(process.env, {
+      DISCONNECTS_TABLE: stores.tableName,
+      DYNAMODB_ENDPOINT: stores.dynamoEndpoint,
+      AWS_REGION: 'us-east-1',
+      ...bandwidth.env,
+    });
     delete process.env['BW_CLIENT_SECRET_PARAMETER'];
     bandwidth.calls = [listedCall('c-never-called-back', new Date(Date.now() - 120 * 60_000).toISOString())];
     const { handler } = (await import('../../../handlers/reconcile.ts')) as {
       handler: (event: unknown, context: Context) => Promise<unknown>;
     };
-    const context = (id: string) => ({ functionName: 'reconcile', awsRequestId: id, getRemainingTimeInMillis: () => 60_000 }) as unknown as Context;
+    const context = (id: string) =>
+      ({ functionName: 'reconcile', awsRequestId: id, getRemainingTimeInMillis: () => 60_000 }) as unknown as Context;
     const lines = await logsOf(async () => {
       await handler({ lookbackMinutes: 360 }, context('reconcile-run-1'));
       await handler({ lookbackMinutes: 360 }, context('reconcile-run-2'));

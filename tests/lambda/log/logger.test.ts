@@ -19,7 +19,8 @@ async function loadLogger(env: Partial<Record<(typeof LEVEL_VARIABLES)[number], 
 function capture() {
   const out: string[] = [];
   const err: string[] = [];
-  const text = (chunk: unknown) => (typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+  const text = (chunk: unknown) =>
+    typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
   const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => out.push(text(chunk)) > 0);
   const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => err.push(text(chunk)) > 0);
   return {
@@ -66,7 +67,7 @@ describe('the logger', () => {
     expect(output.stderr()).toBe('');
   });
 
-  it("follows the trace id Lambda sets anew for each invocation, and leaves it out when there is none", async () => {
+  it('follows the trace id Lambda sets anew for each invocation, and leaves it out when there is none', async () => {
     const { logger } = await loadLogger({ _X_AMZN_TRACE_ID: 'Root=1-00000001-aaaaaaaaaaaaaaaaaaaaaaaa;Sampled=0' });
     const output = capture();
     logger.info('first');
@@ -89,7 +90,11 @@ describe('the logger', () => {
     logger.warn('table write failed', { level: 'INFO', message: 'all good' });
     logger.error('record lost', { callId: 'c-2' });
     output.restore();
-    const lines = output.stderr().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = output
+      .stderr()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.map((line) => [line['level'], line['message']])).toEqual([
       ['WARN', 'table write failed'],
       ['ERROR', 'record lost'],
@@ -105,9 +110,13 @@ describe('the logger', () => {
     cyclic['self'] = cyclic;
     logger.error('odd attributes', { cyclic });
     output.restore();
-    const [first, second] = output.stderr().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const [first, second] = output
+      .stderr()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(first?.['error']).toMatchObject({ name: 'TypeError', message: 'boom', cause: { message: 'underneath' } });
-    expect(String((first?.['error'] as { stack?: unknown }).stack)).toContain('TypeError: boom');
+    expect(String((first?.['error'] as { stack?: unknown } | undefined)?.stack)).toContain('TypeError: boom');
     expect(second?.['cyclic']).toEqual({ count: '10', self: '[Circular]' });
   });
 
@@ -161,7 +170,11 @@ describe('phone numbers in every log line', () => {
   it.each(spellings)('%s is written as %s, wherever it appears in the line', async (spelled, masked) => {
     const output = capture();
     const { logger } = await loadLogger({ POWERTOOLS_LOG_LEVEL: 'INFO' });
-    logger.info(`call from ${spelled} ended`, { from: spelled, nested: { to: [spelled] }, error: new Error(`busy: ${spelled}`) });
+    logger.info(`call from ${spelled} ended`, {
+      from: spelled,
+      nested: { to: [spelled] },
+      error: new Error(`busy: ${spelled}`),
+    });
     output.restore();
     const line = JSON.parse(output.stdout()) as Record<string, unknown>;
     expect(line).toMatchObject({
@@ -175,7 +188,10 @@ describe('phone numbers in every log line', () => {
 
   it('names, call ids, trace ids, times and dates stay readable', async () => {
     const output = capture();
-    const { logger } = await loadLogger({ POWERTOOLS_LOG_LEVEL: 'INFO', _X_AMZN_TRACE_ID: 'Root=1-00000001-aaaaaaaaaaaaaaaaaaaaaaaa' });
+    const { logger } = await loadLogger({
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      _X_AMZN_TRACE_ID: 'Root=1-00000001-aaaaaaaaaaaaaaaaaaaaaaaa',
+    });
     const readable = {
       from: 'Anonymous',
       to: 'Private',
@@ -187,7 +203,10 @@ describe('phone numbers in every log line', () => {
     };
     logger.info('disconnect callback', readable);
     output.restore();
-    expect(JSON.parse(output.stdout())).toMatchObject({ ...readable, xray_trace_id: '1-00000001-aaaaaaaaaaaaaaaaaaaaaaaa' });
+    expect(JSON.parse(output.stdout())).toMatchObject({
+      ...readable,
+      xray_trace_id: '1-00000001-aaaaaaaaaaaaaaaaaaaaaaaa',
+    });
   });
 
   it('masks a number right after a line break, tab or control character in a logged text, as maskPhoneNumber does', async () => {
@@ -195,12 +214,25 @@ describe('phone numbers in every log line', () => {
     const { logger, maskPhoneNumber } = await loadLogger({ POWERTOOLS_LOG_LEVEL: 'INFO' });
     // JSON writes these as escapes (`\n5551112222`, `\u00015551112222`): the letter or hex digits of the escape
     // must not make the number look like part of a word.
-    const texts = { a: 'line\n5551112222', b: 'tab\t+15551112222', c: 'ctl\u00015551112222', d: 'quote"5551112222', e: 'slash\\n5551112222' };
+    const texts = {
+      a: 'line\n5551112222',
+      b: 'tab\t+15551112222',
+      c: 'ctl\u00015551112222',
+      d: 'quote"5551112222',
+      e: 'slash\\n5551112222',
+    };
     logger.info('texts', texts);
     output.restore();
     const line = JSON.parse(output.stdout()) as Record<string, unknown>;
-    expect(line).toMatchObject(Object.fromEntries(Object.entries(texts).map(([key, text]) => [key, maskPhoneNumber(text)])));
-    expect(line).toMatchObject({ a: 'line\n555***2222', b: 'tab\t+1555***2222', c: 'ctl\u0001555***2222', d: 'quote"555***2222' });
+    expect(line).toMatchObject(
+      Object.fromEntries(Object.entries(texts).map(([key, text]) => [key, maskPhoneNumber(text)])),
+    );
+    expect(line).toMatchObject({
+      a: 'line\n555***2222',
+      b: 'tab\t+1555***2222',
+      c: 'ctl\u0001555***2222',
+      d: 'quote"555***2222',
+    });
     // A backslash then the letter n is text, not a line break: the number touches a letter, as in maskPhoneNumber.
     expect(line['e']).toBe('slash\\n5551112222');
   });

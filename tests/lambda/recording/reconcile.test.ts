@@ -4,14 +4,14 @@
  * replayed, still wins when it comes.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { allItems, freshStores, loadHandler, storedItem, type TestStores } from '../../support/recorder.ts';
-import { disconnectCallback, postedCallback, timedAnswer } from '../../support/callbacks.ts';
-import { closedPort } from '../../support/faulty-stores.ts';
-import { replay } from '../../support/replay.ts';
-import { type FakeBandwidthVoice, fakeBandwidthVoice, listedCall } from '../../support/fake-bandwidth-voice.ts';
-import { reconcileInto } from '../../support/reconcile.ts';
-import { toDisconnectRecord } from '../../../lambda/domain/stored-record/disconnect-record.ts';
 import type { DisconnectCallback } from '../../../lambda/domain/callback/validate.ts';
+import { toDisconnectRecord } from '../../../lambda/domain/stored-record/disconnect-record.ts';
+import { disconnectCallback, postedCallback, timedAnswer } from '../../support/callbacks.ts';
+import { type FakeBandwidthVoice, fakeBandwidthVoice, listedCall } from '../../support/fake-bandwidth-voice.ts';
+import { closedPort } from '../../support/faulty-stores.ts';
+import { reconcileInto } from '../../support/reconcile.ts';
+import { allItems, freshStores, loadHandler, storedItem, type TestStores } from '../../support/recorder.ts';
+import { replay } from '../../support/replay.ts';
 
 let bandwidth: FakeBandwidthVoice;
 let stores: TestStores;
@@ -45,7 +45,14 @@ describe('reconciliation', () => {
       }),
     ];
     const report = await reconcileInto(stores, bandwidth, { range, now });
-    expect(report).toMatchObject({ listed: 2, alreadyRecorded: 0, backfilled: 2, notEnded: 0, settling: 0, dryRun: false });
+    expect(report).toMatchObject({
+      listed: 2,
+      alreadyRecorded: 0,
+      backfilled: 2,
+      notEnded: 0,
+      settling: 0,
+      dryRun: false,
+    });
     expect(report.backfilledCallIds.sort()).toEqual(['c-answered', 'c-busy']);
     expect(await storedItem(stores, 'c-answered')).toStrictEqual({
       callId: 'c-answered',
@@ -83,18 +90,36 @@ describe('reconciliation', () => {
 
   it('leaves calls still live alone, and those that ended within the settle time', async () => {
     bandwidth.calls = [
-      listedCall('c-ringing', '2026-11-20T11:50:00.000Z', { state: 'initiated', answerTime: null, endTime: null, disconnectCause: null }),
+      listedCall('c-ringing', '2026-11-20T11:50:00.000Z', {
+        state: 'initiated',
+        answerTime: null,
+        endTime: null,
+        disconnectCause: null,
+      }),
       listedCall('c-talking', '2026-11-20T11:40:00.000Z', { state: 'answered', endTime: null, disconnectCause: null }),
       listedCall('c-just-ended', '2026-11-20T11:55:00.000Z', { endTime: '2026-11-20T11:59:00.000Z' }),
       listedCall('c-ended', '2026-11-20T11:00:00.000Z'),
     ];
-    const report = await reconcileInto(stores, bandwidth, { range, now, settledBefore: new Date('2026-11-20T11:50:00.000Z') });
-    expect(report).toMatchObject({ listed: 4, alreadyRecorded: 0, backfilled: 1, notEnded: 2, settling: 1, backfilledCallIds: ['c-ended'] });
+    const report = await reconcileInto(stores, bandwidth, {
+      range,
+      now,
+      settledBefore: new Date('2026-11-20T11:50:00.000Z'),
+    });
+    expect(report).toMatchObject({
+      listed: 4,
+      alreadyRecorded: 0,
+      backfilled: 1,
+      notEnded: 2,
+      settling: 1,
+      backfilledCallIds: ['c-ended'],
+    });
     expect((await allItems(stores)).map((item) => item['callId'])).toEqual(['c-ended']);
   });
 
   it('run twice, writes each call once and the second run finds them all recorded', async () => {
-    bandwidth.calls = Array.from({ length: 30 }, (_, i) => listedCall(`c-${i}`, new Date(range.from.getTime() + i * 60_000).toISOString()));
+    bandwidth.calls = Array.from({ length: 30 }, (_, i) =>
+      listedCall(`c-${i}`, new Date(range.from.getTime() + i * 60_000).toISOString()),
+    );
     expect(await reconcileInto(stores, bandwidth, { range, now })).toMatchObject({ listed: 30, backfilled: 30 });
     const first = await allItems(stores);
     const again = await reconcileInto(stores, bandwidth, { range, now: () => new Date('2026-11-20T14:00:00.000Z') });
@@ -102,7 +127,7 @@ describe('reconciliation', () => {
     expect(await allItems(stores)).toEqual(first);
   });
 
-  it("never touches a record a callback wrote, and two runs at once write each call once", async () => {
+  it('never touches a record a callback wrote, and two runs at once write each call once', async () => {
     const callback = disconnectCallback({ startTime: '2026-11-20T10:30:00.000Z' });
     const handler = await loadHandler(stores);
     expect((await timedAnswer(handler, postedCallback(callback))).status).toBe(204);
@@ -111,7 +136,10 @@ describe('reconciliation', () => {
       listedCall(callback.callId, '2026-11-20T10:30:00.000Z', { disconnectCause: 'timeout' }),
       ...Array.from({ length: 10 }, (_, i) => listedCall(`c-${i}`, '2026-11-20T10:31:00.000Z')),
     ];
-    const reports = await Promise.all([reconcileInto(stores, bandwidth, { range, now }), reconcileInto(stores, bandwidth, { range, now })]);
+    const reports = await Promise.all([
+      reconcileInto(stores, bandwidth, { range, now }),
+      reconcileInto(stores, bandwidth, { range, now }),
+    ]);
     expect(reports.map((report) => report.backfilled).reduce((a, b) => a + b)).toBe(10);
     expect(reports.map((report) => report.alreadyRecorded).reduce((a, b) => a + b)).toBe(12);
     expect(await storedItem(stores, callback.callId)).toStrictEqual(byCallback);
@@ -120,7 +148,9 @@ describe('reconciliation', () => {
 
   it('splits a range whose query reaches the cap, so no call is cut off (cap lowered to 50 for the test)', async () => {
     bandwidth.cap = 50;
-    bandwidth.calls = Array.from({ length: 180 }, (_, i) => listedCall(`c-${i}`, new Date(range.from.getTime() + i * 20_000).toISOString()));
+    bandwidth.calls = Array.from({ length: 180 }, (_, i) =>
+      listedCall(`c-${i}`, new Date(range.from.getTime() + i * 20_000).toISOString()),
+    );
     const report = await reconcileInto(stores, bandwidth, { range, now, sliceMs: 2 * 3_600_000 });
     expect(report).toMatchObject({ listed: 180, backfilled: 180 });
     expect(await allItems(stores)).toHaveLength(180);
@@ -130,14 +160,20 @@ describe('reconciliation', () => {
 
   it('--dry-run reports what it would backfill and writes nothing', async () => {
     bandwidth.calls = [listedCall('c-1', '2026-11-20T10:00:00.000Z')];
-    expect(await reconcileInto(stores, bandwidth, { range, now, dryRun: true })).toMatchObject({ backfilled: 1, backfilledCallIds: ['c-1'], dryRun: true });
+    expect(await reconcileInto(stores, bandwidth, { range, now, dryRun: true })).toMatchObject({
+      backfilled: 1,
+      backfilledCallIds: ['c-1'],
+      dryRun: true,
+    });
     expect(await allItems(stores)).toEqual([]);
   });
 
   it('refused credentials write nothing', async () => {
     bandwidth.calls = [listedCall('c-1', '2026-11-20T10:00:00.000Z')];
     bandwidth.refuseCredentials = true;
-    await expect(reconcileInto(stores, bandwidth, { range, now })).rejects.toThrow('Bandwidth refused the API credentials');
+    await expect(reconcileInto(stores, bandwidth, { range, now })).rejects.toThrow(
+      'Bandwidth refused the API credentials',
+    );
     expect(await allItems(stores)).toEqual([]);
   });
 });
@@ -152,9 +188,13 @@ describe('the callback is the record of truth', () => {
     const receivedAt = new Date('2026-11-20T13:05:00.000Z');
     const handler = await loadHandler(stores);
     // Many copies at once: still one item, the callback's.
-    const answers = await Promise.all(Array.from({ length: 5 }, () => timedAnswer(handler, postedCallback(callback, receivedAt))));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => timedAnswer(handler, postedCallback(callback, receivedAt))),
+    );
     expect(answers.map((answer) => answer.status)).toEqual([204, 204, 204, 204, 204]);
-    expect(await storedItem(stores, callback.callId)).toStrictEqual(toDisconnectRecord(callback as DisconnectCallback, receivedAt));
+    expect(await storedItem(stores, callback.callId)).toStrictEqual(
+      toDisconnectRecord(callback as DisconnectCallback, receivedAt),
+    );
     expect(await allItems(stores)).toHaveLength(1);
   });
 
@@ -171,12 +211,17 @@ describe('the callback is the record of truth', () => {
     const callback = disconnectCallback({ startTime: '2026-11-20T10:30:00.000Z' });
     const receivedAt = new Date('2026-11-20T10:32:00.000Z');
     const down = await loadHandler(stores, { DYNAMODB_ENDPOINT: await closedPort() });
-    expect(await timedAnswer(down, postedCallback(callback, receivedAt))).toMatchObject({ status: 204, outcome: 'parked' });
+    expect(await timedAnswer(down, postedCallback(callback, receivedAt))).toMatchObject({
+      status: 204,
+      outcome: 'parked',
+    });
 
     bandwidth.calls = [listedCall(callback.callId, '2026-11-20T10:30:00.000Z')];
     expect(await reconcileInto(stores, bandwidth, { range, now })).toMatchObject({ backfilled: 1 });
 
     expect(await replay(stores)).toMatchObject({ replayed: 1, alreadyPresent: 0, stillFailing: 0 });
-    expect(await storedItem(stores, callback.callId)).toStrictEqual(toDisconnectRecord(callback as DisconnectCallback, receivedAt));
+    expect(await storedItem(stores, callback.callId)).toStrictEqual(
+      toDisconnectRecord(callback as DisconnectCallback, receivedAt),
+    );
   });
 });

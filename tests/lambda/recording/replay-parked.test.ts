@@ -3,6 +3,9 @@
  * first received; the bucket keeps only what could not be stored.
  */
 import { describe, expect, it } from 'vitest';
+import { ParkedCallbacks } from '../../../lambda/adapters/parked-callbacks.ts';
+import { disconnectCallback, timedAnswer } from '../../support/callbacks.ts';
+import { closedPort } from '../../support/faulty-stores.ts';
 import {
   allItems,
   basicAuthorization,
@@ -12,9 +15,6 @@ import {
   parkedObjects,
   storedItem,
 } from '../../support/recorder.ts';
-import { ParkedCallbacks } from '../../../lambda/adapters/parked-callbacks.ts';
-import { closedPort } from '../../support/faulty-stores.ts';
-import { disconnectCallback, timedAnswer } from '../../support/callbacks.ts';
 import { deliver, putObject, replay, tableDown } from '../../support/replay.ts';
 
 const HOUR_MS = 3_600_000;
@@ -40,7 +40,10 @@ describe('replay after the table recovers', () => {
     expect(items).toHaveLength(25);
     expect(new Set(items.map((item) => item['callId'])).size).toBe(25);
     for (const callback of during) {
-      expect(await storedItem(stores, callback.callId)).toMatchObject({ ...callback, receivedAt: outageStarted.toISOString() });
+      expect(await storedItem(stores, callback.callId)).toMatchObject({
+        ...callback,
+        receivedAt: outageStarted.toISOString(),
+      });
     }
     expect(await parkedObjects(stores, 'parked/')).toEqual([]);
 
@@ -54,7 +57,10 @@ describe('replay after the table recovers', () => {
     const down = await tableDown(stores);
     const callback = disconnectCallback({ sipResponseCode: 486 });
     const query = Object.fromEntries(Object.entries(callback).map(([name, value]) => [name, String(value)]));
-    expect(await timedAnswer(down, httpApiEvent({ method: 'GET', query }))).toMatchObject({ status: 204, outcome: 'parked' });
+    expect(await timedAnswer(down, httpApiEvent({ method: 'GET', query }))).toMatchObject({
+      status: 204,
+      outcome: 'parked',
+    });
 
     expect(await replay(stores)).toMatchObject({ replayed: 1, stillFailing: 0 });
 
@@ -79,10 +85,17 @@ describe('replay keeps what it could not store', () => {
     const callbacks = Array.from({ length: 12 }, () => disconnectCallback());
     await deliver(await tableDown(stores), callbacks);
 
-    const report = await replay(stores, { dynamoEndpoint: await closedPort(), concurrency: 1, maxTableFailuresInARow: 4 });
+    const report = await replay(stores, {
+      dynamoEndpoint: await closedPort(),
+      concurrency: 1,
+      maxTableFailuresInARow: 4,
+    });
 
     expect(report).toMatchObject({ replayed: 0, alreadyPresent: 0, stillFailing: 4 });
-    expect(report.stopped).toMatchObject({ because: 'table', detail: expect.stringMatching(/table failed 4 times in a row/) });
+    expect(report.stopped).toMatchObject({
+      because: 'table',
+      detail: expect.stringMatching(/table failed 4 times in a row/),
+    });
     expect(report.failures[0]?.reason).toMatch(/ECONNREFUSED/);
     expect(await parkedObjects(stores, 'parked/')).toHaveLength(12);
     expect(await allItems(stores)).toEqual([]);
@@ -146,9 +159,15 @@ describe('quarantined callbacks are replayed only when asked, once the schema ac
     });
     await parked.destroy();
     // And one the current schema rejects, quarantined by the live recorder.
-    const handler = await loadHandler(stores, { BANDWIDTH_CALLBACK_USERNAME: 'bandwidth', BANDWIDTH_CALLBACK_PASSWORD: 'pw' });
+    const handler = await loadHandler(stores, {
+      BANDWIDTH_CALLBACK_USERNAME: 'bandwidth',
+      BANDWIDTH_CALLBACK_PASSWORD: 'pw',
+    });
     const stillWrong = disconnectCallback({ eventType: 'answer' });
-    const event = httpApiEvent({ body: JSON.stringify(stillWrong), headers: { authorization: basicAuthorization('bandwidth', 'pw') } });
+    const event = httpApiEvent({
+      body: JSON.stringify(stillWrong),
+      headers: { authorization: basicAuthorization('bandwidth', 'pw') },
+    });
     expect((await timedAnswer(handler, event)).status).toBe(422);
 
     // A plain replay leaves the quarantine alone.
@@ -164,6 +183,8 @@ describe('quarantined callbacks are replayed only when asked, once the schema ac
       receivedAt: '2026-11-20T15:56:12.000Z',
     });
     expect(await storedItem(stores, stillWrong.callId)).toBeUndefined();
-    expect((await parkedObjects(stores, 'quarantine/')).map((envelope) => envelope.callId)).toEqual([stillWrong.callId]);
+    expect((await parkedObjects(stores, 'quarantine/')).map((envelope) => envelope.callId)).toEqual([
+      stillWrong.callId,
+    ]);
   });
 });

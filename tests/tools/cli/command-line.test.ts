@@ -16,7 +16,11 @@ async function run(body: () => Promise<number>) {
 describe('the rules every command shares', () => {
   it('--help and -h print the usage on stdout and exit 0, whatever else is on the line', async () => {
     for (const args of [['--help'], ['-h'], ['--stage', 'prod', '--help']]) {
-      expect(await run(async () => (parseCommandLine(args, OPTIONS), 7))).toEqual({ code: 0, stdout: 'Usage: npm run demo\n', stderr: '' });
+      expect(await run(async () => (parseCommandLine(args, OPTIONS), 7))).toEqual({
+        code: 0,
+        stdout: 'Usage: npm run demo\n',
+        stderr: '',
+      });
     }
   });
 
@@ -37,7 +41,9 @@ describe('the rules every command shares', () => {
   });
 
   it('a failure keeps its own exit code, and an unforeseen error is one line with exit 1, never a stack trace', async () => {
-    expect(await run(async () => Promise.reject(new CommandFailure('no record for that callId', EXIT.failed)))).toMatchObject({
+    expect(
+      await run(async () => Promise.reject(new CommandFailure('no record for that callId', EXIT.failed))),
+    ).toMatchObject({
       code: 1,
       stderr: 'demo: no record for that callId\n',
     });

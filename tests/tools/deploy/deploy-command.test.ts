@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureCallbackPassword, ensureCallbackSecret } from '../../../tools/deploy/callback-password.ts';
 
 const run = promisify(execFile);
@@ -33,7 +33,9 @@ const PARAMETER = '/bandwidth-disconnect-recorder/prod/callback-password';
 beforeAll(async () => {
   stores = createServer((request, response) => {
     void text(request).then((requestBody) => {
-      const action = String(request.headers['x-amz-target']).replace('AmazonSSM.', 'ssm.').replace('secretsmanager.', 'secrets.');
+      const action = String(request.headers['x-amz-target'])
+        .replace('AmazonSSM.', 'ssm.')
+        .replace('secretsmanager.', 'secrets.');
       calls.push(action);
       const body = JSON.parse(requestBody) as {
         Name: string;
@@ -61,14 +63,23 @@ beforeAll(async () => {
       }
       if (action === 'secrets.DescribeSecret') {
         const existing = secrets.get(body.SecretId);
-        if (existing === undefined || writtenJustAfterGet.delete(body.SecretId)) return fail('ResourceNotFoundException');
+        if (existing === undefined || writtenJustAfterGet.delete(body.SecretId))
+          return fail('ResourceNotFoundException');
         // The JSON protocol's timestamps are epoch seconds.
-        return response.end(JSON.stringify({ Name: body.SecretId, ...(existing.deleted === true ? { DeletedDate: 1_780_000_000 } : {}) }));
+        return response.end(
+          JSON.stringify({ Name: body.SecretId, ...(existing.deleted === true ? { DeletedDate: 1_780_000_000 } : {}) }),
+        );
       }
       if (action === 'secrets.CreateSecret') {
         if (secrets.has(body.Name)) return fail('ResourceExistsException');
         secrets.set(body.Name, { value: body.SecretString ?? '', kmsKeyId: body.KmsKeyId });
-        return response.end(JSON.stringify({ ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${body.Name}-AbCdEf`, Name: body.Name, VersionId: 'v1' }));
+        return response.end(
+          JSON.stringify({
+            ARN: `arn:aws:secretsmanager:us-east-1:123456789012:secret:${body.Name}-AbCdEf`,
+            Name: body.Name,
+            VersionId: 'v1',
+          }),
+        );
       }
       return fail('InvalidAction');
     });
@@ -123,7 +134,13 @@ describe('npm run deploy, the callback password', () => {
     const second = await deploy('--stage', 'prod', '--skip-serverless');
     expect(second.stdout).toContain('already exists: left as it is');
     expect(secrets.get(SECRET)).toEqual(created);
-    expect(calls).toEqual(['secrets.DescribeSecret', 'ssm.GetParameter', 'secrets.DescribeSecret', 'secrets.CreateSecret', 'secrets.DescribeSecret']);
+    expect(calls).toEqual([
+      'secrets.DescribeSecret',
+      'ssm.GetParameter',
+      'secrets.DescribeSecret',
+      'secrets.CreateSecret',
+      'secrets.DescribeSecret',
+    ]);
   }, 60_000);
 
   it('keeps a stage deployed with the SSM parameter on it: nothing created, and serverless told to read the parameter', async () => {
@@ -133,23 +150,49 @@ describe('npm run deploy, the callback password', () => {
     expect(kept.stdout).toContain('docs/deploying.md');
     expect(secrets.size).toBe(0);
     expect(parameters.get(PARAMETER)?.value).toBe('what-bandwidth-already-sends');
-    expect(kept.serverless).toEqual(['serverless', 'deploy', '--stage', 'prod', '--region', 'us-east-1', '--param=callbackPasswordStore=parameter']);
+    expect(kept.serverless).toEqual([
+      'serverless',
+      'deploy',
+      '--stage',
+      'prod',
+      '--region',
+      'us-east-1',
+      '--param=callbackPasswordStore=parameter',
+    ]);
   }, 60_000);
 
   it('moves a stage to the secret once the operator has copied the password into it: the secret wins over the parameter', async () => {
     parameters.set(PARAMETER, { value: 'same-password', type: 'SecureString' });
     secrets.set(SECRET, { value: 'same-password' });
     const moved = await deployRecorded('--stage', 'prod');
-    expect(moved.stdout).toContain(`callback password in the Secrets Manager secret ${SECRET} already exists: left as it is`);
+    expect(moved.stdout).toContain(
+      `callback password in the Secrets Manager secret ${SECRET} already exists: left as it is`,
+    );
     expect(moved.serverless).toEqual(['serverless', 'deploy', '--stage', 'prod', '--region', 'us-east-1']);
     expect(calls).toEqual(['secrets.DescribeSecret']);
   }, 60_000);
 
   it('creates a named secret, encrypted with the given key, and tells serverless its name', async () => {
-    const named = await deployRecorded('--stage', 'prod', '--password-secret', 'team/recorder-password', '--password-key-id', 'alias/recorder', '--', '--verbose');
+    const named = await deployRecorded(
+      '--stage',
+      'prod',
+      '--password-secret',
+      'team/recorder-password',
+      '--password-key-id',
+      'alias/recorder',
+      '--',
+      '--verbose',
+    );
     expect(secrets.get('team/recorder-password')?.kmsKeyId).toBe('alias/recorder');
     expect(named.serverless).toEqual([
-      'serverless', 'deploy', '--stage', 'prod', '--region', 'us-east-1', '--param=callbackPasswordSecret=team/recorder-password', '--verbose',
+      'serverless',
+      'deploy',
+      '--stage',
+      'prod',
+      '--region',
+      'us-east-1',
+      '--param=callbackPasswordSecret=team/recorder-password',
+      '--verbose',
     ]);
   }, 60_000);
 
@@ -159,8 +202,14 @@ describe('npm run deploy, the callback password', () => {
     expect(parameters.get('/team/recorder-password')?.type).toBe('SecureString');
     expect(secrets.size).toBe(0);
     expect(ssmStage.serverless).toEqual([
-      'serverless', 'deploy', '--stage', 'prod', '--region', 'us-east-1',
-      '--param=callbackPasswordStore=parameter', '--param=callbackPasswordParameter=/team/recorder-password',
+      'serverless',
+      'deploy',
+      '--stage',
+      'prod',
+      '--region',
+      'us-east-1',
+      '--param=callbackPasswordStore=parameter',
+      '--param=callbackPasswordParameter=/team/recorder-password',
     ]);
   }, 60_000);
 
@@ -187,27 +236,44 @@ describe('npm run deploy', () => {
     expect(help.stdout).toContain('Usage: npm run deploy');
     for (const [args, line] of [
       [['--stage', 'prod', '--regoin', 'eu-west-1'], 'deploy: unknown option --regoin (npm run deploy -- --help)'],
-      [['--stage', 'local'], 'deploy: --stage must name a deployed stage (letters, digits, -), not local (npm run deploy -- --help)'],
-      [['--stage', 'prod', '--password-secret', 'a', '--password-parameter', '/b'], 'deploy: give --password-secret or --password-parameter, not both (npm run deploy -- --help)'],
-      [['--stage', 'prod', '--password-parameter', 'b'], 'deploy: --password-parameter must start with "/" (the IAM policy builds its ARN from it), got "b" (npm run deploy -- --help)'],
+      [
+        ['--stage', 'local'],
+        'deploy: --stage must name a deployed stage (letters, digits, -), not local (npm run deploy -- --help)',
+      ],
+      [
+        ['--stage', 'prod', '--password-secret', 'a', '--password-parameter', '/b'],
+        'deploy: give --password-secret or --password-parameter, not both (npm run deploy -- --help)',
+      ],
+      [
+        ['--stage', 'prod', '--password-parameter', 'b'],
+        'deploy: --password-parameter must start with "/" (the IAM policy builds its ARN from it), got "b" (npm run deploy -- --help)',
+      ],
     ] as const) {
       await expect(deploy(...args)).rejects.toMatchObject({ code: 2, stderr: `${line}\n` });
     }
     expect(calls).toEqual([]);
   }, 60_000);
 
-  it('names a password store it cannot reach (exit 3) instead of the SDK\'s raw text', async () => {
+  it("names a password store it cannot reach (exit 3) instead of the SDK's raw text", async () => {
     const unreachable = (...args: string[]) =>
       run('npm', ['run', '--silent', 'deploy', '--', '--stage', 'prod', '--skip-serverless', ...args], {
-        env: { ...env(), AWS_ENDPOINT_URL_SSM: 'http://127.0.0.1:9', AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9' },
+        env: {
+          ...env(),
+          AWS_ENDPOINT_URL_SSM: 'http://127.0.0.1:9',
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: 'http://127.0.0.1:9',
+        },
       });
     await expect(unreachable()).rejects.toMatchObject({
       code: 3,
-      stderr: expect.stringMatching(/^deploy: cannot reach the callback password of stage prod \(Secrets Manager, or SSM for an older stage\) in us-east-1: .*ECONNREFUSED/),
+      stderr: expect.stringMatching(
+        /^deploy: cannot reach the callback password of stage prod \(Secrets Manager, or SSM for an older stage\) in us-east-1: .*ECONNREFUSED/,
+      ),
     });
     await expect(unreachable('--password-parameter', PARAMETER)).rejects.toMatchObject({
       code: 3,
-      stderr: expect.stringMatching(/^deploy: cannot reach SSM parameter \/bandwidth-disconnect-recorder\/prod\/callback-password in us-east-1: .*ECONNREFUSED/),
+      stderr: expect.stringMatching(
+        /^deploy: cannot reach SSM parameter \/bandwidth-disconnect-recorder\/prod\/callback-password in us-east-1: .*ECONNREFUSED/,
+      ),
     });
   }, 60_000);
 });
@@ -215,7 +281,10 @@ describe('npm run deploy', () => {
 describe('the callback password before a deploy', () => {
   it('another deploy creating the secret first is no error: the existing password stays', async () => {
     process.env['AWS_ENDPOINT_URL_SECRETS_MANAGER'] = endpoint;
-    const client = new SecretsManagerClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const client = new SecretsManagerClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     secrets.set('race', { value: 'written-by-the-other-deploy' });
     writtenJustAfterGet.add('race');
 
@@ -228,7 +297,10 @@ describe('the callback password before a deploy', () => {
 
   it('another deploy creating the parameter first is no error: the existing password stays', async () => {
     process.env['AWS_ENDPOINT_URL_SSM'] = endpoint;
-    const client = new SSMClient({ region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const client = new SSMClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     parameters.set('/race', { value: 'written-by-the-other-deploy', type: 'SecureString' });
     writtenJustAfterGet.add('/race');
 

@@ -8,12 +8,19 @@ import { afterAll, describe, expect, it } from 'vitest';
 const run = promisify(execFile);
 
 /** The command's exit code with what it printed, whatever the code. */
-async function invoke(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+async function invoke(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     return { code: 0, ...(await run('npm', ['run', '--silent', 'invoke', '--', ...args], { env })) };
   } catch (error) {
     const failed = error as { code?: unknown; stdout?: string; stderr?: string };
-    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+    return {
+      code: typeof failed.code === 'number' ? failed.code : -1,
+      stdout: failed.stdout ?? '',
+      stderr: failed.stderr ?? '',
+    };
   }
 }
 
@@ -70,9 +77,18 @@ describe('npm run invoke', () => {
     expect(help.stdout).toContain('Usage: npm run invoke');
     for (const [args, message] of [
       [['--event', 'events/disconnect-busy.json'], 'invoke: unknown option --event (npm run invoke -- --help)'],
-      [['events/no-such-event.json'], 'invoke: cannot read events/no-such-event.json: ENOENT (npm run invoke -- --help)'],
-      [['package-lock.json', 'README.md'], 'invoke: one event file at a time, got also "README.md" (npm run invoke -- --help)'],
-      [['README.md'], 'invoke: README.md is not JSON: an API Gateway event is (see events/) (npm run invoke -- --help)'],
+      [
+        ['events/no-such-event.json'],
+        'invoke: cannot read events/no-such-event.json: ENOENT (npm run invoke -- --help)',
+      ],
+      [
+        ['package-lock.json', 'README.md'],
+        'invoke: one event file at a time, got also "README.md" (npm run invoke -- --help)',
+      ],
+      [
+        ['README.md'],
+        'invoke: README.md is not JSON: an API Gateway event is (see events/) (npm run invoke -- --help)',
+      ],
     ] as const) {
       const answer = await invoke([...args], env);
       expect(answer.code, args.join(' ')).toBe(2);

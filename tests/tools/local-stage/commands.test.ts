@@ -8,8 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../support/faulty-stores.ts';
 import { listening } from '../../../tools/local-stage/local-stage.ts';
+import { freePort } from '../../support/faulty-stores.ts';
 
 const run = promisify(execFile);
 const folders: string[] = [];
@@ -26,7 +26,8 @@ function dataDir(): string {
 /** No pinned ports: whatever a developer's shell exports must not leak into the test. */
 function envFor(folder: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, LOCAL_DATA_DIR: folder };
-  for (const name of ['LOCAL_DYNAMODB_PORT', 'LOCAL_S3_PORT', 'DISCONNECTS_TABLE', 'DYNAMODB_ENDPOINT', 'S3_ENDPOINT']) delete env[name];
+  for (const name of ['LOCAL_DYNAMODB_PORT', 'LOCAL_S3_PORT', 'DISCONNECTS_TABLE', 'DYNAMODB_ENDPOINT', 'S3_ENDPOINT'])
+    delete env[name];
   return env;
 }
 
@@ -50,10 +51,14 @@ describe('npm run offline', () => {
     const folder = dataDir();
     const httpPort = await freePort();
     const lambdaPort = await freePort();
-    const offline = spawn('npm', ['run', 'offline', '--', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort)], {
-      env: envFor(folder),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const offline = spawn(
+      'npm',
+      ['run', 'offline', '--', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort)],
+      {
+        env: envFor(folder),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     const exited = new Promise<void>((resolve) => offline.once('exit', () => resolve()));
     try {
@@ -66,7 +71,10 @@ describe('npm run offline', () => {
         offline.stderr.on('data', look);
         offline.once('exit', () => reject(new Error(`npm run offline ended before it was ready:\n${output}`)));
       });
-      const running = JSON.parse(readFileSync(`${folder}/stores.json`, 'utf8')) as { dynamoEndpoint: string; s3Endpoint: string };
+      const running = JSON.parse(readFileSync(`${folder}/stores.json`, 'utf8')) as {
+        dynamoEndpoint: string;
+        s3Endpoint: string;
+      };
       const event = JSON.parse(readFileSync('events/disconnect-busy.json', 'utf8')) as { body: string };
       const answer = await fetch(`http://127.0.0.1:${httpPort}/bandwidth/disconnect`, {
         method: 'POST',

@@ -9,10 +9,15 @@ import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../support/faulty-stores.ts';
-import { listening, type LocalStage, openLocalStage, startPersistedLocalStores } from '../../../tools/local-stage/local-stage.ts';
+import {
+  type LocalStage,
+  listening,
+  openLocalStage,
+  startPersistedLocalStores,
+} from '../../../tools/local-stage/local-stage.ts';
 import { localDynamoClient } from '../../../tools/local-stage/stores.ts';
 import { LOCAL_TABLE } from '../../../tools/stage/stage-names.ts';
+import { freePort } from '../../support/faulty-stores.ts';
 
 const folders: string[] = [];
 afterAll(() => {
@@ -36,7 +41,10 @@ async function callIdIn(endpoint: string, callId: string): Promise<boolean> {
 
 describe('the local stores', () => {
   it('of two checkouts (two data folders) run side by side on their own ports and never share a record', async () => {
-    const [first, second] = await Promise.all([startPersistedLocalStores(freeStage()), startPersistedLocalStores(freeStage())]);
+    const [first, second] = await Promise.all([
+      startPersistedLocalStores(freeStage()),
+      startPersistedLocalStores(freeStage()),
+    ]);
     try {
       expect(first.dynamoEndpoint).not.toBe(second.dynamoEndpoint);
       expect(first.s3Endpoint).not.toBe(second.s3Endpoint);
@@ -94,7 +102,13 @@ describe('the local stores', () => {
     const deadPid = Number(stdout.trim());
     writeFileSync(
       `${stage.dataDir}/stores.json`,
-      JSON.stringify({ pid: deadPid, checkout: '/elsewhere/', token: 'stale', dynamoEndpoint: 'http://127.0.0.1:1', s3Endpoint: 'http://127.0.0.1:1' }),
+      JSON.stringify({
+        pid: deadPid,
+        checkout: '/elsewhere/',
+        token: 'stale',
+        dynamoEndpoint: 'http://127.0.0.1:1',
+        s3Endpoint: 'http://127.0.0.1:1',
+      }),
     );
     const stores = await openLocalStage(stage);
     try {
@@ -112,7 +126,13 @@ describe('the local stores', () => {
       // A live process (this one) and stores that answer, but they are another folder's.
       writeFileSync(
         `${stage.dataDir}/stores.json`,
-        JSON.stringify({ pid: process.pid, checkout: '/elsewhere/', token: 'not-theirs', dynamoEndpoint: other.dynamoEndpoint, s3Endpoint: other.s3Endpoint }),
+        JSON.stringify({
+          pid: process.pid,
+          checkout: '/elsewhere/',
+          token: 'not-theirs',
+          dynamoEndpoint: other.dynamoEndpoint,
+          s3Endpoint: other.s3Endpoint,
+        }),
       );
       await expect(openLocalStage(stage)).rejects.toThrow(
         `${stage.dataDir}/stores.json names process ${process.pid}, whose stores do not answer as this folder's`,
@@ -135,7 +155,7 @@ describe('the local stores', () => {
     }
   });
 
-  it('on pinned ports are joined when they are this folder\'s own', async () => {
+  it("on pinned ports are joined when they are this folder's own", async () => {
     const stage = { ...freeStage(), dynamoPort: await freePort(), s3Port: await freePort() };
     const owner = await openLocalStage(stage);
     const user = await openLocalStage(stage);

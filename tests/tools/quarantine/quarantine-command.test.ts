@@ -2,7 +2,14 @@ import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../../tools/local-stage/stores.ts';
 import { disconnectCallback } from '../../support/callbacks.ts';
-import { freshStores, httpApiEvent, lambdaContext, loadHandler, parkedObjects, type TestStores } from '../../support/recorder.ts';
+import {
+  freshStores,
+  httpApiEvent,
+  lambdaContext,
+  loadHandler,
+  parkedObjects,
+  type TestStores,
+} from '../../support/recorder.ts';
 import { putObject, runReplayScript } from '../../support/replay.ts';
 
 interface Run {
@@ -19,10 +26,16 @@ function quarantine(stores: TestStores, args: string[]): Promise<Run> {
       ['--import', 'tsx', 'tools/bin/quarantine.ts', ...args],
       {
         cwd: projectRoot,
-        env: { ...process.env, DISCONNECTS_TABLE: stores.tableName, S3_ENDPOINT: stores.s3Endpoint, PARKED_CALLBACKS_BUCKET: stores.bucket },
+        env: {
+          ...process.env,
+          DISCONNECTS_TABLE: stores.tableName,
+          S3_ENDPOINT: stores.s3Endpoint,
+          PARKED_CALLBACKS_BUCKET: stores.bucket,
+        },
         timeout: 60_000,
       },
-      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }),
     );
   });
 }
@@ -32,17 +45,25 @@ function quarantine(stores: TestStores, args: string[]): Promise<Run> {
  * operator at the prompt would.
  */
 function quarantineOnTerminal(stores: TestStores, args: string[], answer: string): Promise<Run> {
-  const command = [process.execPath, '--import', 'tsx', 'tools/bin/quarantine.ts', ...args].map((part) => `'${part}'`).join(' ');
+  const command = [process.execPath, '--import', 'tsx', 'tools/bin/quarantine.ts', ...args]
+    .map((part) => `'${part}'`)
+    .join(' ');
   return new Promise((resolve) => {
     const child = execFile(
       'script',
       ['--quiet', '--return', '--command', command, '/dev/null'],
       {
         cwd: projectRoot,
-        env: { ...process.env, DISCONNECTS_TABLE: stores.tableName, S3_ENDPOINT: stores.s3Endpoint, PARKED_CALLBACKS_BUCKET: stores.bucket },
+        env: {
+          ...process.env,
+          DISCONNECTS_TABLE: stores.tableName,
+          S3_ENDPOINT: stores.s3Endpoint,
+          PARKED_CALLBACKS_BUCKET: stores.bucket,
+        },
         timeout: 60_000,
       },
-      (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }),
+      (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }),
     );
     child.stdin?.end(`${answer}\n`);
   });
@@ -72,7 +93,13 @@ describe('npm run quarantine', () => {
 
     const list = await quarantine(stores, ['list', '--json']);
     expect(list.code, list.stderr).toBe(0);
-    const objects = JSON.parse(list.stdout) as { key: string; kind: string; callId: string | null; reason: string; ageSeconds: number }[];
+    const objects = JSON.parse(list.stdout) as {
+      key: string;
+      kind: string;
+      callId: string | null;
+      reason: string;
+      ageSeconds: number;
+    }[];
     expect(objects).toHaveLength(2);
     expect(objects.every((object) => object.kind === 'quarantined' && object.key.startsWith('quarantine/'))).toBe(true);
     expect(objects.every((object) => object.ageSeconds >= 0 && object.reason !== '')).toBe(true);
@@ -110,7 +137,12 @@ describe('npm run quarantine', () => {
     const lines = logLines(discarded.stderr);
     expect(lines).toHaveLength(2);
     expect(lines.map((line) => line['callId'])).toContain(callId);
-    for (const line of lines) expect(line).toMatchObject({ kind: 'quarantined', key: expect.stringMatching(/^quarantine\//), reason: expect.any(String) });
+    for (const line of lines)
+      expect(line).toMatchObject({
+        kind: 'quarantined',
+        key: expect.stringMatching(/^quarantine\//),
+        reason: expect.any(String),
+      });
     expect(discarded.stderr).not.toMatch(/\+1555\d{7}/);
     expect(await parkedObjects(stores, 'quarantine/')).toHaveLength(0);
 
@@ -120,7 +152,9 @@ describe('npm run quarantine', () => {
   it('asks before discarding one object on a terminal, and keeps it unless the answer is yes', async () => {
     const stores = await freshStores();
     await quarantineJunk(stores);
-    const [first] = (JSON.parse((await quarantine(stores, ['list', '--json'])).stdout) as { key: string }[]).map((o) => o.key);
+    const [first] = (JSON.parse((await quarantine(stores, ['list', '--json'])).stdout) as { key: string }[]).map(
+      (o) => o.key,
+    );
 
     const kept = await quarantineOnTerminal(stores, ['discard', first!], 'n');
     expect(kept.code, kept.stdout).toBe(0);
@@ -132,7 +166,11 @@ describe('npm run quarantine', () => {
     const gone = await quarantineOnTerminal(stores, ['discard', first!], 'y');
     expect(gone.code, gone.stdout).toBe(0);
     // On a terminal stderr shares the screen with stdout: the log line is in the one stream `script` gives back.
-    expect(gone.stdout).toMatch(new RegExp(`\\{"level":"INFO","message":"discarded from the fallback bucket".*"key":"${first!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}","kind":"quarantined"`));
+    expect(gone.stdout).toMatch(
+      new RegExp(
+        `\\{"level":"INFO","message":"discarded from the fallback bucket".*"key":"${first!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}","kind":"quarantined"`,
+      ),
+    );
     expect(gone.stdout).toContain('Discarded 1 of 1.');
     expect(await parkedObjects(stores, 'quarantine/')).toHaveLength(1);
   }, 60_000);
@@ -142,10 +180,19 @@ describe('npm run quarantine', () => {
     await quarantineJunk(stores);
     await putObject(stores, 'parked/2020-01-01/2020-01-01T00:00:00.000Z_unknown_x.json', 'not an envelope');
 
-    const parked = JSON.parse((await quarantine(stores, ['list', '--kind', 'parked', '--json'])).stdout) as { reason: string; receivedAt: string }[];
-    expect(parked).toEqual([expect.objectContaining({ receivedAt: '2020-01-01T00:00:00.000Z', reason: expect.stringMatching(/^unreadable/) })]);
-    expect(JSON.parse((await quarantine(stores, ['list', '--kind', 'quarantined', '--older-than', '7d', '--json'])).stdout)).toEqual([]);
-    expect(JSON.parse((await quarantine(stores, ['list', '--kind', 'parked', '--kind', 'quarantined', '--json'])).stdout)).toHaveLength(3);
+    const parked = JSON.parse((await quarantine(stores, ['list', '--kind', 'parked', '--json'])).stdout) as {
+      reason: string;
+      receivedAt: string;
+    }[];
+    expect(parked).toEqual([
+      expect.objectContaining({ receivedAt: '2020-01-01T00:00:00.000Z', reason: expect.stringMatching(/^unreadable/) }),
+    ]);
+    expect(
+      JSON.parse((await quarantine(stores, ['list', '--kind', 'quarantined', '--older-than', '7d', '--json'])).stdout),
+    ).toEqual([]);
+    expect(
+      JSON.parse((await quarantine(stores, ['list', '--kind', 'parked', '--kind', 'quarantined', '--json'])).stdout),
+    ).toHaveLength(3);
 
     const gone = await quarantine(stores, ['discard', '--all', '--kind', 'parked', '--reason', 'unreadable', '--yes']);
     expect(gone.code, gone.stderr).toBe(0);

@@ -2,14 +2,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { GetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { localDynamoClient, startLocalStores } from '../../../tools/local-stage/stores.ts';
 import { LOCAL_TABLE } from '../../../tools/stage/stage-names.ts';
-import { allItems, freshStores, type TestStores } from '../../support/recorder.ts';
 import { type FakeBandwidthVoice, fakeBandwidthVoice, listedCall } from '../../support/fake-bandwidth-voice.ts';
-import { runReconcileScript } from '../../support/reconcile.ts';
 import { closedPort } from '../../support/faulty-stores.ts';
+import { runReconcileScript } from '../../support/reconcile.ts';
+import { allItems, freshStores, type TestStores } from '../../support/recorder.ts';
 
 let bandwidth: FakeBandwidthVoice;
 let stores: TestStores;
@@ -30,7 +30,12 @@ beforeEach(async () => {
 });
 
 const range = ['--from', '2026-11-20T10:00:00Z', '--to', '2026-11-20T11:00:00Z'];
-const environment = () => ({ ...bandwidth.env, DISCONNECTS_TABLE: stores.tableName, DYNAMODB_ENDPOINT: stores.dynamoEndpoint, AWS_REGION: 'us-east-1' });
+const environment = () => ({
+  ...bandwidth.env,
+  DISCONNECTS_TABLE: stores.tableName,
+  DYNAMODB_ENDPOINT: stores.dynamoEndpoint,
+  AWS_REGION: 'us-east-1',
+});
 
 describe('npm run reconcile', () => {
   it('backfills into the table the environment names and reports what it saw', async () => {
@@ -39,14 +44,22 @@ describe('npm run reconcile', () => {
     expect(run.stdout).toContain('2 listed');
     expect(run.stdout).toContain('0 already recorded, 1 backfilled, 1 not ended');
     expect(run.stdout).toContain('backfilled: c-missing');
-    expect((await allItems(stores)).map((item) => [item['callId'], item['recordedFrom']])).toEqual([['c-missing', 'call-list']]);
+    expect((await allItems(stores)).map((item) => [item['callId'], item['recordedFrom']])).toEqual([
+      ['c-missing', 'call-list'],
+    ]);
   });
 
   it('--json prints the report; a second run finds the call recorded', async () => {
     await runReconcileScript(range, environment());
     const run = await runReconcileScript([...range, '--json'], environment());
     expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ listed: 2, alreadyRecorded: 1, backfilled: 0, notEnded: 1, backfilledCallIds: [] });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      listed: 2,
+      alreadyRecorded: 1,
+      backfilled: 0,
+      notEnded: 1,
+      backfilledCallIds: [],
+    });
   });
 
   it('--dry-run writes nothing', async () => {
@@ -89,7 +102,10 @@ describe('npm run reconcile', () => {
   });
 
   it('shows progress on stderr for a range of more than an hour', async () => {
-    const run = await runReconcileScript(['--from', '2026-11-20T09:00:00Z', '--to', '2026-11-20T12:00:00Z'], environment());
+    const run = await runReconcileScript(
+      ['--from', '2026-11-20T09:00:00Z', '--to', '2026-11-20T12:00:00Z'],
+      environment(),
+    );
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toContain('reconcile: through 2026-11-20T10:00:00.000Z: 1 listed, 1 backfilled');
     expect(run.stderr).toContain('2 listed, 1 backfilled');
@@ -105,9 +121,21 @@ describe('npm run reconcile', () => {
   it('exits 2 with one line naming an unknown option, a bad time or value, or a missing setting, pointing at --help', async () => {
     const cases: [string[], Record<string, string>, string][] = [
       [[...range, '--form', 'x'], {}, 'reconcile: unknown option --form (npm run reconcile -- --help)'],
-      [['--from', 'yesterday', '--to', '2026-11-20T11:00:00Z'], {}, 'reconcile: --from must be an ISO 8601 time with a zone, e.g. 2026-11-20T00:00:00Z; got yesterday (npm run reconcile -- --help)'],
-      [[...range, '--time-limit', 'soon'], {}, 'reconcile: --time-limit must be a whole number of at least 1, got "soon" (npm run reconcile -- --help)'],
-      [range, { BW_ACCOUNT_ID: '' }, 'reconcile: BW_ACCOUNT_ID must be set (Bandwidth API credentials with Voice access) (npm run reconcile -- --help)'],
+      [
+        ['--from', 'yesterday', '--to', '2026-11-20T11:00:00Z'],
+        {},
+        'reconcile: --from must be an ISO 8601 time with a zone, e.g. 2026-11-20T00:00:00Z; got yesterday (npm run reconcile -- --help)',
+      ],
+      [
+        [...range, '--time-limit', 'soon'],
+        {},
+        'reconcile: --time-limit must be a whole number of at least 1, got "soon" (npm run reconcile -- --help)',
+      ],
+      [
+        range,
+        { BW_ACCOUNT_ID: '' },
+        'reconcile: BW_ACCOUNT_ID must be set (Bandwidth API credentials with Voice access) (npm run reconcile -- --help)',
+      ],
     ];
     for (const [args, env, line] of cases) {
       const run = await runReconcileScript(args, { ...environment(), ...env });
@@ -120,12 +148,19 @@ describe('npm run reconcile', () => {
     bandwidth.refuseCredentials = true;
     const refused = await runReconcileScript(range, environment());
     expect(refused.status).toBe(3);
-    expect(refused.stderr).toMatch(/^reconcile: Bandwidth refused the API credentials \(token endpoint answered 401\); check BW_CLIENT_ID and BW_CLIENT_SECRET\n$/);
+    expect(refused.stderr).toMatch(
+      /^reconcile: Bandwidth refused the API credentials \(token endpoint answered 401\); check BW_CLIENT_ID and BW_CLIENT_SECRET\n$/,
+    );
     expect(refused.stderr).not.toContain(bandwidth.env['BW_CLIENT_SECRET']);
     const port = (await closedPort()).replace('http://', '');
-    const unreachable = await runReconcileScript(range, { ...environment(), BANDWIDTH_TOKEN_URL: `http://${port}/token` });
+    const unreachable = await runReconcileScript(range, {
+      ...environment(),
+      BANDWIDTH_TOKEN_URL: `http://${port}/token`,
+    });
     expect(unreachable.status).toBe(3);
-    expect(unreachable.stderr).toMatch(/^reconcile: Bandwidth's token endpoint http:\/\/.* is unreachable: .*ECONNREFUSED.*\n$/);
+    expect(unreachable.stderr).toMatch(
+      /^reconcile: Bandwidth's token endpoint http:\/\/.* is unreachable: .*ECONNREFUSED.*\n$/,
+    );
     expect(await allItems(stores)).toEqual([]);
   });
 
@@ -151,7 +186,9 @@ describe('npm run reconcile', () => {
   it('names a table it cannot reach (exit 3), with nothing written', async () => {
     const run = await runReconcileScript(range, { ...environment(), DYNAMODB_ENDPOINT: await closedPort() });
     expect(run.status).toBe(3);
-    expect(run.stderr).toMatch(new RegExp(`^reconcile: cannot reach table ${stores.tableName} \\(the handler's environment.*ECONNREFUSED`));
+    expect(run.stderr).toMatch(
+      new RegExp(`^reconcile: cannot reach table ${stores.tableName} \\(the handler's environment.*ECONNREFUSED`),
+    );
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 

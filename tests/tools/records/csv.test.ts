@@ -29,12 +29,28 @@ describe('records list --csv', () => {
   it('writes a header of field names and one row per record, every value as stored, quoted per RFC 4180', async () => {
     const stores = await freshStores();
     const handler = await loadHandler(stores);
-    const tricky = disconnectCallback({ tag: 'He said "hi, there"\nthen hung up', endTime: '2026-11-20T15:55:54.123Z' });
-    const formula = disconnectCallback({ tag: '=HYPERLINK("http://example.com","x")', cause: 'busy', endTime: '2026-11-20T15:56:54.123Z' });
+    const tricky = disconnectCallback({
+      tag: 'He said "hi, there"\nthen hung up',
+      endTime: '2026-11-20T15:55:54.123Z',
+    });
+    const formula = disconnectCallback({
+      tag: '=HYPERLINK("http://example.com","x")',
+      cause: 'busy',
+      endTime: '2026-11-20T15:56:54.123Z',
+    });
     const extra = disconnectCallback({ sipResponseCode: 486, newField: 'kept', endTime: '2026-11-20T15:57:54.123Z' });
-    for (const callback of [tricky, formula, extra]) expect((await handler(postedCallback(callback), lambdaContext)).statusCode).toBe(204);
+    for (const callback of [tricky, formula, extra])
+      expect((await handler(postedCallback(callback), lambdaContext)).statusCode).toBe(204);
 
-    const run = await records(['list', '--csv', '--from', '2026-11-20', '--to', '2026-11-21', ...storeArguments(stores)]);
+    const run = await records([
+      'list',
+      '--csv',
+      '--from',
+      '2026-11-20',
+      '--to',
+      '2026-11-21',
+      ...storeArguments(stores),
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const [header, ...rows] = parseCsv(run.stdout);
     expect(header?.slice(0, 6)).toEqual(['callId', 'eventType', 'direction', 'from', 'to', 'cause']);
@@ -53,7 +69,15 @@ describe('records list --csv', () => {
 
   it('still names the columns when nothing ended in the range, and refuses --csv with --json', async () => {
     const stores = await freshStores();
-    const empty = await records(['list', '--csv', '--from', '2020-01-01', '--to', '2020-01-02', ...storeArguments(stores)]);
+    const empty = await records([
+      'list',
+      '--csv',
+      '--from',
+      '2020-01-01',
+      '--to',
+      '2020-01-02',
+      ...storeArguments(stores),
+    ]);
     expect(empty.code, empty.stderr).toBe(0);
     expect(empty.stdout.split('\r\n')[0]).toMatch(/^callId,eventType,direction,from,to,cause,/);
     const both = await records(['list', '--csv', '--json', ...storeArguments(stores)]);

@@ -30,7 +30,10 @@ async function everyPage(args: string[]): Promise<ListOutput[]> {
   const pages: ListOutput[] = [];
   let cursor: string | null = null;
   do {
-    const page: ListOutput = await recordsJson<ListOutput>(stores, [...args, ...(cursor === null ? [] : ['--cursor', cursor])]);
+    const page: ListOutput = await recordsJson<ListOutput>(stores, [
+      ...args,
+      ...(cursor === null ? [] : ['--cursor', cursor]),
+    ]);
     pages.push(page);
     cursor = page.next;
   } while (cursor !== null && pages.length < 20);
@@ -48,11 +51,19 @@ describe('records list', () => {
     const ends = listing.records.map((record) => record.endedAt);
     expect(ends).toEqual([...ends].sort().reverse());
     expect(new Set(callIds(listing)).size).toBe(360);
-    expect(new Set(listing.records.map((record) => record.endedDay))).toEqual(new Set(['2024-05-01', '2024-05-02', '2024-05-03']));
+    expect(new Set(listing.records.map((record) => record.endedDay))).toEqual(
+      new Set(['2024-05-01', '2024-05-02', '2024-05-03']),
+    );
   });
 
   it('gives back each record as stored, every field included', async () => {
-    const listing = await recordsJson<ListOutput>(stores, ['list', '--from', '2024-05-02T01:17:00Z', '--to', '2024-05-02T01:17:00.001Z']);
+    const listing = await recordsJson<ListOutput>(stores, [
+      'list',
+      '--from',
+      '2024-05-02T01:17:00Z',
+      '--to',
+      '2024-05-02T01:17:00.001Z',
+    ]);
     expect(listing.records).toEqual([
       expect.objectContaining({
         callId: 'c-20240502-007',
@@ -71,18 +82,44 @@ describe('records list', () => {
   });
 
   it('filters by cause and direction', async () => {
-    const busyOutbound = await recordsJson<ListOutput>(stores, ['list', ...THREE_DAYS, '--all', '--cause', 'busy', '--direction', 'outbound']);
+    const busyOutbound = await recordsJson<ListOutput>(stores, [
+      'list',
+      ...THREE_DAYS,
+      '--all',
+      '--cause',
+      'busy',
+      '--direction',
+      'outbound',
+    ]);
     expect(busyOutbound.count).toBe(60);
-    expect(busyOutbound.records.every((record) => record.cause === 'busy' && record.direction === 'outbound')).toBe(true);
+    expect(busyOutbound.records.every((record) => record.cause === 'busy' && record.direction === 'outbound')).toBe(
+      true,
+    );
 
-    const rejectedOrCancelled = await recordsJson<ListOutput>(stores, ['list', ...THREE_DAYS, '--all', '--cause', 'rejected', '--cause', 'cancel']);
+    const rejectedOrCancelled = await recordsJson<ListOutput>(stores, [
+      'list',
+      ...THREE_DAYS,
+      '--all',
+      '--cause',
+      'rejected',
+      '--cause',
+      'cancel',
+    ]);
     expect(rejectedOrCancelled.count).toBe(45);
     expect(rejectedOrCancelled.filter).toEqual({ causes: ['rejected', 'cancel'], direction: null });
 
     const inbound = await recordsJson<ListOutput>(stores, ['list', ...THREE_DAYS, '--all', '--direction', 'inbound']);
     expect(inbound.count).toBe(147);
 
-    const cancelledInbound = await recordsJson<ListOutput>(stores, ['list', ...THREE_DAYS, '--all', '--cause', 'cancel', '--direction', 'inbound']);
+    const cancelledInbound = await recordsJson<ListOutput>(stores, [
+      'list',
+      ...THREE_DAYS,
+      '--all',
+      '--cause',
+      'cancel',
+      '--direction',
+      'inbound',
+    ]);
     expect(cancelledInbound.count).toBe(12);
 
     const unheardOf = await recordsJson<ListOutput>(stores, ['list', ...THREE_DAYS, '--all', '--cause', 'sip-timeout']);
@@ -90,12 +127,32 @@ describe('records list', () => {
   });
 
   it('says so on stderr when a --cause Bandwidth does not document matches nothing (likely a typo), and still exits 0', async () => {
-    const typo = await records(['list', ...THREE_DAYS, '--all', '--json', '--cause', 'hangupp', ...storeArguments(stores)]);
+    const typo = await records([
+      'list',
+      ...THREE_DAYS,
+      '--all',
+      '--json',
+      '--cause',
+      'hangupp',
+      ...storeArguments(stores),
+    ]);
     expect(typo.code).toBe(0);
     expect((JSON.parse(typo.stdout) as ListOutput).count).toBe(0);
-    expect(typo.stderr).toContain('records: note: no record listed has cause "hangupp", which Bandwidth does not document (hangup, busy,');
+    expect(typo.stderr).toContain(
+      'records: note: no record listed has cause "hangupp", which Bandwidth does not document (hangup, busy,',
+    );
 
-    const seen = await records(['list', ...THREE_DAYS, '--all', '--json', '--cause', 'sip-timeout', '--cause', 'account-limit', ...storeArguments(stores)]);
+    const seen = await records([
+      'list',
+      ...THREE_DAYS,
+      '--all',
+      '--json',
+      '--cause',
+      'sip-timeout',
+      '--cause',
+      'account-limit',
+      ...storeArguments(stores),
+    ]);
     expect(seen.code).toBe(0);
     expect(seen.stderr).toBe('');
   });
@@ -122,21 +179,52 @@ describe('records list', () => {
   });
 
   it('includes a call ending at --from and excludes one ending at --to, to the millisecond', async () => {
-    const around = await recordsJson<ListOutput>(stores, ['list', '--from', '2024-04-30T23:59:59.999Z', '--to', '2024-05-04T00:00:00.000Z', '--all']);
+    const around = await recordsJson<ListOutput>(stores, [
+      'list',
+      '--from',
+      '2024-04-30T23:59:59.999Z',
+      '--to',
+      '2024-05-04T00:00:00.000Z',
+      '--all',
+    ]);
     expect(around.count).toBe(361);
     expect(around.records.at(-1)?.endedAt).toBe('2024-04-30T23:59:59.999Z');
     expect(around.records[0]?.endedAt).toBe('2024-05-03T21:49:00.000Z');
 
     // Within a day as well: the call ending at 01:06 is in, the one ending at 01:17 is not.
-    const edges = await recordsJson<ListOutput>(stores, ['list', '--from', '2024-05-02T01:06:00Z', '--to', '2024-05-02T01:17:00Z']);
+    const edges = await recordsJson<ListOutput>(stores, [
+      'list',
+      '--from',
+      '2024-05-02T01:06:00Z',
+      '--to',
+      '2024-05-02T01:17:00Z',
+    ]);
     expect(callIds(edges)).toEqual(['c-20240502-006']);
 
     // 01:00 to 02:00 holds the calls at 66, 77, 88, 99 and 110 minutes past midnight.
-    const hour = await recordsJson<ListOutput>(stores, ['list', '--from', '2024-05-02T01:00:00Z', '--to', '2024-05-02T02:00:00Z']);
-    expect(callIds(hour)).toEqual(['c-20240502-010', 'c-20240502-009', 'c-20240502-008', 'c-20240502-007', 'c-20240502-006']);
+    const hour = await recordsJson<ListOutput>(stores, [
+      'list',
+      '--from',
+      '2024-05-02T01:00:00Z',
+      '--to',
+      '2024-05-02T02:00:00Z',
+    ]);
+    expect(callIds(hour)).toEqual([
+      'c-20240502-010',
+      'c-20240502-009',
+      'c-20240502-008',
+      'c-20240502-007',
+      'c-20240502-006',
+    ]);
 
     // The same hour, said in another time zone.
-    const offset = await recordsJson<ListOutput>(stores, ['list', '--from', '2024-05-02T03:00:00+02:00', '--to', '2024-05-02T04:00:00+02:00']);
+    const offset = await recordsJson<ListOutput>(stores, [
+      'list',
+      '--from',
+      '2024-05-02T03:00:00+02:00',
+      '--to',
+      '2024-05-02T04:00:00+02:00',
+    ]);
     expect(callIds(offset)).toEqual(callIds(hour));
   });
 
@@ -153,7 +241,15 @@ describe('records list', () => {
     expect(lines[5]).toBe('3 records, newest first, ended from 2024-05-01T00:00:00.000Z to 2024-05-04T00:00:00.000Z.');
     const cursor = /^More records: add --cursor (\S+)$/.exec(lines[6] ?? '')?.[1];
     expect(cursor).toBeDefined();
-    const next = await records(['list', ...THREE_DAYS, '--limit', '2', '--cursor', cursor ?? '', ...storeArguments(stores)]);
+    const next = await records([
+      'list',
+      ...THREE_DAYS,
+      '--limit',
+      '2',
+      '--cursor',
+      cursor ?? '',
+      ...storeArguments(stores),
+    ]);
     expect(next.stdout).toContain('c-20240503-116');
     expect(next.stdout).toContain('c-20240503-115');
     expect(next.stdout).not.toContain('c-20240503-117');

@@ -7,12 +7,12 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../support/faulty-stores.ts';
-import { ensureBucket, ensureTable, localDynamoClient, startLocalStores } from '../../../tools/local-stage/stores.ts';
-import { type LocalStage, listening, openLocalStage } from '../../../tools/local-stage/local-stage.ts';
-import { LOCAL_BUCKET, LOCAL_TABLE } from '../../../tools/stage/stage-names.ts';
-import type { Report } from '../../../tools/records/report.ts';
 import { ParkedCallbacks } from '../../../lambda/adapters/parked-callbacks.ts';
+import { type LocalStage, listening, openLocalStage } from '../../../tools/local-stage/local-stage.ts';
+import { ensureBucket, ensureTable, localDynamoClient, startLocalStores } from '../../../tools/local-stage/stores.ts';
+import type { Report } from '../../../tools/records/report.ts';
+import { LOCAL_BUCKET, LOCAL_TABLE } from '../../../tools/stage/stage-names.ts';
+import { freePort } from '../../support/faulty-stores.ts';
 import { records } from './run-records.ts';
 import { seededRecords } from './seeded-disconnects.ts';
 
@@ -39,7 +39,9 @@ beforeAll(async () => {
   await ensureBucket(stores.s3Endpoint, LOCAL_BUCKET);
   const client = DynamoDBDocumentClient.from(localDynamoClient(stores.dynamoEndpoint));
   const april30 = seededRecords().filter((record) => record.endedDay === '2024-04-30');
-  await client.send(new BatchWriteCommand({ RequestItems: { [LOCAL_TABLE]: april30.map((Item) => ({ PutRequest: { Item } })) } }));
+  await client.send(
+    new BatchWriteCommand({ RequestItems: { [LOCAL_TABLE]: april30.map((Item) => ({ PutRequest: { Item } })) } }),
+  );
   client.destroy();
   await new ParkedCallbacks({ bucket: LOCAL_BUCKET, endpoint: stores.s3Endpoint }).park({
     version: 1,
@@ -100,7 +102,9 @@ describe('records on the local stage (the default)', () => {
     try {
       const run = await records(['list', ...APRIL_30], { local: stage });
       expect(run.code).toBe(3);
-      expect(run.stderr).toContain(`only one of the local stores answers (DynamoDB port ${stage.dynamoPort}: down, S3 port ${stage.s3Port}: up)`);
+      expect(run.stderr).toContain(
+        `only one of the local stores answers (DynamoDB port ${stage.dynamoPort}: down, S3 port ${stage.s3Port}: up)`,
+      );
     } finally {
       await new Promise<void>((resolve) => squatter.close(() => resolve()));
     }

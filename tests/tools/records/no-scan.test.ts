@@ -28,7 +28,13 @@ function recordingProxy(target: URL): Server {
       const operation = String(incoming.headers['x-amz-target'] ?? '').replace(/^DynamoDB_\d+\./, '');
       seen.push({ operation, body: JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown> });
       const forwarded = request(
-        { host: target.hostname, port: target.port, method: incoming.method, path: incoming.url, headers: incoming.headers },
+        {
+          host: target.hostname,
+          port: target.port,
+          method: incoming.method,
+          path: incoming.url,
+          headers: incoming.headers,
+        },
         (response) => {
           answer.writeHead(response.statusCode ?? 502, response.headers);
           response.pipe(answer);
@@ -63,11 +69,9 @@ describe('what the records commands ask of DynamoDB', () => {
     expect(run.code).toBe(0);
     expect(seen.map((request) => request.operation)).toEqual(['Query', 'Query', 'Query']);
     expect(seen.map((request) => request.body['IndexName'])).toEqual(['byDay', 'byDay', 'byDay']);
-    expect(seen.map((request) => (request.body['ExpressionAttributeValues'] as Record<string, { S: string }>)[':day']?.S)).toEqual([
-      '2024-05-03',
-      '2024-05-02',
-      '2024-05-01',
-    ]);
+    expect(
+      seen.map((request) => (request.body['ExpressionAttributeValues'] as Record<string, { S: string }>)[':day']?.S),
+    ).toEqual(['2024-05-03', '2024-05-02', '2024-05-01']);
     expect(seen.every((request) => request.body['ScanIndexForward'] === false)).toBe(true);
   });
 
@@ -79,7 +83,17 @@ describe('what the records commands ask of DynamoDB', () => {
 
   it('a page that spans two days asks the older day only for what is still missing', async () => {
     // 2024-05-02 before 02:00 holds 11 calls; a page of 20 (plus one to know if there is more) needs 10 of the 1st.
-    const run = await records(['list', '--from', '2024-05-01', '--to', '2024-05-02T02:00:00Z', '--limit', '20', '--json', ...storeArguments(proxied)]);
+    const run = await records([
+      'list',
+      '--from',
+      '2024-05-01',
+      '--to',
+      '2024-05-02T02:00:00Z',
+      '--limit',
+      '20',
+      '--json',
+      ...storeArguments(proxied),
+    ]);
     expect((JSON.parse(run.stdout) as { count: number }).count).toBe(20);
     expect(seen.map((request) => [request.operation, request.body['Limit']])).toEqual([
       ['Query', 21],
@@ -92,14 +106,33 @@ describe('what the records commands ask of DynamoDB', () => {
     expect(run.code).toBe(0);
     expect(seen.map((request) => request.operation)).toEqual(['Query', 'Query', 'Query']);
     const names = Object.values(seen[0]?.body['ExpressionAttributeNames'] as Record<string, string>);
-    expect(names.sort()).toEqual(['answered', 'cause', 'direction', 'durationSeconds', 'endedAt', 'endedDay', 'errorMessage', 'recordedFrom']);
+    expect(names.sort()).toEqual([
+      'answered',
+      'cause',
+      'direction',
+      'durationSeconds',
+      'endedAt',
+      'endedDay',
+      'errorMessage',
+      'recordedFrom',
+    ]);
   });
 
   it('a report over weeks reads each day once, several at a time, and counts every record once', async () => {
-    const run = await records(['report', '--from', '2024-04-01', '--to', '2024-05-10', '--json', ...storeArguments(proxied)]);
+    const run = await records([
+      'report',
+      '--from',
+      '2024-04-01',
+      '--to',
+      '2024-05-10',
+      '--json',
+      ...storeArguments(proxied),
+    ]);
     expect(run.code).toBe(0);
     expect((JSON.parse(run.stdout) as { records: number }).records).toBe(380);
-    const days = seen.map((request) => (request.body['ExpressionAttributeValues'] as Record<string, { S: string }>)[':day']?.S);
+    const days = seen.map(
+      (request) => (request.body['ExpressionAttributeValues'] as Record<string, { S: string }>)[':day']?.S,
+    );
     expect(seen.every((request) => request.operation === 'Query')).toBe(true);
     expect(days).toHaveLength(39);
     expect(new Set(days).size).toBe(39);
@@ -110,6 +143,8 @@ describe('what the records commands ask of DynamoDB', () => {
   it('get reads one item by its key', async () => {
     const run = await records(['get', 'c-20240501-000', ...storeArguments(proxied)]);
     expect(run.code).toBe(0);
-    expect(seen).toEqual([{ operation: 'GetItem', body: expect.objectContaining({ Key: { callId: { S: 'c-20240501-000' } } }) }]);
+    expect(seen).toEqual([
+      { operation: 'GetItem', body: expect.objectContaining({ Key: { callId: { S: 'c-20240501-000' } } }) },
+    ]);
   });
 });

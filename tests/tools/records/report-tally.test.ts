@@ -51,7 +51,13 @@ describe('a report tally', () => {
     tally.add({ callId: 'd', answered: false, durationSeconds: 999 });
     const report = tally.report(RANGE, NO_BUCKET, 10);
     expect([report.answered, report.neverAnswered]).toEqual([3, 1]);
-    expect(report.duration).toEqual({ calls: 2, averageSeconds: 15.25, p50Seconds: 10, p95Seconds: 20.5, maxSeconds: 20.5 });
+    expect(report.duration).toEqual({
+      calls: 2,
+      averageSeconds: 15.25,
+      p50Seconds: 10,
+      p95Seconds: 20.5,
+      maxSeconds: 20.5,
+    });
   });
 
   it('ranks error messages by count, ties by name, ignoring blank ones, keeping the top n', () => {

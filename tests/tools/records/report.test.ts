@@ -70,7 +70,13 @@ describe('records report', () => {
     ]);
     expect([report.answered, report.neverAnswered]).toEqual([67, 53]);
     // That day's answered calls last 68 … 134 s: the 34th is 101, the 64th 131.
-    expect(report.duration).toEqual({ calls: 67, averageSeconds: 101, p50Seconds: 101, p95Seconds: 131, maxSeconds: 134 });
+    expect(report.duration).toEqual({
+      calls: 67,
+      averageSeconds: 101,
+      p50Seconds: 101,
+      p95Seconds: 131,
+      maxSeconds: 134,
+    });
     expect(report.topErrorMessages).toEqual([
       { name: 'Callee is busy', count: 20 },
       { name: 'Call rejected', count: 5 },
@@ -81,7 +87,15 @@ describe('records report', () => {
   });
 
   it('takes in the calls either side of the three days when the range does', async () => {
-    const report = await recordsJson<Report>(stores, ['report', '--from', '2024-04-30', '--to', '2024-05-05', '--top', '1']);
+    const report = await recordsJson<Report>(stores, [
+      'report',
+      '--from',
+      '2024-04-30',
+      '--to',
+      '2024-05-05',
+      '--top',
+      '1',
+    ]);
     expect(report.records).toBe(380);
     expect(report.byCause.slice(0, 2)).toEqual([
       { name: 'hangup', count: 205 },
@@ -89,13 +103,26 @@ describe('records report', () => {
     ]);
     expect([report.answered, report.neverAnswered]).toEqual([211, 169]);
     // 1 … 201 s and ten calls of 1000 s: (20301 + 10000) / 211 = 143.6066…; the 106th value; the 201st.
-    expect(report.duration).toEqual({ calls: 211, averageSeconds: 143.607, p50Seconds: 106, p95Seconds: 201, maxSeconds: 1000 });
+    expect(report.duration).toEqual({
+      calls: 211,
+      averageSeconds: 143.607,
+      p50Seconds: 106,
+      p95Seconds: 201,
+      maxSeconds: 1000,
+    });
     expect(report.topErrorMessages).toEqual([{ name: 'Callee is busy', count: 70 }]);
   });
 
   it('counts nothing for a range without calls, and says so', async () => {
     const report = await recordsJson<Report>(stores, ['report', '--from', '2024-06-01', '--to', '2024-06-08']);
-    expect(report).toMatchObject({ records: 0, byCause: [], byDirection: [], answered: 0, neverAnswered: 0, topErrorMessages: [] });
+    expect(report).toMatchObject({
+      records: 0,
+      byCause: [],
+      byDirection: [],
+      answered: 0,
+      neverAnswered: 0,
+      topErrorMessages: [],
+    });
     expect(report.duration).toBeUndefined();
     const run = await records(['report', '--from', '2024-06-01', '--to', '2024-06-08', ...storeArguments(stores)]);
     expect(run.stdout).toContain('to 2024-06-08T00:00:00.000Z: 0\n');

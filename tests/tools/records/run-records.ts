@@ -1,5 +1,5 @@
 /** Runs a records command in-process against a test's stores, capturing what it prints and its exit code. */
-import { runRecords, type RecordsIO } from '../../../tools/records/cli.ts';
+import { type RecordsIO, runRecords } from '../../../tools/records/cli.ts';
 import type { TestStores } from '../../support/recorder.ts';
 
 export interface RecordsRun {
@@ -10,8 +10,14 @@ export interface RecordsRun {
 
 export function storeArguments(stores: TestStores): string[] {
   return [
-    '--endpoint', stores.dynamoEndpoint, '--table', stores.tableName,
-    '--s3-endpoint', stores.s3Endpoint, '--bucket', stores.bucket,
+    '--endpoint',
+    stores.dynamoEndpoint,
+    '--table',
+    stores.tableName,
+    '--s3-endpoint',
+    stores.s3Endpoint,
+    '--bucket',
+    stores.bucket,
   ];
 }
 

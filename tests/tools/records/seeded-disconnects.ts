@@ -4,9 +4,13 @@
  * expect as literals, worked out by hand from the mix below, so a wrong count in the code cannot agree with itself.
  */
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { DisconnectCallback } from '../../../lambda/domain/callback/validate.ts';
-import { type DisconnectRecord, RECORDER_ATTRIBUTES, toDisconnectRecord } from '../../../lambda/domain/stored-record/disconnect-record.ts';
 import { ParkedCallbacks } from '../../../lambda/adapters/parked-callbacks.ts';
+import type { DisconnectCallback } from '../../../lambda/domain/callback/validate.ts';
+import {
+  type DisconnectRecord,
+  RECORDER_ATTRIBUTES,
+  toDisconnectRecord,
+} from '../../../lambda/domain/stored-record/disconnect-record.ts';
 import { documentClient, type TestStores } from '../../support/recorder.ts';
 
 interface Group {
@@ -21,7 +25,13 @@ interface Group {
 const DAILY_MIX: Group[] = [
   { cause: 'hangup', direction: 'inbound', count: 40, answered: true, errorMessage: null },
   { cause: 'hangup', direction: 'outbound', count: 25, answered: true },
-  { cause: 'application-error', direction: 'outbound', count: 2, answered: true, errorMessage: 'Application error: BXML fetch failed with HTTP 500' },
+  {
+    cause: 'application-error',
+    direction: 'outbound',
+    count: 2,
+    answered: true,
+    errorMessage: 'Application error: BXML fetch failed with HTTP 500',
+  },
   { cause: 'busy', direction: 'outbound', count: 20, errorMessage: 'Callee is busy' },
   { cause: 'timeout', direction: 'outbound', count: 13, errorMessage: null },
   { cause: 'cancel', direction: 'inbound', count: 4 },
@@ -42,7 +52,13 @@ const EXTRA: Record<string, Group> = {
 export const SEEDED_DAYS = ['2024-05-01', '2024-05-02', '2024-05-03'] as const;
 const MINUTE = 60_000;
 
-function callback(callId: string, group: Group, end: Date, answeredFor: number | undefined, variant: number): DisconnectCallback {
+function callback(
+  callId: string,
+  group: Group,
+  end: Date,
+  answeredFor: number | undefined,
+  variant: number,
+): DisconnectCallback {
   const fields: Record<string, unknown> = {
     eventType: 'disconnect',
     eventTime: new Date(end.getTime() + 150).toISOString(),
@@ -89,11 +105,20 @@ function day(date: string, groups: Group[], nextDuration: () => number): Disconn
 /** The 380 records: answered calls in range last 1, 2, … 201 seconds in day order; those outside last 1000 s. */
 export function seededRecords(): DisconnectRecord[] {
   let duration = 0;
-  const inRange = SEEDED_DAYS.flatMap((date) => day(date, [...DAILY_MIX, EXTRA[date] ?? { count: 0 }], () => ++duration));
+  const inRange = SEEDED_DAYS.flatMap((date) =>
+    day(date, [...DAILY_MIX, EXTRA[date] ?? { count: 0 }], () => ++duration),
+  );
   // Outside the range, up to the millisecond: 2024-04-30T23:59:59.999Z and 2024-05-04T00:00:00.000Z.
-  const before = day('2024-04-30', [{ cause: 'hangup', direction: 'inbound', count: 10, answered: true }], () => 1000)
-    .map((record, index) => (index === 9 ? endingAt(record, '2024-04-30T23:59:59.999Z') : record));
-  const after = day('2024-05-04', [{ cause: 'busy', direction: 'outbound', count: 10, errorMessage: 'Callee is busy' }], () => 0);
+  const before = day(
+    '2024-04-30',
+    [{ cause: 'hangup', direction: 'inbound', count: 10, answered: true }],
+    () => 1000,
+  ).map((record, index) => (index === 9 ? endingAt(record, '2024-04-30T23:59:59.999Z') : record));
+  const after = day(
+    '2024-05-04',
+    [{ cause: 'busy', direction: 'outbound', count: 10, errorMessage: 'Callee is busy' }],
+    () => 0,
+  );
   return [...before, ...inRange, ...after];
 }
 
@@ -124,7 +149,14 @@ export async function seed(stores: TestStores): Promise<DisconnectRecord[]> {
   client.destroy();
 
   const parked = new ParkedCallbacks({ bucket: stores.bucket, endpoint: stores.s3Endpoint });
-  const waiting: Array<'parked' | 'quarantined' | 'unverified'> = ['parked', 'parked', 'parked', 'quarantined', 'quarantined', 'unverified'];
+  const waiting: Array<'parked' | 'quarantined' | 'unverified'> = [
+    'parked',
+    'parked',
+    'parked',
+    'quarantined',
+    'quarantined',
+    'unverified',
+  ];
   for (const [index, kind] of waiting.entries()) {
     await parked.park({
       version: 1,
@@ -134,7 +166,9 @@ export async function seed(stores: TestStores): Promise<DisconnectRecord[]> {
       receivedAt: `2024-05-02T10:0${index}:00.000Z`,
       callId: `c-parked-${index}`,
       input: { form: 'json', body: '{"eventType":"disconnect"}' },
-      ...(kind === 'unverified' ? { credentials: { username: 'bandwidth', salt: 'c2FsdA==', passwordHash: 'aGFzaA==' } } : {}),
+      ...(kind === 'unverified'
+        ? { credentials: { username: 'bandwidth', salt: 'c2FsdA==', passwordHash: 'aGFzaA==' } }
+        : {}),
     });
   }
   return records;

@@ -23,7 +23,10 @@ describe('times on the command line', () => {
 
   it('defaults to the 24 hours before now', () => {
     const range = parseRange(undefined, undefined, NOW);
-    expect([range.from.toISOString(), range.to.toISOString()]).toEqual(['2024-05-02T12:00:00.000Z', '2024-05-03T12:00:00.000Z']);
+    expect([range.from.toISOString(), range.to.toISOString()]).toEqual([
+      '2024-05-02T12:00:00.000Z',
+      '2024-05-03T12:00:00.000Z',
+    ]);
   });
 
   it('defaults --from to 24 hours before the --to given', () => {
@@ -38,7 +41,9 @@ describe('which days a range reads', () => {
       '2024-05-01',
       '2024-04-30',
     ]);
-    expect(daysNewestFirst({ from: new Date('2024-05-03T00:00:00Z'), to: new Date('2024-05-03T00:00:00.001Z') })).toEqual(['2024-05-03']);
+    expect(
+      daysNewestFirst({ from: new Date('2024-05-03T00:00:00Z'), to: new Date('2024-05-03T00:00:00.001Z') }),
+    ).toEqual(['2024-05-03']);
   });
 
   it('across a month and a leap day', () => {
@@ -60,8 +65,17 @@ describe('which days a range reads', () => {
 describe('list cursors', () => {
   const range = { from: new Date('2024-05-01T00:00:00Z'), to: new Date('2024-05-04T00:00:00Z') };
   it('carry the position of the last record shown, and survive the command line', () => {
-    const cursor = encodeCursor({ callId: 'c-1 /+=', endedDay: '2024-05-02', endedAt: '2024-05-02T10:00:00.000Z', cause: 'busy' });
+    const cursor = encodeCursor({
+      callId: 'c-1 /+=',
+      endedDay: '2024-05-02',
+      endedAt: '2024-05-02T10:00:00.000Z',
+      cause: 'busy',
+    });
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(decodeCursor(cursor, range)).toEqual({ endedDay: '2024-05-02', endedAt: '2024-05-02T10:00:00.000Z', callId: 'c-1 /+=' });
+    expect(decodeCursor(cursor, range)).toEqual({
+      endedDay: '2024-05-02',
+      endedAt: '2024-05-02T10:00:00.000Z',
+      callId: 'c-1 /+=',
+    });
   });
 });

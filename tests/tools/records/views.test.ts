@@ -5,15 +5,25 @@ import { formatSeconds, viewRecord } from '../../../tools/records/views.ts';
 
 describe('terminal text', () => {
   it('aligns columns, numbers to the right, without trailing spaces', () => {
-    expect(renderTable([['CAUSE', 'COUNT'], ['hangup', '195'], ['application-error', '6']], ['left', 'right'])).toEqual([
-      'CAUSE              COUNT',
-      'hangup               195',
-      'application-error      6',
-    ]);
+    expect(
+      renderTable(
+        [
+          ['CAUSE', 'COUNT'],
+          ['hangup', '195'],
+          ['application-error', '6'],
+        ],
+        ['left', 'right'],
+      ),
+    ).toEqual(['CAUSE              COUNT', 'hangup               195', 'application-error      6']);
   });
 
   it('counts an emoji as one column', () => {
-    expect(renderTable([['📞', 'x'], ['ab', 'y']])).toEqual(['📞   x', 'ab  y']);
+    expect(
+      renderTable([
+        ['📞', 'x'],
+        ['ab', 'y'],
+      ]),
+    ).toEqual(['📞   x', 'ab  y']);
   });
 
   it('draws bars to an eighth of a cell, and any non-zero count visibly', () => {
@@ -26,6 +36,7 @@ describe('terminal text', () => {
   it('shows control characters in stored fields as escapes, so a callback cannot drive the terminal', () => {
     expect(printable('evil\u001b[2J\nnext\tcol\u009b')).toBe('evil\\x1b[2J\\nnext\\tcol\\x9b');
     const shown = viewRecord({ callId: 'c-1', tag: 'x\u001b]0;pwned\u0007', answered: false });
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: no control character may reach the terminal.
     expect(shown).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
     expect(shown).toContain('x\\x1b]0;pwned\\x07\n');
   });
@@ -44,8 +55,20 @@ describe('terminal text', () => {
   });
 
   it('shows unknown fields after the documented ones and before the recorder attributes', () => {
-    const lines = viewRecord({ receivedAt: 'r', zeta: 1, callId: 'c', cause: 'busy', alpha: { nested: true } }).split('\n');
-    expect(lines).toEqual(['callId      c', 'cause       busy', 'alpha       {"nested":true}', 'zeta        1', '', 'receivedAt  r', '', 'Recorded from the callback.', '']);
+    const lines = viewRecord({ receivedAt: 'r', zeta: 1, callId: 'c', cause: 'busy', alpha: { nested: true } }).split(
+      '\n',
+    );
+    expect(lines).toEqual([
+      'callId      c',
+      'cause       busy',
+      'alpha       {"nested":true}',
+      'zeta        1',
+      '',
+      'receivedAt  r',
+      '',
+      'Recorded from the callback.',
+      '',
+    ]);
   });
 
   it('says when a record was backfilled from the call list rather than written by its callback', () => {

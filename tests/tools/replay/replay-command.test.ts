@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allItems, freshStores, parkedObjects } from '../../support/recorder.ts';
 import { disconnectCallback } from '../../support/callbacks.ts';
+import { allItems, freshStores, parkedObjects } from '../../support/recorder.ts';
 import { deliver, putObject, runReplayScript, tableDown } from '../../support/replay.ts';
 
 describe('npm run replay on the command line', () => {
@@ -15,8 +15,14 @@ describe('npm run replay on the command line', () => {
     const stores = await freshStores();
     for (const [args, line] of [
       [['--quarantine'], 'replay: unknown option --quarantine (npm run replay -- --help)'],
-      [['--concurrency', 'many'], 'replay: --concurrency must be a whole number of at least 1, got "many" (npm run replay -- --help)'],
-      [['--retention-days', '0'], 'replay: --retention-days must be a whole number of at least 1, got "0" (npm run replay -- --help)'],
+      [
+        ['--concurrency', 'many'],
+        'replay: --concurrency must be a whole number of at least 1, got "many" (npm run replay -- --help)',
+      ],
+      [
+        ['--retention-days', '0'],
+        'replay: --retention-days must be a whole number of at least 1, got "0" (npm run replay -- --help)',
+      ],
       [['--stage'], 'replay: --stage needs a value (npm run replay -- --help)'],
       [['parked'], 'replay: unexpected argument "parked" (npm run replay -- --help)'],
     ] as const) {

@@ -11,10 +11,10 @@ import { presentedCredentials } from '../../../lambda/adapters/callback-credenti
 import { ParkedCallbacks } from '../../../lambda/adapters/parked-callbacks.ts';
 import { projectRoot } from '../../../tools/local-stage/stores.ts';
 import { disconnectCallback } from '../../support/callbacks.ts';
-import { fakeSecretStore, type FakeSecretStore } from '../../support/fake-secret-stores.ts';
+import { type FakeSecretStore, fakeSecretStore } from '../../support/fake-secret-stores.ts';
 import { freshStores, parkedObjects, storedItem, type TestStores } from '../../support/recorder.ts';
 import type { ScriptRun } from '../../support/replay.ts';
-import { fakeCloudFormation, type FakeCloudFormation } from '../stage/fake-cloudformation.ts';
+import { type FakeCloudFormation, fakeCloudFormation } from '../stage/fake-cloudformation.ts';
 
 const SECRET = 'bandwidth-disconnect-recorder/prod/callback-password';
 let cloudFormation: FakeCloudFormation;
@@ -57,8 +57,16 @@ async function keepUnverified(password: string): Promise<string> {
 /** The command as an operator runs it against a deployed stage: no handler environment, only the stage's name. */
 function replayStage(): Promise<ScriptRun> {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['DISCONNECTS_TABLE', 'DYNAMODB_ENDPOINT', 'PARKED_CALLBACKS_BUCKET', 'S3_ENDPOINT', 'BANDWIDTH_CALLBACK_USERNAME',
-    'BANDWIDTH_CALLBACK_PASSWORD', 'BANDWIDTH_CALLBACK_PASSWORD_SECRET', 'BANDWIDTH_CALLBACK_PASSWORD_PARAMETER']) {
+  for (const name of [
+    'DISCONNECTS_TABLE',
+    'DYNAMODB_ENDPOINT',
+    'PARKED_CALLBACKS_BUCKET',
+    'S3_ENDPOINT',
+    'BANDWIDTH_CALLBACK_USERNAME',
+    'BANDWIDTH_CALLBACK_PASSWORD',
+    'BANDWIDTH_CALLBACK_PASSWORD_SECRET',
+    'BANDWIDTH_CALLBACK_PASSWORD_PARAMETER',
+  ]) {
     delete env[name];
   }
   Object.assign(env, {
@@ -73,13 +81,18 @@ function replayStage(): Promise<ScriptRun> {
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
   });
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'tools/bin/replay.ts', '--stage', 'prod'], { cwd: projectRoot, env, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }));
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'tools/bin/replay.ts', '--stage', 'prod'],
+      { cwd: projectRoot, env, timeout: 60_000 },
+      (error, stdout, stderr) =>
+        resolve({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : -1, stdout, stderr }),
+    );
   });
 }
 
 describe('npm run replay -- --stage, for callbacks kept unverified', () => {
-  it('checks them against the password in the stage\'s secret, and stores those that match', async () => {
+  it("checks them against the password in the stage's secret, and stores those that match", async () => {
     const callId = await keepUnverified('the-stage-password');
     const run = await replayStage();
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
@@ -89,7 +102,7 @@ describe('npm run replay -- --stage, for callbacks kept unverified', () => {
     expect(await parkedObjects(stores, 'unverified/')).toEqual([]);
   }, 90_000);
 
-  it('discards those whose password is not the secret\'s, storing nothing', async () => {
+  it("discards those whose password is not the secret's, storing nothing", async () => {
     const callId = await keepUnverified('a-wrong-password');
     const run = await replayStage();
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { localDynamoClient } from '../../../tools/local-stage/stores.ts';
 import { noBucket, resolveStage, STAGE_OUTPUTS, StageUnavailable } from '../../../tools/stage/resolve-stage.ts';
 import { LOCAL_BUCKET, LOCAL_TABLE } from '../../../tools/stage/stage-names.ts';
-import { localDynamoClient } from '../../../tools/local-stage/stores.ts';
-import { fakeCloudFormation, type FakeCloudFormation } from './fake-cloudformation.ts';
+import { type FakeCloudFormation, fakeCloudFormation } from './fake-cloudformation.ts';
 
 let cloudFormation: FakeCloudFormation;
 const saved = { ...process.env };
@@ -81,7 +81,9 @@ describe('a deployed stage', () => {
   });
 
   it('deployed before the outputs existed: the table by its naming rule, and a bucket it says how to get', async () => {
-    cloudFormation.stacks.set('bandwidth-disconnect-recorder-old', { DisconnectCallbackUrl: PROD_OUTPUTS.DisconnectCallbackUrl });
+    cloudFormation.stacks.set('bandwidth-disconnect-recorder-old', {
+      DisconnectCallbackUrl: PROD_OUTPUTS.DisconnectCallbackUrl,
+    });
     const stage = await resolveStage({ stage: 'old', env: { AWS_REGION: 'us-east-1' } });
     expect(stage.tableName).toBe('bandwidth-disconnect-recorder-old-disconnects');
     expect(stage.bucket).toBeUndefined();
@@ -120,7 +122,13 @@ describe("the handler's environment", () => {
         RETENTION_DAYS: '30',
       },
     });
-    expect(stage).toMatchObject({ source: 'environment', tableName: 'my-table', bucket: 'my-bucket', region: 'eu-central-1', retentionDays: 30 });
+    expect(stage).toMatchObject({
+      source: 'environment',
+      tableName: 'my-table',
+      bucket: 'my-bucket',
+      region: 'eu-central-1',
+      retentionDays: 30,
+    });
     const stores = await stage.open();
     expect([stores.dynamoEndpoint, stores.s3Endpoint]).toEqual(['http://127.0.0.1:8000', 'http://127.0.0.1:9000']);
     expect(cloudFormation.calls).toEqual([]);
@@ -128,7 +136,9 @@ describe("the handler's environment", () => {
 
   it('refuses a local table with the bucket in real AWS (DYNAMODB_ENDPOINT without S3_ENDPOINT)', async () => {
     await expect(
-      resolveStage({ env: { DISCONNECTS_TABLE: 't', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', PARKED_CALLBACKS_BUCKET: 'b' } }),
+      resolveStage({
+        env: { DISCONNECTS_TABLE: 't', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', PARKED_CALLBACKS_BUCKET: 'b' },
+      }),
     ).rejects.toThrow('DYNAMODB_ENDPOINT is set but S3_ENDPOINT is not: set both, or neither');
   });
 });
@@ -137,8 +147,16 @@ describe('the local stage', () => {
   it('is the default, and `local` named wins over the environment; open() starts its stores with the table and bucket', async () => {
     const dataDir = mkdtempSync(`${tmpdir()}/resolve-local-`);
     folders.push(dataDir);
-    const stage = await resolveStage({ stage: 'local', env: { LOCAL_DATA_DIR: dataDir, DISCONNECTS_TABLE: 'elsewhere' } });
-    expect(stage).toMatchObject({ source: 'local', tableName: LOCAL_TABLE, bucket: LOCAL_BUCKET, description: `the local stage (${dataDir})` });
+    const stage = await resolveStage({
+      stage: 'local',
+      env: { LOCAL_DATA_DIR: dataDir, DISCONNECTS_TABLE: 'elsewhere' },
+    });
+    expect(stage).toMatchObject({
+      source: 'local',
+      tableName: LOCAL_TABLE,
+      bucket: LOCAL_BUCKET,
+      description: `the local stage (${dataDir})`,
+    });
     const stores = await stage.open();
     try {
       const client = localDynamoClient(stores.dynamoEndpoint ?? '');

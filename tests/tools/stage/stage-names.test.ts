@@ -14,7 +14,10 @@ import {
 const config = parse(readFileSync('serverless.yml', 'utf8')) as {
   service: string;
   custom: { tableName: string };
-  params: { default: { callbackPasswordParameter: string; callbackPasswordSecret: string; callbackPasswordStore: string }; local: { parkedBucket: string } };
+  params: {
+    default: { callbackPasswordParameter: string; callbackPasswordSecret: string; callbackPasswordStore: string };
+    local: { parkedBucket: string };
+  };
 };
 
 /** serverless.yml's own variables for one stage, resolved as the framework resolves them. */

@@ -3,9 +3,10 @@
  * the two AWS APIs it reads a stage from (CloudFormation DescribeStacks, SSM GetParameter), each recording the
  * requests it receives exactly as they arrived.
  */
-import { text } from 'node:stream/consumers';
+
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { text } from 'node:stream/consumers';
 
 export interface ReceivedRequest {
   method: string;
@@ -116,7 +117,10 @@ export async function fakeAws(): Promise<FakeAws> {
     if (form.get('Action') === 'DescribeStacks') {
       const stackName = form.get('StackName') ?? '';
       const outputs = Object.entries(state.stackOutputs)
-        .map(([key, value]) => `<member><OutputKey>${key}</OutputKey><OutputValue>${xmlText(value)}</OutputValue></member>`)
+        .map(
+          ([key, value]) =>
+            `<member><OutputKey>${key}</OutputKey><OutputValue>${xmlText(value)}</OutputValue></member>`,
+        )
         .join('');
       response.setHeader('Content-Type', 'text/xml');
       response.end(

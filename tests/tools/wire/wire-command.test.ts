@@ -3,15 +3,16 @@
  * fake AWS (CloudFormation, SSM; Secrets Manager from tests/support/fake-secret-stores.ts) on loopback: the
  * requests Bandwidth receives are asserted byte for byte.
  */
-import { createServer } from 'node:net';
+
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FAKE_ACCESS_TOKEN, fakeAws, type FakeAws, fakeBandwidth, type FakeBandwidth } from './fakes.ts';
-import { fakeSecretStore, type FakeSecretStore } from '../../support/fake-secret-stores.ts';
+import { type FakeSecretStore, fakeSecretStore } from '../../support/fake-secret-stores.ts';
+import { FAKE_ACCESS_TOKEN, type FakeAws, type FakeBandwidth, fakeAws, fakeBandwidth } from './fakes.ts';
 
 const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
 const noAwsConfig = join(mkdtempSync(join(tmpdir(), 'wire-test-')), 'none');
@@ -29,7 +30,11 @@ let aws: FakeAws;
 let secrets: FakeSecretStore;
 
 beforeAll(async () => {
-  [bandwidth, aws, secrets] = await Promise.all([fakeBandwidth(), fakeAws(), fakeSecretStore('correct-horse-battery-staple')]);
+  [bandwidth, aws, secrets] = await Promise.all([
+    fakeBandwidth(),
+    fakeAws(),
+    fakeSecretStore('correct-horse-battery-staple'),
+  ]);
 });
 
 afterAll(async () => {
@@ -174,7 +179,13 @@ describe('npm run wire', () => {
   });
 
   it('refuses an http:// callback URL when credentials would be sent, before sending anything', async () => {
-    const run = await wire([...application, '--stage', 'prod', '--url', 'http://recorder.example.com/bandwidth/disconnect']);
+    const run = await wire([
+      ...application,
+      '--stage',
+      'prod',
+      '--url',
+      'http://recorder.example.com/bandwidth/disconnect',
+    ]);
 
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('refusing http://recorder.example.com/bandwidth/disconnect');
@@ -182,7 +193,7 @@ describe('npm run wire', () => {
     expect(aws.requests).toEqual([]);
   });
 
-  it('accepts an http:// URL without credentials, and leaves the application\'s CallbackCreds alone', async () => {
+  it("accepts an http:// URL without credentials, and leaves the application's CallbackCreds alone", async () => {
     const url = 'http://203.0.113.7:3000/bandwidth/disconnect';
     const run = await wire([...application, '--url', url, '--no-credentials']);
 
@@ -202,7 +213,7 @@ describe('npm run wire', () => {
 
   it('escapes XML in the URL and the credentials', async () => {
     const run = await wire(
-      [...application, '--url', 'https://recorder.example.com/bandwidth/disconnect?a=1&b=<2>', '--username', 'o\'neil'],
+      [...application, '--url', 'https://recorder.example.com/bandwidth/disconnect?a=1&b=<2>', '--username', "o'neil"],
       { BANDWIDTH_CALLBACK_PASSWORD: 'p<a>s&s"' },
     );
 
@@ -231,7 +242,7 @@ describe('npm run wire', () => {
     expect(run.stderr).toContain('deprecated');
   });
 
-  it('reports Bandwidth\'s refusal and fails', async () => {
+  it("reports Bandwidth's refusal and fails", async () => {
     bandwidth.refuseWith = {
       status: 403,
       body: '<ApplicationProvisioningResponse><ResponseStatus><ErrorCode>12345</ErrorCode><Description>Access is denied</Description></ResponseStatus></ApplicationProvisioningResponse>',
@@ -239,7 +250,9 @@ describe('npm run wire', () => {
     const run = await wire([...application, '--stage', 'prod']);
 
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`Bandwidth did not update application ${APPLICATION} (HTTP 403): Access is denied (error 12345)`);
+    expect(run.stderr).toContain(
+      `Bandwidth did not update application ${APPLICATION} (HTTP 403): Access is denied (error 12345)`,
+    );
     expect(run.stderr).not.toContain('correct-horse-battery-staple');
   });
 
@@ -264,7 +277,11 @@ describe('npm run wire', () => {
   });
 
   it('gives Bandwidth the password of a stage deployed before the secret, from its SSM parameter', async () => {
-    aws.stackOutputs = { DisconnectCallbackUrl: STACK_URL, CallbackUsername: 'bandwidth', CallbackPasswordParameter: PARAMETER };
+    aws.stackOutputs = {
+      DisconnectCallbackUrl: STACK_URL,
+      CallbackUsername: 'bandwidth',
+      CallbackPasswordParameter: PARAMETER,
+    };
     aws.parameters = { [PARAMETER]: 'older-stage-password' };
     const run = await wire([...application, '--stage', 'prod']);
 
@@ -275,7 +292,15 @@ describe('npm run wire', () => {
   });
 
   it('reads the password from the secret --password-secret names, with the URL and username given', async () => {
-    const run = await wire([...application, '--url', STACK_URL, '--username', 'bandwidth', '--password-secret', 'team/other']);
+    const run = await wire([
+      ...application,
+      '--url',
+      STACK_URL,
+      '--username',
+      'bandwidth',
+      '--password-secret',
+      'team/other',
+    ]);
 
     expect(run.code, run.stderr).toBe(0);
     // No stack to read: everything else was given.
@@ -284,8 +309,12 @@ describe('npm run wire', () => {
     expect(bandwidth.requests[1]?.body).toContain('<Password>correct-horse-battery-staple</Password>');
   });
 
-  it('fails when the stage\'s password parameter cannot be read, and sends nothing to Bandwidth', async () => {
-    aws.stackOutputs = { DisconnectCallbackUrl: STACK_URL, CallbackUsername: 'bandwidth', CallbackPasswordParameter: PARAMETER };
+  it("fails when the stage's password parameter cannot be read, and sends nothing to Bandwidth", async () => {
+    aws.stackOutputs = {
+      DisconnectCallbackUrl: STACK_URL,
+      CallbackUsername: 'bandwidth',
+      CallbackPasswordParameter: PARAMETER,
+    };
     aws.parameters = {};
     const run = await wire([...application, '--stage', 'prod']);
 
@@ -295,7 +324,10 @@ describe('npm run wire', () => {
   });
 
   it('in a dry run prints the request with the password masked and sends nothing', async () => {
-    const run = await wire([...application, '--stage', 'prod', '--dry-run'], { BW_CLIENT_ID: '', BW_CLIENT_SECRET: '' });
+    const run = await wire([...application, '--stage', 'prod', '--dry-run'], {
+      BW_CLIENT_ID: '',
+      BW_CLIENT_SECRET: '',
+    });
 
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`<CallStatusCallbackUrl>${STACK_URL}</CallStatusCallbackUrl>`);
@@ -324,8 +356,14 @@ describe('npm run wire', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Usage: npm run wire');
     for (const [args, line] of [
-      [[...application, '--stage', 'prod', '--methods', 'GET'], 'wire: unknown option --methods (npm run wire -- --help)'],
-      [[...application, '--stage', 'prod', '--method', 'PUT'], 'wire: --method must be POST or GET, got "PUT" (npm run wire -- --help)'],
+      [
+        [...application, '--stage', 'prod', '--methods', 'GET'],
+        'wire: unknown option --methods (npm run wire -- --help)',
+      ],
+      [
+        [...application, '--stage', 'prod', '--method', 'PUT'],
+        'wire: --method must be POST or GET, got "PUT" (npm run wire -- --help)',
+      ],
       [[...application, 'prod'], 'wire: unexpected argument "prod" (npm run wire -- --help)'],
     ] as const) {
       const run = await wire([...args]);

@@ -3,8 +3,8 @@
  * validators run. Held here against Ajv's own coerceTypes on the same schema, so the two cannot drift apart.
  */
 import { describe, expect, it } from 'vitest';
-import { typeQueryForm, validateCallback } from '../../../../lambda/domain/callback/validate.ts';
 import { QUERY_FORM_TYPES } from '../../../../lambda/domain/callback/query-form-types.generated.ts';
+import { typeQueryForm, validateCallback } from '../../../../lambda/domain/callback/validate.ts';
 import { recorderAjv, tierSchemas } from '../../../../tools/generate/validator-sources.ts';
 
 // The typed fields are all of the spec tier: its verdict is whether the callback deviates.

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { callbackOfCall, hasEnded, toBackfilledRecord } from '../../../../lambda/domain/stored-record/backfilled-record.ts';
+import {
+  callbackOfCall,
+  hasEnded,
+  toBackfilledRecord,
+} from '../../../../lambda/domain/stored-record/backfilled-record.ts';
 import { toDisconnectRecord } from '../../../../lambda/domain/stored-record/disconnect-record.ts';
 
 const call = {
@@ -22,7 +26,7 @@ const call = {
 const writtenAt = new Date('2026-11-20T11:00:00.000Z');
 
 describe('a backfilled record', () => {
-  it("is the callback Bandwidth would have sent: cause from disconnectCause, no answerTime for a call never answered", () => {
+  it('is the callback Bandwidth would have sent: cause from disconnectCause, no answerTime for a call never answered', () => {
     expect(callbackOfCall(call)).toStrictEqual({
       eventType: 'disconnect',
       callId: call.callId,
@@ -45,7 +49,11 @@ describe('a backfilled record', () => {
       ...toDisconnectRecord(callbackOfCall(call), writtenAt, 30),
       recordedFrom: 'call-list',
     });
-    expect(toBackfilledRecord(call, writtenAt)).toMatchObject({ answered: false, ringSeconds: 30, endedDay: '2026-11-20' });
+    expect(toBackfilledRecord(call, writtenAt)).toMatchObject({
+      answered: false,
+      ringSeconds: 30,
+      endedDay: '2026-11-20',
+    });
   });
 
   it('counts a call as ended only once Bandwidth lists it disconnected', () => {

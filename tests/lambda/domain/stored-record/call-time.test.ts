@@ -26,8 +26,17 @@ const readAs: [time: string, utc: string][] = [
 ];
 
 const unreadable = [
-  '', 'yesterday', '2026-11-20', '2026-11-20T15:58:04.911', '2026-02-30T10:00:00Z', '2023-02-29T10:00:00Z',
-  '2026-11-20T24:00:00Z', '2026-11-20T15:60:00Z', '2026-11-20T15:58:61Z', '2016-12-31T12:59:60Z', '2026-11-20T15:58:04+24',
+  '',
+  'yesterday',
+  '2026-11-20',
+  '2026-11-20T15:58:04.911',
+  '2026-02-30T10:00:00Z',
+  '2023-02-29T10:00:00Z',
+  '2026-11-20T24:00:00Z',
+  '2026-11-20T15:60:00Z',
+  '2026-11-20T15:58:61Z',
+  '2016-12-31T12:59:60Z',
+  '2026-11-20T15:58:04+24',
 ];
 
 describe('reading a callback time', () => {
@@ -78,7 +87,13 @@ describe('the record filed by the time the call ended', () => {
 
   it('an unreadable endTime falls back to eventTime, never to a wrong instant', () => {
     const record = toDisconnectRecord(
-      { eventType: 'disconnect', callId: 'c-t', endTime: 'soon', eventTime: '2026-11-19T08:00:00+0100', answerTime: 'later' },
+      {
+        eventType: 'disconnect',
+        callId: 'c-t',
+        endTime: 'soon',
+        eventTime: '2026-11-19T08:00:00+0100',
+        answerTime: 'later',
+      },
       received,
     );
     expect(record).toMatchObject({ endedAt: '2026-11-19T07:00:00.000Z', endedDay: '2026-11-19', answered: true });

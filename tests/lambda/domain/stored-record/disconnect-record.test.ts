@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { toDisconnectRecord } from '../../../../lambda/domain/stored-record/disconnect-record.ts';
 import type { DisconnectCallback } from '../../../../lambda/domain/callback/validate.ts';
+import { toDisconnectRecord } from '../../../../lambda/domain/stored-record/disconnect-record.ts';
 
 const received = new Date('2026-11-20T10:02:00.000Z');
 const base: DisconnectCallback = {

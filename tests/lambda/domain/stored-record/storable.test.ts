@@ -20,18 +20,24 @@ function inLists(lists: number, innermost: unknown = 'x'): unknown {
 
 describe('storabilityProblems', () => {
   it('finds nothing in an ordinary callback', () => {
-    expect(storabilityProblems({ callId: 'c-1', eventType: 'disconnect', tag: null, extra: { list: [1, 'a', true] } })).toEqual([]);
+    expect(
+      storabilityProblems({ callId: 'c-1', eventType: 'disconnect', tag: null, extra: { list: [1, 'a', true] } }),
+    ).toEqual([]);
   });
 
   it('accepts a value at level 32 (inside 31 maps) and refuses one at level 33 (inside 32 maps)', () => {
     expect(MAX_NESTING).toBe(32);
     expect(storabilityProblems({ extra: inMaps(31) })).toEqual([]);
-    expect(storabilityProblems({ extra: inMaps(32) })).toEqual([`extra${'.a'.repeat(32)} is nested more than 32 levels deep`]);
+    expect(storabilityProblems({ extra: inMaps(32) })).toEqual([
+      `extra${'.a'.repeat(32)} is nested more than 32 levels deep`,
+    ]);
   });
 
   it('counts lists as levels too, and an empty map or list as a value', () => {
     expect(storabilityProblems({ extra: inLists(31) })).toEqual([]);
-    expect(storabilityProblems({ extra: inLists(32) })).toEqual([`extra${'[0]'.repeat(32)} is nested more than 32 levels deep`]);
+    expect(storabilityProblems({ extra: inLists(32) })).toEqual([
+      `extra${'[0]'.repeat(32)} is nested more than 32 levels deep`,
+    ]);
     expect(storabilityProblems({ extra: inLists(31, {}) })).toEqual([]);
     expect(storabilityProblems({ extra: inLists(32, {}) })).toHaveLength(1);
   });
@@ -51,10 +57,12 @@ describe('storabilityProblems', () => {
     expect(storabilityProblems({ n: -1.5e20 })).toEqual(['n is a number DynamoDB cannot store exactly']);
   });
 
-  it('refuses magnitudes below DynamoDB\'s 1e-130, infinities and NaN, and accepts 0 and ordinary fractions', () => {
+  it("refuses magnitudes below DynamoDB's 1e-130, infinities and NaN, and accepts 0 and ordinary fractions", () => {
     expect(storabilityProblems({ zero: 0, negativeZero: -0, small: 1e-129, fraction: -0.25 })).toEqual([]);
     expect(storabilityProblems({ tiny: 1e-131 })).toEqual(['tiny is a number DynamoDB cannot store exactly']);
-    expect(storabilityProblems({ infinite: Number.POSITIVE_INFINITY })).toEqual(['infinite is a number DynamoDB cannot store exactly']);
+    expect(storabilityProblems({ infinite: Number.POSITIVE_INFINITY })).toEqual([
+      'infinite is a number DynamoDB cannot store exactly',
+    ]);
     expect(storabilityProblems({ nan: Number.NaN })).toEqual(['nan is a number DynamoDB cannot store exactly']);
   });
 
