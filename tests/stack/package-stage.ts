@@ -52,7 +52,21 @@ function zipEntries(zip: Buffer): string[] {
   return names.sort();
 }
 
-function run(
+/** A copy of what packaging reads under `workDir`/project (node_modules linked): its own build folders. */
+export function copyProject(workDir: string): string {
+  const project = join(workDir, 'project');
+  cpSync(projectRoot, project, {
+    recursive: true,
+    filter: (source) => !LEFT_BEHIND.has(relative(projectRoot, source).split(sep)[0] ?? ''),
+  });
+  symlinkSync(join(projectRoot, 'node_modules'), join(project, 'node_modules'), 'dir');
+  return project;
+}
+
+/** The framework's CLI (osls), run with this Node. */
+export const serverlessCli = join(projectRoot, 'node_modules', 'serverless', 'bin', 'serverless.js');
+
+export function run(
   command: string,
   args: string[],
   cwd: string,
@@ -83,12 +97,7 @@ export async function packageStage(stage: string, params: Record<string, string>
   await new Promise<void>((resolve) => standIn.listen(0, '127.0.0.1', resolve));
   const standInUrl = `http://127.0.0.1:${(standIn.address() as AddressInfo).port}`;
   try {
-    const project = join(workDir, 'project');
-    cpSync(projectRoot, project, {
-      recursive: true,
-      filter: (source) => !LEFT_BEHIND.has(relative(projectRoot, source).split(sep)[0] ?? ''),
-    });
-    symlinkSync(join(projectRoot, 'node_modules'), join(project, 'node_modules'), 'dir');
+    const project = copyProject(workDir);
     const out = join(workDir, 'out');
     const env: NodeJS.ProcessEnv = {
       PATH: process.env['PATH'],
@@ -105,10 +114,9 @@ export async function packageStage(stage: string, params: Record<string, string>
       https_proxy: standInUrl,
     };
     const paramArgs = Object.entries(params).flatMap(([name, value]) => ['--param', `${name}=${value}`]);
-    const serverless = join(projectRoot, 'node_modules', 'serverless', 'bin', 'serverless.js');
     const { code, output } = await run(
       process.execPath,
-      [serverless, 'package', '--stage', stage, '--package', out, ...paramArgs],
+      [serverlessCli, 'package', '--stage', stage, '--package', out, ...paramArgs],
       project,
       env,
     );

@@ -558,7 +558,10 @@ describe('the stack outputs', () => {
           { Ref: 'HttpApi' },
           '.execute-api.',
           { Ref: 'AWS::Region' },
-          '.amazonaws.com/bandwidth/disconnect',
+          '.',
+          // amazonaws.com in the commercial partition, but amazonaws.com.cn in China: never written out.
+          { Ref: 'AWS::URLSuffix' },
+          '/bandwidth/disconnect',
         ],
       ],
     });

@@ -5,12 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../../lambda/http/api-gateway.ts';
 import { EXIT, parseCommandLine, runCommand, UsageError } from '../cli/command-line.ts';
-import { localDynamoClient, localS3Client } from '../local-stage/stores.ts';
+import { callIdOf, whatWasKept } from '../local-stage/what-was-kept.ts';
 import { resolveStage } from '../stage/resolve-stage.ts';
 
 const USAGE = `Usage: npm run invoke -- <event.json>
@@ -22,20 +20,6 @@ stores, then prints the HTTP answer and what was kept: the stored item, or the p
 
 Exit codes: 0 the answer was 2xx, 1 it was not, 2 bad option or event file, 3 the local stores could not be
 opened (see docs/commands.md).`;
-
-function callIdOf(event: ApiGatewayEvent): string | undefined {
-  let fields: unknown = event.queryStringParameters;
-  if (typeof event.body === 'string' && event.body !== '') {
-    try {
-      const text = event.isBase64Encoded === true ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-      fields = JSON.parse(text);
-    } catch {
-      return undefined;
-    }
-  }
-  const callId = (fields as { callId?: unknown } | null | undefined)?.callId;
-  return typeof callId === 'string' && callId !== '' ? callId : undefined;
-}
 
 function readEvent(file: string): ApiGatewayEvent {
   let text: string;
@@ -83,22 +67,7 @@ async function main(): Promise<number> {
     for (const [name, value] of Object.entries(answer.headers ?? {})) console.log(`${name}: ${String(value)}`);
     if (answer.body !== undefined && answer.body !== '') console.log(`\n${answer.body}`);
 
-    if (callId !== undefined) {
-      const client = DynamoDBDocumentClient.from(localDynamoClient(stores.dynamoEndpoint));
-      const { Item } = await client.send(new GetCommand({ TableName: tableName, Key: { callId } }));
-      client.destroy();
-      console.log(`\nStored item for ${callId} in ${tableName}:`);
-      console.log(Item === undefined ? '(none)' : JSON.stringify(Item, null, 2));
-    }
-    const s3 = localS3Client(stores.s3Endpoint);
-    const waiting = await Promise.all(
-      ['parked/', 'quarantine/'].map(async (Prefix) => {
-        const listing = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix }));
-        return `${listing.KeyCount ?? 0} under ${Prefix}`;
-      }),
-    );
-    s3.destroy();
-    console.log(`\nFallback bucket ${bucket}: ${waiting.join(', ')}`);
+    console.log(await whatWasKept({ ...stores, tableName, bucket }, callId));
     return answer.statusCode >= 200 && answer.statusCode < 300 ? EXIT.ok : EXIT.failed;
   } finally {
     await opened.close();

@@ -2,8 +2,9 @@
 /**
  * Serverless plugin for the `local` stage: before `invoke local` or `offline` it opens the local stage's embedded
  * stores (tools/local-stage/local-stage.ts: started on free ports, or this data folder's running ones), points the
- * function at them (replacing serverless.yml's placeholder endpoints), and stops what it started afterwards.
- * Other stages are untouched.
+ * function at them (replacing serverless.yml's placeholder endpoints), and stops what it started afterwards; after
+ * `invoke local` it prints what was kept, as `npm run invoke` does. Other stages are untouched. (The functions'
+ * `Fn::If` variables are resolved by tools/serverless/serverless-constant-conditions.cjs.)
  */
 const { pathToFileURL } = require('node:url');
 
@@ -14,7 +15,7 @@ class LocalStoresPlugin {
     this.stores = undefined;
     this.hooks = {
       'before:invoke:local:invoke': () => this.start(),
-      'after:invoke:local:invoke': () => this.stop(),
+      'after:invoke:local:invoke': () => this.reportAndStop(),
       'before:offline:start': () => this.start(),
       'before:offline:start:init': () => this.start(),
       'before:offline:start:end': () => this.stop(),
@@ -27,26 +28,39 @@ class LocalStoresPlugin {
 
   async start() {
     if (!this.isLocalStage() || this.stores !== undefined) return;
-    const { tsImport } = await import('tsx/esm/api');
-    const { localStageOf, startPersistedLocalStores } = await tsImport(
-      './local-stage.ts',
-      pathToFileURL(__filename).href,
-    );
+    // Before the handler runs in this process: its body parser replaces the event's body.
+    const { callIdOf } = await this.localModule('./what-was-kept.ts');
+    const event = this.options.data;
+    this.invokedCallId = typeof event === 'object' && event !== null ? callIdOf(event) : undefined;
+    const { localStageOf, startPersistedLocalStores } = await this.localModule('./local-stage.ts');
     this.stores = await startPersistedLocalStores(localStageOf(process.env));
     const endpoints = { DYNAMODB_ENDPOINT: this.stores.dynamoEndpoint, S3_ENDPOINT: this.stores.s3Endpoint };
     // offline builds each function's environment from the service; invoke local has already copied it to process.env.
     Object.assign(this.serverless.service.provider.environment, endpoints);
-    // A CloudFormation intrinsic (`Fn::If` … `AWS::NoValue`) has no value without CloudFormation: offline would pass
-    // it as "[object Object]". On the local stage such a variable is absent, as the deployed condition makes it.
-    const environments = [
-      this.serverless.service.provider.environment,
-      ...Object.values(this.serverless.service.functions ?? {}).map((f) => f.environment),
-    ];
-    for (const environment of environments.filter(Boolean)) {
-      for (const [name, value] of Object.entries(environment)) if (typeof value === 'object') delete environment[name];
-    }
     Object.assign(process.env, endpoints);
     this.serverless.cli.log(`local stores: DynamoDB ${this.stores.dynamoEndpoint}, S3 ${this.stores.s3Endpoint}`);
+  }
+
+  /** After `invoke local`, what `npm run invoke` prints too: the stored item, and what waits in the bucket. */
+  async reportAndStop() {
+    if (this.stores === undefined) return;
+    try {
+      const { whatWasKept } = await this.localModule('./what-was-kept.ts');
+      const environment = this.serverless.service.provider.environment;
+      const where = {
+        dynamoEndpoint: this.stores.dynamoEndpoint,
+        s3Endpoint: this.stores.s3Endpoint,
+        tableName: environment.DISCONNECTS_TABLE,
+        bucket: environment.PARKED_CALLBACKS_BUCKET,
+      };
+      process.stdout.write(`${await whatWasKept(where, this.invokedCallId)}\n`);
+    } finally {
+      await this.stop();
+    }
+  }
+
+  localModule(path) {
+    return import('tsx/esm/api').then(({ tsImport }) => tsImport(path, pathToFileURL(__filename).href));
   }
 
   async stop() {
