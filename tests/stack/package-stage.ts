@@ -36,8 +36,12 @@ export interface PackagedStage {
   service: JsonObject;
   /** Requests that reached the loopback stand-in for AWS (or any proxy): none, when packaging is offline. */
   awsRequests: string[];
+  /** The create-stack template (the framework's deployment bucket), as `serverless deploy` first submits it. */
+  createTemplate: Template;
   /** Each artifact (zip) with the names of the files in it. */
   artifacts: Record<string, string[]>;
+  /** Each artifact's bytes, by file name (disconnect.zip ...), for uploading where the template names them. */
+  zips: Record<string, Buffer>;
   output: string;
 }
 
@@ -123,14 +127,17 @@ export async function packageStage(stage: string, params: Record<string, string>
     if (code !== 0) throw new Error(`serverless package --stage ${stage} failed (${code}):\n${output}`);
     const read = (name: string): unknown => JSON.parse(readFileSync(join(out, name), 'utf8'));
     const state = read('serverless-state.json') as { service: JsonObject };
-    const artifacts = Object.fromEntries(
+    const zips = Object.fromEntries(
       readdirSync(out)
         .filter((name) => name.endsWith('.zip'))
         .sort()
-        .map((name) => [name, zipEntries(readFileSync(join(out, name)))]),
+        .map((name) => [name, readFileSync(join(out, name))]),
     );
+    const artifacts = Object.fromEntries(Object.entries(zips).map(([name, zip]) => [name, zipEntries(zip)]));
     return {
       template: read('cloudformation-template-update-stack.json') as Template,
+      createTemplate: read('cloudformation-template-create-stack.json') as Template,
+      zips,
       service: state.service,
       awsRequests,
       artifacts,
