@@ -1,6 +1,6 @@
 /**
  * A deployed stage, on loopback: the prod stage packaged (with a retention, so that every output the commands read
- * is published), deployed to moto_server as `npm run deploy` does it (tests/support/moto-stack.ts), its outputs
+ * is published; a dev stage with its password in an SSM parameter publishes the last one), deployed to moto_server as `npm run deploy` does it (tests/support/moto-stack.ts), its outputs
  * checked against what moto created, then the operator commands run against it with `--stage prod --region`, the
  * AWS SDK pointed at moto by AWS_ENDPOINT_URL, as an operator runs them against AWS.
  *
@@ -16,7 +16,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../tools/local-stage/stores.ts';
 import { resolveStage, STAGE_OUTPUTS } from '../../tools/stage/resolve-stage.ts';
-import { passwordSecretOfStage, tableOfStage } from '../../tools/stage/stage-names.ts';
+import { passwordParameterOfStage, passwordSecretOfStage, tableOfStage } from '../../tools/stage/stage-names.ts';
 import { disconnectCallback } from '../support/callbacks.ts';
 import {
   ACCOUNT_ID,
@@ -55,19 +55,25 @@ const HANDLER_VARIABLES = [
 let moto: Moto;
 let packaged: PackagedStage;
 let stack: MotoStack;
+/** A stage deployed before the secret was the default: its password in an SSM SecureString. */
+const PARAMETER_STAGE = 'dev';
+let parameterStack: MotoStack;
 let bandwidth: FakeBandwidthVoice;
 let stores: TestStores;
 const recorded = disconnectCallback({ endTime: '2026-11-20T15:58:04.911Z', cause: 'busy' });
 const parked = disconnectCallback({ endTime: '2026-11-20T16:10:00.000Z', cause: 'hangup' });
 
 beforeAll(async () => {
-  [moto, packaged, bandwidth] = await Promise.all([
+  let parameterPackaged: PackagedStage;
+  [moto, packaged, parameterPackaged, bandwidth] = await Promise.all([
     startMoto(),
     packageStage(STAGE, { retentionDays: '400' }),
+    packageStage(PARAMETER_STAGE, { callbackPasswordStore: 'parameter' }),
     fakeBandwidthVoice(),
   ]);
   Object.assign(process.env, moto.env);
   stack = await deployToMoto(moto, packaged, STAGE);
+  parameterStack = await deployToMoto(moto, parameterPackaged, PARAMETER_STAGE);
   stores = {
     dynamoEndpoint: moto.endpoint,
     s3Endpoint: moto.endpoint,
@@ -148,7 +154,7 @@ describe('the prod stage deployed to the emulator', () => {
     for (const client of [dynamo, secrets, s3]) client.destroy();
   });
 
-  it('resolves as the commands resolve it: one DescribeStacks, the same table, bucket, retention and password', async () => {
+  it('resolves as the commands resolve it: the same table, bucket, retention and password store', async () => {
     const stage = await resolveStage({ stage: STAGE, region: MOTO_REGION, env: moto.env });
     expect(stage).toMatchObject({
       source: 'deployed',
@@ -243,6 +249,32 @@ describe('the operator commands against the emulated stage', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain(`<CallStatusCallbackUrl>${stack.outputs[STAGE_OUTPUTS.callbackUrl]}`);
     expect(run.stdout).toContain('<UserId>bandwidth</UserId>');
+    expect(run.stdout).toContain('<Password>********</Password>');
+  });
+});
+
+describe('a stage keeping its password in an SSM parameter, deployed to the emulator', () => {
+  it('publishes the parameter instead of the secret, and the commands resolve it', async () => {
+    const parameter = passwordParameterOfStage(PARAMETER_STAGE);
+    expect(parameterStack.outputs[STAGE_OUTPUTS.callbackPasswordParameter]).toBe(parameter);
+    expect(parameterStack.outputs).not.toHaveProperty(STAGE_OUTPUTS.callbackPasswordSecret);
+    const stage = await resolveStage({ stage: PARAMETER_STAGE, region: MOTO_REGION, env: moto.env });
+    expect(stage).toMatchObject({
+      tableName: tableOfStage(PARAMETER_STAGE),
+      callbackUsername: 'bandwidth',
+      callbackPasswordParameter: parameter,
+      callbackPasswordSecret: undefined,
+    });
+  });
+
+  it('wire --dry-run reads the password from that parameter', async () => {
+    const run = await command(
+      'wire',
+      ['--account-id', ACCOUNT_ID, '--application-id', 'app-emulated', '--dry-run', '--stage', PARAMETER_STAGE],
+      { BW_CLIENT_ID: '', BW_CLIENT_SECRET: '' },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`<CallStatusCallbackUrl>${parameterStack.outputs[STAGE_OUTPUTS.callbackUrl]}`);
     expect(run.stdout).toContain('<Password>********</Password>');
   });
 });

@@ -24,8 +24,8 @@ import {
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { ensureStagePassword } from '../../tools/deploy/callback-password.ts';
-import { passwordParameterOfStage, passwordSecretOfStage, stackOfStage } from '../../tools/stage/stage-names.ts';
+import { ensureCallbackPassword, ensureCallbackSecret } from '../../tools/deploy/callback-password.ts';
+import { stackOfStage } from '../../tools/stage/stage-names.ts';
 import type { PackagedStage } from '../stack/package-stage.ts';
 import type { Json, Template } from '../stack/template.ts';
 import { freePort } from './faulty-stores.ts';
@@ -186,19 +186,19 @@ export function motoAdapted(template: Template): Template {
 }
 
 /**
- * Deploys a packaged stage to moto as `npm run deploy` would: the stage's callback password first (created in its
- * Secrets Manager secret by the deploy command's own code), then the stack as `serverless deploy` submits it.
+ * Deploys a packaged stage to moto as `npm run deploy` would: the stage's callback password first, created by the
+ * deploy command's own code in the store the stage reads (its secret, or its SSM parameter), then the stack as
+ * `serverless deploy` submits it.
  */
 export async function deployToMoto(moto: Moto, packaged: PackagedStage, stage: string): Promise<MotoStack> {
   const { cloudFormation, s3, secrets, ssm } = motoClients(moto);
   const stackName = stackOfStage(stage);
   try {
-    await ensureStagePassword({
-      secrets,
-      ssm,
-      secretName: passwordSecretOfStage(stage),
-      parameterName: passwordParameterOfStage(stage),
-    });
+    const published = packaged.template.Outputs ?? {};
+    const parameter = published['CallbackPasswordParameter']?.Value;
+    const secret = published['CallbackPasswordSecret']?.Value;
+    if (typeof parameter === 'string') await ensureCallbackPassword(ssm, parameter);
+    else if (typeof secret === 'string') await ensureCallbackSecret(secrets, secret);
     await cloudFormation.send(
       new CreateStackCommand({ StackName: stackName, TemplateBody: JSON.stringify(packaged.createTemplate) }),
     );
