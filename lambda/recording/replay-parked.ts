@@ -13,6 +13,7 @@ import type { DisconnectsTable } from '../adapters/disconnects-table.ts';
 import type { ParkedCallback, ParkedCallbacks, ParkedKind } from '../adapters/parked-callbacks.ts';
 import { CallbackRefused, validateCallback } from '../domain/callback/validate.ts';
 import { type DisconnectRecord, toDisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
+import { mayHoldLongNumber, parseJsonExactly } from '../domain/stored-record/exact-number.ts';
 import { logger } from '../log/logger.ts';
 
 export interface ReplayFailure {
@@ -79,6 +80,8 @@ export function recordFromParked(parked: ParkedCallback, retentionDays?: number)
   let value: unknown;
   try {
     value = jsonParseProtectProto(parked.input.body, undefined, 'replay');
+    // No forbidden key: read again keeping every number's value, as the live parser does.
+    if (mayHoldLongNumber(parked.input.body)) value = parseJsonExactly(parked.input.body);
   } catch (error) {
     throw new Error(`the body is not usable JSON: ${describe(error)}`);
   }
