@@ -166,7 +166,9 @@ export function basicAuth(options: BasicAuthOptions): MiddlewareObj<ApiGatewayEv
     // Not async: the usual callback (cached credentials, the header as Bandwidth writes it) is checked without a
     // promise, so middy goes straight on to the next step.
     before(request) {
-      const headerValue = header(request.event, 'authorization');
+      const raw: unknown = header(request.event, 'authorization');
+      // A value that is not text (a number, a list, an object) is malformed credentials: the challenge, as any other.
+      const headerValue = raw === undefined || typeof raw === 'string' ? raw : '';
       if (headerValue === undefined) return checkParts(request, headerValue, undefined);
       const expected = options.credentials(callbackRequestOf(request).budget.credentialsMs());
       if (expected instanceof Promise) {
