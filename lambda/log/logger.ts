@@ -199,9 +199,31 @@ function maskText(text: string): string {
 const LINE_CANDIDATE = new RegExp(String.raw`\\(?:u[\da-fA-F]{4}|[^tnr])|${PHONE}`, 'g');
 const TIMESTAMP_KEY = '"Timestamp":';
 
+const PLAIN_NUMBER = /^\d+(?:\.\d+)?$/;
+const BEFORE_VALUE = /[:,[]/;
+const AFTER_VALUE = /[,}\]]/;
+
+/**
+ * A JSON number of the line itself (`"latencyMs":1542.2676`): masking it would break the line, and when this pass
+ * runs no bare number holds a 7-digit run (maskLine sends those to the token-by-token pass).
+ */
+function isBareNumber(match: string, offset: number, line: string): boolean {
+  const start = line[offset - 1] === '-' ? offset - 1 : offset;
+  return (
+    BEFORE_VALUE.test(line[start - 1] ?? '') &&
+    AFTER_VALUE.test(line[offset + match.length] ?? '') &&
+    PLAIN_NUMBER.test(match)
+  );
+}
+
+/** Within one JSON string of the line (the token-by-token pass): only escapes are left as they are. */
+function maskInString(match: string, offset: number, text: string): string {
+  return match.startsWith('\\') ? match : maskAt(match, offset, text);
+}
+
 function maskInLine(match: string, offset: number, line: string): string {
-  if (match.startsWith('\\') || line.startsWith(TIMESTAMP_KEY, offset - TIMESTAMP_KEY.length)) return match;
-  return maskAt(match, offset, line);
+  if (line.startsWith(TIMESTAMP_KEY, offset - TIMESTAMP_KEY.length) || isBareNumber(match, offset, line)) return match;
+  return maskInString(match, offset, line);
 }
 
 /**
@@ -213,7 +235,7 @@ const MAY_HOLD_LONG_BARE_NUMBER = /(?<!"Timestamp")[:,[]-?[\d.eE+-]*\d{7}/;
 const LINE_TOKEN = /"(?:[^"\\]|\\.)*"|(?<!"Timestamp":|[\d.eE+-])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 
 function maskToken(token: string): string {
-  if (token.startsWith('"')) return token.replace(LINE_CANDIDATE, maskInLine);
+  if (token.startsWith('"')) return token.replace(LINE_CANDIDATE, maskInString);
   const masked = maskDigits(token);
   return masked === token ? token : JSON.stringify(masked);
 }
