@@ -1,10 +1,8 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
 import type { CallbackAuthConfig } from '../config.ts';
 import { logger } from '../log/logger.ts';
-import { boundedCalls, type CallLimits } from './aws-clients.ts';
+import type { CallLimits } from './aws-clients.ts';
 import { withinDeadline } from './deadline.ts';
-import type { PresentedCredentials } from './parked-callbacks.ts';
+import { parameterStore, type StoredPassword, secretsManagerStore } from './password-stores.ts';
 
 /** Credentials a callback must present. */
 export interface BasicCredentials {
@@ -49,91 +47,6 @@ export const PASSWORD_RETRY_SECONDS = 30;
  * this long for its read.
  */
 export const FORCED_READ_SPACING_MS = 1_000;
-
-/** One version of the password as a store holds it. */
-interface StoredPassword {
-  password: string | undefined;
-  /** When it became current (the store's own clock), when the store says. */
-  changedAt: number | undefined;
-  /** The password before it, read only when needed (a container started within the grace period). */
-  previous: (signal: AbortSignal) => Promise<string | undefined>;
-}
-
-interface PasswordStore {
-  /** Names the secret or parameter, for messages. */
-  readonly name: string;
-  current(signal: AbortSignal): Promise<StoredPassword>;
-}
-
-/** Secrets Manager: the secret's AWSCURRENT string; AWSPREVIOUS is the password before the last rotation. */
-function secretsManagerStore(secretId: string, limits: CallLimits): PasswordStore {
-  let sdk:
-    | Promise<{
-        client: import('@aws-sdk/client-secrets-manager').SecretsManagerClient;
-        module: typeof import('@aws-sdk/client-secrets-manager');
-      }>
-    | undefined;
-  const client = () =>
-    (sdk ??= import('@aws-sdk/client-secrets-manager').then((module) => ({
-      module,
-      client: new module.SecretsManagerClient(boundedCalls(limits)),
-    })));
-  const read = async (stage: 'AWSCURRENT' | 'AWSPREVIOUS', abortSignal: AbortSignal) => {
-    const { client: secrets, module } = await client();
-    return secrets.send(new module.GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }), { abortSignal });
-  };
-  return {
-    name: `secret ${secretId}`,
-    async current(signal) {
-      const secret = await read('AWSCURRENT', signal);
-      return {
-        password: secret.SecretString,
-        changedAt: secret.CreatedDate?.getTime(),
-        previous: async (previousSignal) => {
-          try {
-            return (await read('AWSPREVIOUS', previousSignal)).SecretString;
-          } catch (error) {
-            // A secret never rotated has no AWSPREVIOUS version.
-            if (error instanceof (await client()).module.ResourceNotFoundException) return undefined;
-            throw error;
-          }
-        },
-      };
-    },
-  };
-}
-
-/** SSM Parameter Store: the SecureString, decrypted; `name:version` selects the version before the current one. */
-function parameterStore(parameterName: string, limits: CallLimits): PasswordStore {
-  let sdk:
-    | Promise<{ client: import('@aws-sdk/client-ssm').SSMClient; module: typeof import('@aws-sdk/client-ssm') }>
-    | undefined;
-  const client = () =>
-    (sdk ??= import('@aws-sdk/client-ssm').then((module) => ({
-      module,
-      client: new module.SSMClient(boundedCalls(limits)),
-    })));
-  const read = async (name: string, abortSignal: AbortSignal) => {
-    const { client: ssm, module } = await client();
-    return (await ssm.send(new module.GetParameterCommand({ Name: name, WithDecryption: true }), { abortSignal }))
-      .Parameter;
-  };
-  return {
-    name: `SSM parameter ${parameterName}`,
-    async current(signal) {
-      const parameter = await read(parameterName, signal);
-      const version = parameter?.Version;
-      return {
-        password: parameter?.Value,
-        changedAt: parameter?.LastModifiedDate?.getTime(),
-        previous: async (previousSignal) =>
-          version === undefined || version < 2
-            ? undefined
-            : (await read(`${parameterName}:${version - 1}`, previousSignal))?.Value,
-      };
-    },
-  };
-}
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -270,31 +183,4 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
       current !== undefined && Date.now() < freshUntil ? accepted(current) : refresh(timeLimitMs),
     refreshCredentials: forcedRead,
   };
-}
-
-const scryptAsync = promisify(scrypt);
-/** scrypt's defaults (N = 2^14, r = 8, p = 1): ~50 ms of CPU, paid only on the rare unverified path and at its replay. */
-const HASH_BYTES = 32;
-const SALT_BYTES = 16;
-
-/** Credentials a callback presented, in a form that can be checked later but not read: never the password itself. */
-export async function presentedCredentials(given: BasicCredentials): Promise<PresentedCredentials> {
-  const salt = randomBytes(SALT_BYTES);
-  const passwordHash = (await scryptAsync(given.password, salt, HASH_BYTES)) as Buffer;
-  return { username: given.username, salt: salt.toString('base64'), passwordHash: passwordHash.toString('base64') };
-}
-
-/** Whether presented credentials match any accepted pair; every comparison runs, timing-safe. */
-export async function presentedMatch(presented: PresentedCredentials, accepted: AcceptedCredentials): Promise<boolean> {
-  const salt = Buffer.from(presented.salt, 'base64');
-  const hash = Buffer.from(presented.passwordHash, 'base64');
-  if (hash.length !== HASH_BYTES) return false;
-  const username = createHash('sha256').update(presented.username).digest();
-  let matches = false;
-  for (const candidate of 'username' in accepted ? [accepted] : accepted) {
-    const expected = (await scryptAsync(candidate.password, salt, HASH_BYTES)) as Buffer;
-    const userMatches = timingSafeEqual(username, createHash('sha256').update(candidate.username).digest());
-    matches = (timingSafeEqual(hash, expected) && userMatches) || matches;
-  }
-  return matches;
 }

@@ -5,8 +5,8 @@ import {
   type BasicCredentials,
   type CallbackCredentials,
   CredentialsUnavailable,
-  presentedCredentials,
 } from '../adapters/callback-credentials.ts';
+import { presentedCredentials } from '../adapters/presented-credentials.ts';
 import { type ApiGatewayEvent, type ApiGatewayResult, header } from './api-gateway.ts';
 import type { RecorderRequest } from './callback-request.ts';
 import { callbackRequestOf } from './callback-request.ts';

@@ -8,9 +8,10 @@
  * ones do (or to quarantine, when they fail validation), others are discarded, logged and counted.
  */
 import { jsonParseProtectProto } from '@middy/util';
-import { type CallbackCredentials, presentedMatch } from '../adapters/callback-credentials.ts';
+import type { CallbackCredentials } from '../adapters/callback-credentials.ts';
 import type { DisconnectsTable } from '../adapters/disconnects-table.ts';
 import type { ParkedCallback, ParkedCallbacks, ParkedKind } from '../adapters/parked-callbacks.ts';
+import { presentedMatch } from '../adapters/presented-credentials.ts';
 import { CallbackRefused, validateCallback } from '../domain/callback/validate.ts';
 import { type DisconnectRecord, toDisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
 import { mayHoldLongNumber, parseJsonExactly } from '../domain/stored-record/exact-number.ts';
