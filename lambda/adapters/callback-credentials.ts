@@ -3,6 +3,7 @@ import { logger } from '../log/logger.ts';
 import type { CallLimits } from './aws-clients.ts';
 import { withinDeadline } from './deadline.ts';
 import { parameterStore, type StoredPassword, secretsManagerStore } from './password-stores.ts';
+import { forgetUnverifiedCandidates } from './presented-credentials.ts';
 
 /** Credentials a callback must present. */
 export interface BasicCredentials {
@@ -19,6 +20,8 @@ export interface CallbackCredentials {
   credentials: (timeLimitMs: number) => AcceptedCredentials | Promise<AcceptedCredentials>;
   /** The password read again now (a rotation), at most once per FORCED_READ_SPACING_MS; absent for a fixed password. */
   refreshCredentials?: (timeLimitMs: number) => Promise<AcceptedCredentials>;
+  /** The username every accepted pair has (a rotation changes only the password); absent when not fixed. */
+  username?: string;
 }
 
 /** The password could not be read in the time given (store throttled, down or slow): nothing to check against. */
@@ -48,6 +51,12 @@ export const PASSWORD_RETRY_SECONDS = 30;
  */
 export const FORCED_READ_SPACING_MS = 1_000;
 
+/**
+ * A mismatch waits for the next free read at most once in this long per container: a flood of distinct wrong
+ * passwords cannot hold containers a second each; the first callback after a rotation still waits and gets in.
+ */
+export const WAIT_SPACING_MS = 10_000;
+
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
@@ -66,10 +75,14 @@ const reasonOf = (error: unknown): string => (error instanceof Error ? error.mes
  * PREVIOUS_PASSWORD_GRACE_SECONDS after the rotation, by containers that saw the change and by containers started
  * after it alike (those read the version before the current one once, at start).
  */
-export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits): CallbackCredentials {
+export function callbackCredentials(
+  auth: CallbackAuthConfig,
+  limits: CallLimits,
+  { pauseAfterFailedReadMs = 0 }: { pauseAfterFailedReadMs?: number } = {},
+): CallbackCredentials {
   if ('password' in auth) {
     const credentials = { username: auth.username, password: auth.password };
-    return { credentials: () => credentials };
+    return { username: auth.username, credentials: () => credentials };
   }
   const store =
     'passwordSecret' in auth
@@ -82,6 +95,17 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
   /** The next forced read, while it waits for its slot; mismatches arriving meanwhile join it. */
   let scheduled: { at: number; read: Promise<AcceptedCredentials> } | undefined;
   let lastForcedReadAt = Number.NEGATIVE_INFINITY;
+  let lastWaitAt = Number.NEGATIVE_INFINITY;
+  /**
+   * After a failed read, no read until then (`pauseAfterFailedReadMs` later; the recorder's answers pause
+   * FORCED_READ_SPACING_MS): during an outage a container reads the store at most once a second, and no request
+   * waits for a read that would fail; it is answered at once. Replay and the commands retry at once (no pause).
+   */
+  let unreadableUntil = 0;
+  const unreadable = () =>
+    Date.now() < unreadableUntil
+      ? new CredentialsUnavailable('the store failed its last read; not read again yet')
+      : undefined;
 
   const accepted = (credentials: BasicCredentials): AcceptedCredentials =>
     previous !== undefined && Date.now() < previous.acceptedUntil ? [credentials, previous.credentials] : credentials;
@@ -111,6 +135,7 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
   const readStore = (timeLimitMs: number): Promise<StoredPassword> =>
     withinDeadline(timeLimitMs, `reading the ${store.name}`, (signal) => store.current(signal)).catch(
       (error: unknown) => {
+        unreadableUntil = Date.now() + pauseAfterFailedReadMs;
         throw new CredentialsUnavailable(reasonOf(error));
       },
     );
@@ -125,6 +150,8 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
       throw new CredentialsUnavailable(`${store.name} holds no password`);
     }
     freshUntil = Date.now() + PASSWORD_CACHE_SECONDS * 1000;
+    // A new password: what was kept unverified before it is replay's to check; the candidates start over.
+    if (current?.password !== password) forgetUnverifiedCandidates();
     // Same object while the password is unchanged, so basic-auth keeps its digests.
     if (current === undefined) {
       previous = await previousAtStart(stored, timeLeftMs);
@@ -145,6 +172,8 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
     const started = Date.now();
     let stored: StoredPassword;
     try {
+      const paused = unreadable();
+      if (paused !== undefined) throw paused;
       stored = await readStore(timeLimitMs);
     } catch (error) {
       if (current === undefined) throw error;
@@ -166,10 +195,14 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
   const forcedRead = (timeLimitMs: number): Promise<AcceptedCredentials> => {
     const now = Date.now();
     if (scheduled !== undefined && scheduled.at > now) return scheduled.read;
+    const paused = unreadable();
+    if (paused !== undefined) return Promise.reject(paused);
     const at = Math.max(now, lastForcedReadAt + FORCED_READ_SPACING_MS);
     const wait = at - now;
-    if (wait >= timeLimitMs)
+    // Waiting holds the container: at most one wait per WAIT_SPACING_MS; other mismatches go on unverified (bounded).
+    if (wait >= timeLimitMs || (wait > 0 && now - lastWaitAt < WAIT_SPACING_MS))
       return Promise.reject(new CredentialsUnavailable('no read of the password is free in time'));
+    if (wait > 0) lastWaitAt = now;
     lastForcedReadAt = at;
     const read = (wait > 0 ? new Promise<void>((resolve) => setTimeout(resolve, wait)) : Promise.resolve())
       .then(() => readStore(timeLimitMs - wait))
@@ -179,6 +212,7 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
   };
 
   return {
+    username: auth.username,
     credentials: (timeLimitMs) =>
       current !== undefined && Date.now() < freshUntil ? accepted(current) : refresh(timeLimitMs),
     refreshCredentials: forcedRead,

@@ -33,3 +33,34 @@ export async function presentedMatch(presented: PresentedCredentials, accepted: 
   }
   return matches;
 }
+
+/**
+ * At most this many distinct credentials are kept unverified per container until the password is read again. A
+ * rotation brings one new password (Bandwidth sends the current and perhaps the previous one), so three is room
+ * for the genuine ones; a flood of distinct wrong passwords during a store outage buys no more than three scrypt
+ * hashes per container and is refused beyond them (docs/deploying.md, "Bounded under attack").
+ */
+export const MAX_UNVERIFIED_CANDIDATES = 3;
+
+const candidates = new Map<string, Promise<PresentedCredentials>>();
+
+/**
+ * The presented credentials to keep an unverified callback with, hashed once per distinct pair (the same pair is
+ * kept with the same salt and hash); undefined when the container already holds MAX_UNVERIFIED_CANDIDATES others.
+ */
+export function unverifiedCandidate(given: BasicCredentials): Promise<PresentedCredentials> | undefined {
+  const key = createHash('sha256').update(`${given.username}:${given.password}`).digest('base64');
+  const known = candidates.get(key);
+  if (known !== undefined) return known;
+  if (candidates.size >= MAX_UNVERIFIED_CANDIDATES) return undefined;
+  const presented = presentedCredentials(given);
+  candidates.set(key, presented);
+  // A failed hash is not kept as a candidate.
+  presented.catch(() => candidates.delete(key));
+  return presented;
+}
+
+/** The password was read: what was kept unverified meanwhile is checked by replay; the count starts over. */
+export function forgetUnverifiedCandidates(): void {
+  candidates.clear();
+}
