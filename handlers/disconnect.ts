@@ -8,7 +8,7 @@
  */
 import middy from '@middy/core';
 import { answerCallLimits } from '../lambda/adapters/aws-clients.ts';
-import { callbackCredentials } from '../lambda/adapters/callback-credentials.ts';
+import { callbackCredentials, FORCED_READ_SPACING_MS } from '../lambda/adapters/callback-credentials.ts';
 import { DisconnectsTable } from '../lambda/adapters/disconnects-table.ts';
 import { ParkedCallbacks } from '../lambda/adapters/parked-callbacks.ts';
 import { readConfig } from '../lambda/config.ts';
@@ -60,7 +60,13 @@ const pipeline = middy<ApiGatewayEvent, ApiGatewayResult, Error, RecorderContext
   .use(callbackRequest(config.answerBudgetMs))
   .use(callbackLog())
   .use(errorResponses({ maxNesting: MAX_NESTING }))
-  .use(config.auth === undefined ? [] : basicAuth(callbackCredentials(config.auth, limits.credentials)))
+  .use(
+    config.auth === undefined
+      ? []
+      : basicAuth(
+          callbackCredentials(config.auth, limits.credentials, { pauseAfterFailedReadMs: FORCED_READ_SPACING_MS }),
+        ),
+  )
   .use(queryForm())
   .use(bodyLimit(config.maxBodyBytes))
   .use(bodyText())

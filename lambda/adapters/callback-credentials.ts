@@ -1,10 +1,9 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { promisify } from 'node:util';
 import type { CallbackAuthConfig } from '../config.ts';
 import { logger } from '../log/logger.ts';
-import { boundedCalls, type CallLimits } from './aws-clients.ts';
+import type { CallLimits } from './aws-clients.ts';
 import { withinDeadline } from './deadline.ts';
-import type { PresentedCredentials } from './parked-callbacks.ts';
+import { parameterStore, type StoredPassword, secretsManagerStore } from './password-stores.ts';
+import { forgetUnverifiedCandidates } from './presented-credentials.ts';
 
 /** Credentials a callback must present. */
 export interface BasicCredentials {
@@ -21,6 +20,8 @@ export interface CallbackCredentials {
   credentials: (timeLimitMs: number) => AcceptedCredentials | Promise<AcceptedCredentials>;
   /** The password read again now (a rotation), at most once per FORCED_READ_SPACING_MS; absent for a fixed password. */
   refreshCredentials?: (timeLimitMs: number) => Promise<AcceptedCredentials>;
+  /** The username every accepted pair has (a rotation changes only the password); absent when not fixed. */
+  username?: string;
 }
 
 /** The password could not be read in the time given (store throttled, down or slow): nothing to check against. */
@@ -50,90 +51,11 @@ export const PASSWORD_RETRY_SECONDS = 30;
  */
 export const FORCED_READ_SPACING_MS = 1_000;
 
-/** One version of the password as a store holds it. */
-interface StoredPassword {
-  password: string | undefined;
-  /** When it became current (the store's own clock), when the store says. */
-  changedAt: number | undefined;
-  /** The password before it, read only when needed (a container started within the grace period). */
-  previous: (signal: AbortSignal) => Promise<string | undefined>;
-}
-
-interface PasswordStore {
-  /** Names the secret or parameter, for messages. */
-  readonly name: string;
-  current(signal: AbortSignal): Promise<StoredPassword>;
-}
-
-/** Secrets Manager: the secret's AWSCURRENT string; AWSPREVIOUS is the password before the last rotation. */
-function secretsManagerStore(secretId: string, limits: CallLimits): PasswordStore {
-  let sdk:
-    | Promise<{
-        client: import('@aws-sdk/client-secrets-manager').SecretsManagerClient;
-        module: typeof import('@aws-sdk/client-secrets-manager');
-      }>
-    | undefined;
-  const client = () =>
-    (sdk ??= import('@aws-sdk/client-secrets-manager').then((module) => ({
-      module,
-      client: new module.SecretsManagerClient(boundedCalls(limits)),
-    })));
-  const read = async (stage: 'AWSCURRENT' | 'AWSPREVIOUS', abortSignal: AbortSignal) => {
-    const { client: secrets, module } = await client();
-    return secrets.send(new module.GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }), { abortSignal });
-  };
-  return {
-    name: `secret ${secretId}`,
-    async current(signal) {
-      const secret = await read('AWSCURRENT', signal);
-      return {
-        password: secret.SecretString,
-        changedAt: secret.CreatedDate?.getTime(),
-        previous: async (previousSignal) => {
-          try {
-            return (await read('AWSPREVIOUS', previousSignal)).SecretString;
-          } catch (error) {
-            // A secret never rotated has no AWSPREVIOUS version.
-            if (error instanceof (await client()).module.ResourceNotFoundException) return undefined;
-            throw error;
-          }
-        },
-      };
-    },
-  };
-}
-
-/** SSM Parameter Store: the SecureString, decrypted; `name:version` selects the version before the current one. */
-function parameterStore(parameterName: string, limits: CallLimits): PasswordStore {
-  let sdk:
-    | Promise<{ client: import('@aws-sdk/client-ssm').SSMClient; module: typeof import('@aws-sdk/client-ssm') }>
-    | undefined;
-  const client = () =>
-    (sdk ??= import('@aws-sdk/client-ssm').then((module) => ({
-      module,
-      client: new module.SSMClient(boundedCalls(limits)),
-    })));
-  const read = async (name: string, abortSignal: AbortSignal) => {
-    const { client: ssm, module } = await client();
-    return (await ssm.send(new module.GetParameterCommand({ Name: name, WithDecryption: true }), { abortSignal }))
-      .Parameter;
-  };
-  return {
-    name: `SSM parameter ${parameterName}`,
-    async current(signal) {
-      const parameter = await read(parameterName, signal);
-      const version = parameter?.Version;
-      return {
-        password: parameter?.Value,
-        changedAt: parameter?.LastModifiedDate?.getTime(),
-        previous: async (previousSignal) =>
-          version === undefined || version < 2
-            ? undefined
-            : (await read(`${parameterName}:${version - 1}`, previousSignal))?.Value,
-      };
-    },
-  };
-}
+/**
+ * A mismatch waits for the next free read at most once in this long per container: a flood of distinct wrong
+ * passwords cannot hold containers a second each; the first callback after a rotation still waits and gets in.
+ */
+export const WAIT_SPACING_MS = 10_000;
 
 const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -153,10 +75,14 @@ const reasonOf = (error: unknown): string => (error instanceof Error ? error.mes
  * PREVIOUS_PASSWORD_GRACE_SECONDS after the rotation, by containers that saw the change and by containers started
  * after it alike (those read the version before the current one once, at start).
  */
-export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits): CallbackCredentials {
+export function callbackCredentials(
+  auth: CallbackAuthConfig,
+  limits: CallLimits,
+  { pauseAfterFailedReadMs = 0 }: { pauseAfterFailedReadMs?: number } = {},
+): CallbackCredentials {
   if ('password' in auth) {
     const credentials = { username: auth.username, password: auth.password };
-    return { credentials: () => credentials };
+    return { username: auth.username, credentials: () => credentials };
   }
   const store =
     'passwordSecret' in auth
@@ -169,6 +95,17 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
   /** The next forced read, while it waits for its slot; mismatches arriving meanwhile join it. */
   let scheduled: { at: number; read: Promise<AcceptedCredentials> } | undefined;
   let lastForcedReadAt = Number.NEGATIVE_INFINITY;
+  let lastWaitAt = Number.NEGATIVE_INFINITY;
+  /**
+   * After a failed read, no read until then (`pauseAfterFailedReadMs` later; the recorder's answers pause
+   * FORCED_READ_SPACING_MS): during an outage a container reads the store at most once a second, and no request
+   * waits for a read that would fail; it is answered at once. Replay and the commands retry at once (no pause).
+   */
+  let unreadableUntil = 0;
+  const unreadable = () =>
+    Date.now() < unreadableUntil
+      ? new CredentialsUnavailable('the store failed its last read; not read again yet')
+      : undefined;
 
   const accepted = (credentials: BasicCredentials): AcceptedCredentials =>
     previous !== undefined && Date.now() < previous.acceptedUntil ? [credentials, previous.credentials] : credentials;
@@ -198,6 +135,7 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
   const readStore = (timeLimitMs: number): Promise<StoredPassword> =>
     withinDeadline(timeLimitMs, `reading the ${store.name}`, (signal) => store.current(signal)).catch(
       (error: unknown) => {
+        unreadableUntil = Date.now() + pauseAfterFailedReadMs;
         throw new CredentialsUnavailable(reasonOf(error));
       },
     );
@@ -212,6 +150,8 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
       throw new CredentialsUnavailable(`${store.name} holds no password`);
     }
     freshUntil = Date.now() + PASSWORD_CACHE_SECONDS * 1000;
+    // A new password: what was kept unverified before it is replay's to check; the candidates start over.
+    if (current?.password !== password) forgetUnverifiedCandidates();
     // Same object while the password is unchanged, so basic-auth keeps its digests.
     if (current === undefined) {
       previous = await previousAtStart(stored, timeLeftMs);
@@ -232,6 +172,8 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
     const started = Date.now();
     let stored: StoredPassword;
     try {
+      const paused = unreadable();
+      if (paused !== undefined) throw paused;
       stored = await readStore(timeLimitMs);
     } catch (error) {
       if (current === undefined) throw error;
@@ -253,10 +195,14 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
   const forcedRead = (timeLimitMs: number): Promise<AcceptedCredentials> => {
     const now = Date.now();
     if (scheduled !== undefined && scheduled.at > now) return scheduled.read;
+    const paused = unreadable();
+    if (paused !== undefined) return Promise.reject(paused);
     const at = Math.max(now, lastForcedReadAt + FORCED_READ_SPACING_MS);
     const wait = at - now;
-    if (wait >= timeLimitMs)
+    // Waiting holds the container: at most one wait per WAIT_SPACING_MS; other mismatches go on unverified (bounded).
+    if (wait >= timeLimitMs || (wait > 0 && now - lastWaitAt < WAIT_SPACING_MS))
       return Promise.reject(new CredentialsUnavailable('no read of the password is free in time'));
+    if (wait > 0) lastWaitAt = now;
     lastForcedReadAt = at;
     const read = (wait > 0 ? new Promise<void>((resolve) => setTimeout(resolve, wait)) : Promise.resolve())
       .then(() => readStore(timeLimitMs - wait))
@@ -266,35 +212,9 @@ export function callbackCredentials(auth: CallbackAuthConfig, limits: CallLimits
   };
 
   return {
+    username: auth.username,
     credentials: (timeLimitMs) =>
       current !== undefined && Date.now() < freshUntil ? accepted(current) : refresh(timeLimitMs),
     refreshCredentials: forcedRead,
   };
-}
-
-const scryptAsync = promisify(scrypt);
-/** scrypt's defaults (N = 2^14, r = 8, p = 1): ~50 ms of CPU, paid only on the rare unverified path and at its replay. */
-const HASH_BYTES = 32;
-const SALT_BYTES = 16;
-
-/** Credentials a callback presented, in a form that can be checked later but not read: never the password itself. */
-export async function presentedCredentials(given: BasicCredentials): Promise<PresentedCredentials> {
-  const salt = randomBytes(SALT_BYTES);
-  const passwordHash = (await scryptAsync(given.password, salt, HASH_BYTES)) as Buffer;
-  return { username: given.username, salt: salt.toString('base64'), passwordHash: passwordHash.toString('base64') };
-}
-
-/** Whether presented credentials match any accepted pair; every comparison runs, timing-safe. */
-export async function presentedMatch(presented: PresentedCredentials, accepted: AcceptedCredentials): Promise<boolean> {
-  const salt = Buffer.from(presented.salt, 'base64');
-  const hash = Buffer.from(presented.passwordHash, 'base64');
-  if (hash.length !== HASH_BYTES) return false;
-  const username = createHash('sha256').update(presented.username).digest();
-  let matches = false;
-  for (const candidate of 'username' in accepted ? [accepted] : accepted) {
-    const expected = (await scryptAsync(candidate.password, salt, HASH_BYTES)) as Buffer;
-    const userMatches = timingSafeEqual(username, createHash('sha256').update(candidate.username).digest());
-    matches = (timingSafeEqual(hash, expected) && userMatches) || matches;
-  }
-  return matches;
 }

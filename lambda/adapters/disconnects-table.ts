@@ -1,10 +1,31 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, NumberValue, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type BackfilledRecord, CALL_LIST } from '../domain/stored-record/backfilled-record.ts';
 import type { DisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
+import { ExactNumber } from '../domain/stored-record/exact-number.ts';
 import { awsClientConfig, boundedCalls, CALL_LIMITS, type CallLimits } from './aws-clients.ts';
 
 export type PutOutcome = 'recorded' | 'duplicate';
+
+/**
+ * A value with every ExactNumber (a number a double would alter, kept as sent) as the SDK's NumberValue, written
+ * from its text; the very same object when it holds none (the usual callback: strings only, no copy made).
+ */
+function withNumberValues(value: unknown): unknown {
+  if (value instanceof ExactNumber) return NumberValue.from(value.text);
+  if (typeof value !== 'object' || value === null) return value;
+  const fields = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const key in fields) {
+    const item = fields[key];
+    if (typeof item !== 'object' || item === null) continue;
+    const written = withNumberValues(item);
+    if (written === item) continue;
+    copy ??= Array.isArray(value) ? ([...value] as unknown as Record<string, unknown>) : { ...fields };
+    copy[key] = written;
+  }
+  return copy ?? value;
+}
 
 export interface DisconnectsTableOptions {
   tableName: string;
@@ -38,7 +59,7 @@ export class DisconnectsTable {
   async putFirst(record: DisconnectRecord, signal?: AbortSignal): Promise<PutOutcome> {
     return this.conditionalPut(
       {
-        Item: record,
+        Item: withNumberValues(record) as DisconnectRecord,
         ConditionExpression: 'attribute_not_exists(callId) OR recordedFrom = :callList',
         ExpressionAttributeValues: { ':callList': CALL_LIST },
       },

@@ -5,8 +5,8 @@ import {
   type BasicCredentials,
   type CallbackCredentials,
   CredentialsUnavailable,
-  presentedCredentials,
 } from '../adapters/callback-credentials.ts';
+import { unverifiedCandidate } from '../adapters/presented-credentials.ts';
 import { type ApiGatewayEvent, type ApiGatewayResult, header } from './api-gateway.ts';
 import type { RecorderRequest } from './callback-request.ts';
 import { callbackRequestOf } from './callback-request.ts';
@@ -108,6 +108,10 @@ export function basicAuth(options: BasicAuthOptions): MiddlewareObj<ApiGatewayEv
     return matches;
   };
 
+  const expectedUser = options.username === undefined ? undefined : digest(options.username);
+  const isExpectedUser = (given: BasicCredentials): boolean =>
+    expectedUser === undefined || timingSafeEqual(digest(given.username), expectedUser);
+
   /**
    * Credentials refused against the current password, as digests, with when: sent again within REFUSAL_MEMORY_MS,
    * they are refused at once, without a read. Any other mismatch makes the password be read again (a rotation).
@@ -140,7 +144,8 @@ export function basicAuth(options: BasicAuthOptions): MiddlewareObj<ApiGatewayEv
       const key = digest(`${given.username}:${given.password}`).toString('base64');
       refusalsFor(accepted);
       const recentlyRefused = Date.now() - (refused.get(key) ?? Number.NEGATIVE_INFINITY) < REFUSAL_MEMORY_MS;
-      if (!recentlyRefused && options.refreshCredentials !== undefined) {
+      // Another username cannot be a rotation: refused without a read.
+      if (!recentlyRefused && options.refreshCredentials !== undefined && isExpectedUser(given)) {
         const reread = await options.refreshCredentials(state.budget.credentialsMs());
         if (matching(given, reread)) return;
         refusalsFor(reread);
@@ -159,14 +164,20 @@ export function basicAuth(options: BasicAuthOptions): MiddlewareObj<ApiGatewayEv
     if (given === undefined) {
       throw new RequestRejected(401, 'authentication required', ['send HTTP Basic credentials'], challenge);
     }
-    callbackRequestOf(request).unverified = await presentedCredentials(given);
+    if (!isExpectedUser(given)) throw new RequestRejected(401, 'invalid credentials', [], challenge);
+    // Bounded: distinct credentials beyond the container's few candidates are refused like wrong ones.
+    const presented = unverifiedCandidate(given);
+    if (presented === undefined) throw new RequestRejected(401, 'invalid credentials', [], challenge);
+    callbackRequestOf(request).unverified = await presented;
   };
 
   return {
     // Not async: the usual callback (cached credentials, the header as Bandwidth writes it) is checked without a
     // promise, so middy goes straight on to the next step.
     before(request) {
-      const headerValue = header(request.event, 'authorization');
+      const raw: unknown = header(request.event, 'authorization');
+      // A value that is not text (a number, a list, an object) is malformed credentials: the challenge, as any other.
+      const headerValue = raw === undefined || typeof raw === 'string' ? raw : '';
       if (headerValue === undefined) return checkParts(request, headerValue, undefined);
       const expected = options.credentials(callbackRequestOf(request).budget.credentialsMs());
       if (expected instanceof Promise) {

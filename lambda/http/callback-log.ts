@@ -3,6 +3,7 @@ import type { Context } from 'aws-lambda';
 import { DOCUMENTED_CAUSES } from '../domain/callback/validate.ts';
 import { inInvocation, logger, maskPhoneNumber } from '../log/logger.ts';
 import { embeddedMetrics, metricDirective, metricSet } from '../log/metrics.ts';
+import { RecordNotKept } from '../recording/keep-record.ts';
 import type { ApiGatewayEvent, ApiGatewayResult } from './api-gateway.ts';
 import { callbackRequestIfAny } from './callback-request.ts';
 
@@ -81,6 +82,8 @@ export function callbackLog(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> 
       from: maskNumber(callback['from']),
       to: maskNumber(callback['to']),
       ...(error instanceof Error ? { error: error.message } : {}),
+      // A 503 whose record may still land says so (lambda/recording/keep-record.ts).
+      ...(error instanceof RecordNotKept ? error.inFlight : {}),
       callbacks: 1,
       causeDimension,
       ...embeddedMetrics(

@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
+import { mayHoldLongNumber, parseJsonExactly } from '../domain/stored-record/exact-number.ts';
 import type { ApiGatewayEvent, ApiGatewayResult } from './api-gateway.ts';
 
 /**
@@ -27,13 +28,18 @@ export function jsonBody(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
       const { body, isBase64Encoded } = request.event;
       if (typeof body === 'string' && isBase64Encoded !== true && !MAY_HOLD_FORBIDDEN_KEY.test(body)) {
         try {
-          (request.event as { body: unknown }).body = JSON.parse(body);
+          (request.event as { body: unknown }).body = parseJsonExactly(body);
           return;
         } catch {
           // Not JSON: middy's parser gives the answer (422, and why).
         }
       }
-      return parse(request);
+      const parsed = parse(request);
+      // Numbers a double would alter, kept as sent: read again, now that middy has found no forbidden key.
+      if (typeof body === 'string' && isBase64Encoded !== true && mayHoldLongNumber(body)) {
+        (request.event as { body: unknown }).body = parseJsonExactly(body);
+      }
+      return parsed;
     },
   };
 }

@@ -144,38 +144,48 @@ export const logger: Logger = {
   error: (message, attributes) => write('ERROR', process.stderr, message, attributes),
 };
 
+/** What may separate the digits of a phone number: spaces (no-break and narrow ones too), dots, parentheses, dashes
+ * (hyphen, en and em dash, minus sign), `/`, and in a serialised line the escapes `\t`, `\n`, `\r`. */
+const SEPARATOR = String.raw`(?:[ ().\-/\u00A0\u2000-\u200B\u202F\u205F\u3000\u2010-\u2015\u2212]|\\[tnr])`;
+/** Seven digits or more, a separator run of up to three between any two: in any spelling, touching anything. */
+const PHONE = String.raw`\+?\(?\d(?:${SEPARATOR}{0,3}\d){6,}`;
+const CANDIDATE = new RegExp(PHONE, 'g');
 /**
- * What may be a phone number in any common spelling: E.164, digits grouped by spaces, dots or dashes, an area code
- * in parentheses, inside `tel:` and `sip:` URIs. One pass over the whole serialised line (cheaper than walking its
- * attributes, measured in docs/performance.md); maskAt then leaves alone what is part of an id and JSON's own numbers.
+ * What a candidate may be besides a phone number, checked only for a candidate (rare; scanning every line for
+ * these cost several µs): an ISO date (`2026-11-20`; `/`-joined dates in a parked key), an IPv4 address, and,
+ * read from the run of letters, digits and dashes around it, a UUID or Bandwidth's call id (8 hex digits, then 3
+ * to 5 dashed hex groups, perhaps after `c-`: request, call and error ids) or an X-Ray trace id.
  */
-const CANDIDATE = /\+?\(?\d[\d ().-]{5,}\d/g;
-/** A candidate touching one of these is part of a longer word or dashed id (call ids, trace ids, hex, times). */
-const ID_CHAR = /[\w.-]/;
-const BARE_NUMBER = /^\d+$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATES = /^\d{4}-[01]\d-[0-3]\d(?:\/\d{4}-[01]\d-[0-3]\d)*$/;
+const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
+const HEX_ID = /^(?:[A-Za-z]-)?[\da-fA-F]{8}(?:-[\da-fA-F]{4,12}){3,5}$|^\d-[\da-f]{8}-[\da-f]{24}$/;
+const ID_CHAR = /[\dA-Za-z-]/;
+const IP_CHAR = /[\d.]/;
+
+function readable(candidate: string, offset: number, text: string): boolean {
+  const before = text[offset - 1] ?? '';
+  const after = text[offset + candidate.length] ?? '';
+  if (DATES.test(candidate) && !/\d/.test(after)) return true;
+  if (IPV4.test(candidate)) return !IP_CHAR.test(before) && !IP_CHAR.test(after);
+  if (!ID_CHAR.test(before) && !ID_CHAR.test(after)) return false;
+  let start = offset;
+  let end = offset + candidate.length;
+  while (start > 0 && ID_CHAR.test(text[start - 1] ?? '')) start -= 1;
+  while (end < text.length && ID_CHAR.test(text[end] ?? '')) end += 1;
+  return end - start <= 48 && HEX_ID.test(text.slice(start, end));
+}
 
 function maskDigits(spelled: string): string {
   const digits = spelled.replace(/\D/g, '');
-  if (digits.length < 7 || DATE.test(spelled)) return spelled;
+  if (digits.length < 7) return spelled;
   // At least 3 digits hidden, the last 4 shown: +1 (555) 111-2222 → +1555***2222.
   const head = Math.min(4, digits.length - 7);
   return `${spelled.startsWith('+') ? '+' : ''}${digits.slice(0, head)}***${digits.slice(-4)}`;
 }
 
-/** `before` and `after`: the characters next to the candidate, undefined at either end of the text. */
-function maskBetween(candidate: string, before: string | undefined, after: string | undefined): string {
-  if ((before !== undefined && ID_CHAR.test(before)) || (after !== undefined && ID_CHAR.test(after))) return candidate;
-  // A JSON number of the line (`"expiresAt":1790000000,`): masking it would break the line; numbers sent as
-  // numbers are masked as text by maskPhoneNumber where they are logged.
-  const bare =
-    (before === ':' || before === ',' || before === '[') && (after === ',' || after === '}' || after === ']');
-  if (bare && BARE_NUMBER.test(candidate)) return candidate;
-  return maskDigits(candidate);
-}
-
+/** A phone-shaped candidate is masked; ids, dates and addresses are left as they are. */
 function maskAt(candidate: string, offset: number, text: string): string {
-  return maskBetween(candidate, text[offset - 1], text[offset + candidate.length]);
+  return readable(candidate, offset, text) ? candidate : maskDigits(candidate);
 }
 
 function maskText(text: string): string {
@@ -183,34 +193,67 @@ function maskText(text: string): string {
 }
 
 /**
- * In a serialised line an escape (`\n`, `\u0001`, `\\`) is one character of the text: it is skipped whole, so its
- * letter or hex digits never make the number after it look like part of a word. What it stands for is never a
- * word character, so a number right after it is masked as maskPhoneNumber masks it in the text itself.
+ * In a serialised line an escape (`\u0001`, `\\`, `\"`) is one character of the text: it is read whole, so a
+ * backslash never starts or ends a number. The EMF block's `Timestamp` is the one long number a line must keep.
  */
-const LINE_CANDIDATE = /\\(?:u[\da-fA-F]{4}|.)|\+?\(?\d[\d ().-]{5,}\d/g;
-let escapeEnd = -1;
+const LINE_CANDIDATE = new RegExp(String.raw`\\(?:u[\da-fA-F]{4}|[^tnr])|${PHONE}`, 'g');
+const TIMESTAMP_KEY = '"Timestamp":';
+
+const PLAIN_NUMBER = /^\d+(?:\.\d+)?$/;
+const BEFORE_VALUE = /[:,[]/;
+const AFTER_VALUE = /[,}\]]/;
+
+/**
+ * A JSON number of the line itself (`"latencyMs":1542.2676`): masking it would break the line, and when this pass
+ * runs no bare number holds a 7-digit run (maskLine sends those to the token-by-token pass).
+ */
+function isBareNumber(match: string, offset: number, line: string): boolean {
+  const start = line[offset - 1] === '-' ? offset - 1 : offset;
+  return (
+    BEFORE_VALUE.test(line[start - 1] ?? '') &&
+    AFTER_VALUE.test(line[offset + match.length] ?? '') &&
+    PLAIN_NUMBER.test(match)
+  );
+}
+
+/** Within one JSON string of the line (the token-by-token pass): only escapes are left as they are. */
+function maskInString(match: string, offset: number, text: string): string {
+  return match.startsWith('\\') ? match : maskAt(match, offset, text);
+}
 
 function maskInLine(match: string, offset: number, line: string): string {
-  if (match.startsWith('\\')) {
-    escapeEnd = offset + match.length;
-    return match;
-  }
-  // Right after an escape, what comes before is the escaped character (a line break, a quote...), never a word's.
-  return maskBetween(match, offset === escapeEnd ? undefined : line[offset - 1], line[offset + match.length]);
+  if (line.startsWith(TIMESTAMP_KEY, offset - TIMESTAMP_KEY.length) || isBareNumber(match, offset, line)) return match;
+  return maskInString(match, offset, line);
+}
+
+/**
+ * A bare JSON number (not inside a string) of seven digits or more: `"from":[15551234567]`, a number sent with more
+ * digits than a double holds. Rare, so the line is only then read token by token, and such a number is written as
+ * a masked string, which keeps the line JSON. The EMF Timestamp is left alone.
+ */
+const MAY_HOLD_LONG_BARE_NUMBER = /(?<!"Timestamp")[:,[]-?[\d.eE+-]*\d{7}/;
+const LINE_TOKEN = /"(?:[^"\\]|\\.)*"|(?<!"Timestamp":|[\d.eE+-])-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+
+function maskToken(token: string): string {
+  if (token.startsWith('"')) return token.replace(LINE_CANDIDATE, maskInString);
+  const masked = maskDigits(token);
+  return masked === token ? token : JSON.stringify(masked);
 }
 
 function maskLine(line: string): string {
-  escapeEnd = -1;
+  if (MAY_HOLD_LONG_BARE_NUMBER.test(line)) return line.replace(LINE_TOKEN, maskToken);
   return line.replace(LINE_CANDIDATE, maskInLine);
 }
 
 /**
- * Phone numbers never reach the logs whole: `+15552222222` → `+1555***2222`, also spelled with spaces, dashes,
- * dots or parentheses and inside `tel:`/`sip:` URIs; a number sent as a JSON number is masked as text. Names such as
- * `Anonymous` carry no number and stay as they are. (Every line is masked again as it is written.)
+ * Phone numbers never reach the logs whole: `+15552222222` → `+1555***2222`, in any spelling (spaces, no-break
+ * spaces, dots, dashes of any kind, `/`, parentheses), touching letters or `_` (`caller_15551234567`,
+ * `555-123-4567x42`), inside `tel:`/`sip:` URIs, sent as a JSON number, in a list or an object. Names such as
+ * `Anonymous` carry no number and stay as they are. (Every line is masked again as it is written, whatever its
+ * attributes hold.)
  */
 export function maskPhoneNumber(value: unknown): unknown {
-  if (typeof value === 'number' && Number.isInteger(value)) {
+  if (typeof value === 'number') {
     const masked = maskDigits(String(value));
     return masked === String(value) ? value : masked;
   }

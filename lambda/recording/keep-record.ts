@@ -1,18 +1,47 @@
-import { type AnswerBudget, withinDeadline } from '../adapters/deadline.ts';
+import { type AnswerBudget, DeadlineExceeded, withinDeadline } from '../adapters/deadline.ts';
 import type { DisconnectsTable, PutOutcome } from '../adapters/disconnects-table.ts';
 import type { CallbackInput, ParkedCallbacks, PresentedCredentials } from '../adapters/parked-callbacks.ts';
 import type { DisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
 import { logger } from '../log/logger.ts';
+import { embeddedMetrics, metricDirective } from '../log/metrics.ts';
 
 export type KeepOutcome = PutOutcome | 'parked' | 'unverified';
 
-/** A callback that could be kept nowhere in its time: the table and the fallback store both failed (or there is none). */
+/**
+ * Writes still under way when the answer had to go: a write cut off by its deadline may still land (the table's
+ * is not aborted; an aborted S3 PUT whose body was sent may still be stored), so the 503 is not yet a lost record.
+ */
+export interface WritesInFlight {
+  tableWriteInFlight: boolean;
+  fallbackWriteInFlight: boolean;
+}
+
+const NONE_IN_FLIGHT: WritesInFlight = { tableWriteInFlight: false, fallbackWriteInFlight: false };
+
+/**
+ * A callback that could not be kept in its time: the table and the fallback store both failed, did not finish, or
+ * there is none. `inFlight` says whether a copy may still land (then replay, or the table, may yet hold it).
+ */
 export class RecordNotKept extends Error {
-  constructor(readonly details: readonly string[]) {
+  constructor(
+    readonly details: readonly string[],
+    readonly inFlight: WritesInFlight = NONE_IN_FLIGHT,
+  ) {
     super('the record could not be stored');
     this.name = 'RecordNotKept';
   }
+
+  /** Whether a copy may still land in the table or the fallback bucket. */
+  get mayStillLand(): boolean {
+    return this.inFlight.tableWriteInFlight || this.inFlight.fallbackWriteInFlight;
+  }
 }
+
+/**
+ * Counted once per 503 whose record may still land: `failed` minus `unsettled503` is what is certainly lost, and
+ * replay later stores (or the table already holds) the ones that did land (docs/failures.md).
+ */
+const UNSETTLED = metricDirective([[]], { unsettled503: 'Count' });
 
 export interface KeepOptions {
   table: DisconnectsTable;
@@ -48,11 +77,19 @@ export function recordKeeper({ table, parked }: KeepOptions) {
     }
     const reason = reasonOf(storeError);
     if (parked === undefined) {
-      logger.error('table write failed and no fallback store is configured: the record is lost', {
-        callId: record.callId,
-        reason,
-      });
-      throw new RecordNotKept(['the table is unavailable and no fallback store is configured']);
+      const inFlight = { ...NONE_IN_FLIGHT, tableWriteInFlight: storeError instanceof DeadlineExceeded };
+      logger.error(
+        inFlight.tableWriteInFlight
+          ? 'table write unfinished in time and no fallback store is configured: answered 503, it may still land'
+          : 'table write failed and no fallback store is configured: answered 503, the record is lost',
+        {
+          callId: record.callId,
+          reason,
+          ...inFlight,
+          ...(inFlight.tableWriteInFlight ? { unsettled503: 1, ...embeddedMetrics([UNSETTLED]) } : {}),
+        },
+      );
+      throw new RecordNotKept(['the table is unavailable and no fallback store is configured'], inFlight);
     }
     try {
       const key = await withinDeadline(budget.fallbackMs(), 'parking the callback', (signal) =>
@@ -61,12 +98,30 @@ export function recordKeeper({ table, parked }: KeepOptions) {
       logger.warn('table write failed, callback parked for replay', { callId: record.callId, reason, key });
       return 'parked';
     } catch (parkError) {
-      logger.error('table write and fallback both failed: the record is lost', {
+      const inFlight = {
+        tableWriteInFlight: storeError instanceof DeadlineExceeded,
+        fallbackWriteInFlight: parkError instanceof DeadlineExceeded,
+      };
+      const fields = {
         callId: record.callId,
+        receivedAt: record.receivedAt,
         reason,
         fallbackReason: reasonOf(parkError),
+      };
+      if (!inFlight.tableWriteInFlight && !inFlight.fallbackWriteInFlight) {
+        logger.error('table write and fallback both failed: answered 503, the record is lost', {
+          ...fields,
+          ...inFlight,
+        });
+        throw new RecordNotKept(['the table and the fallback store are both unavailable']);
+      }
+      logger.error('table write and fallback unfinished in time: answered 503, a copy may still land', {
+        ...fields,
+        ...inFlight,
+        unsettled503: 1,
+        ...embeddedMetrics([UNSETTLED]),
       });
-      throw new RecordNotKept(['the table and the fallback store are both unavailable']);
+      throw new RecordNotKept(['the table and the fallback store did not finish in time'], inFlight);
     }
   };
 }

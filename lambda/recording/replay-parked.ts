@@ -8,11 +8,13 @@
  * ones do (or to quarantine, when they fail validation), others are discarded, logged and counted.
  */
 import { jsonParseProtectProto } from '@middy/util';
-import { type CallbackCredentials, presentedMatch } from '../adapters/callback-credentials.ts';
+import type { CallbackCredentials } from '../adapters/callback-credentials.ts';
 import type { DisconnectsTable } from '../adapters/disconnects-table.ts';
 import type { ParkedCallback, ParkedCallbacks, ParkedKind } from '../adapters/parked-callbacks.ts';
+import { presentedMatch } from '../adapters/presented-credentials.ts';
 import { CallbackRefused, validateCallback } from '../domain/callback/validate.ts';
 import { type DisconnectRecord, toDisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
+import { mayHoldLongNumber, parseJsonExactly } from '../domain/stored-record/exact-number.ts';
 import { logger } from '../log/logger.ts';
 
 export interface ReplayFailure {
@@ -79,6 +81,8 @@ export function recordFromParked(parked: ParkedCallback, retentionDays?: number)
   let value: unknown;
   try {
     value = jsonParseProtectProto(parked.input.body, undefined, 'replay');
+    // No forbidden key: read again keeping every number's value, as the live parser does.
+    if (mayHoldLongNumber(parked.input.body)) value = parseJsonExactly(parked.input.body);
   } catch (error) {
     throw new Error(`the body is not usable JSON: ${describe(error)}`);
   }

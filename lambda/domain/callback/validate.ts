@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { ExactNumber, isIntegral, numberFromText } from '../stored-record/exact-number.ts';
 import { storabilityProblems } from '../stored-record/storable.ts';
 import type { DisconnectCallback } from './disconnect-callback.generated.ts';
 import { QUERY_FORM_TYPES } from './query-form-types.generated.ts';
@@ -150,7 +151,14 @@ export function typeQueryForm(fields: Record<string, unknown>): void {
     for (const type of types) {
       const number = Number(text);
       if ((type === 'number' || type === 'integer') && text !== '' && !Number.isNaN(number)) {
-        if (type === 'number' || Number.isInteger(number)) {
+        // Digits a double would drop are kept, as in a JSON body (exact-number.ts).
+        const exact = numberFromText(text);
+        if (exact instanceof ExactNumber) {
+          if (type === 'number' || isIntegral(exact)) {
+            fields[name] = exact;
+            break;
+          }
+        } else if (type === 'number' || Number.isInteger(number)) {
           fields[name] = number;
           break;
         }

@@ -15,8 +15,19 @@ export interface CallTime {
 const ISO_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/;
 
+/**
+ * Date.UTC reads years 0–99 as 1900–1999; the Gregorian calendar repeats every 400 years (146,097 days), so such a
+ * year is computed 400 years on and moved back.
+ */
+const CYCLE_YEARS = 400;
+const CYCLE_MS = 146_097 * 86_400_000;
+
+function utcMs(year: number, month: number, ...rest: [number, number, number, number, number]): number {
+  return year < 100 ? Date.UTC(year + CYCLE_YEARS, month, ...rest) - CYCLE_MS : Date.UTC(year, month, ...rest);
+}
+
 function daysIn(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return new Date(utcMs(year, month, 0, 0, 0, 0, 0)).getUTCDate();
 }
 
 /** The instant a time names, or undefined for anything else (absent, null, empty, no time zone, not a real time). */
@@ -39,7 +50,7 @@ export function readCallTime(value: unknown): CallTime | undefined {
   const millis = Number(fraction.padEnd(3, '0').slice(0, 3));
   const leap = second === 60;
   // Read a leap second as :59 first, so its UTC text can say :60 on the day it belongs to.
-  const ms = Date.UTC(year, month - 1, day, hour, minute, leap ? 59 : second, millis) - offsetMs;
+  const ms = utcMs(year, month - 1, day, hour, minute, leap ? 59 : second, millis) - offsetMs;
   const utcText = new Date(ms).toISOString();
   if (!leap) return { ms, utc: utcText };
   // A leap second is only ever the last second of a UTC day.

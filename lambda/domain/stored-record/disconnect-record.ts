@@ -70,7 +70,8 @@ export function toDisconnectRecord(
       answer !== undefined ||
       (callback.answerTime !== undefined && callback.answerTime !== null && callback.answerTime !== ''),
     endedAt: ended.utc,
-    endedDay: ended.utc.slice(0, 10),
+    // Up to the T: a time offset before year 0000 in UTC is a six-digit year (`-000001-12-31T…`).
+    endedDay: ended.utc.slice(0, ended.utc.indexOf('T')),
   };
   const duration = seconds(answer, end);
   if (duration !== undefined) attributes.durationSeconds = duration;

@@ -1,3 +1,5 @@
+import { ExactNumber, numberTextProblem } from './exact-number.ts';
+
 /**
  * What DynamoDB refuses that the schema cannot express: nesting deeper than 32 levels, empty attribute names,
  * numbers it cannot hold exactly. Found here, they are a 422 naming the field instead of a failed write.
@@ -7,8 +9,8 @@
  * refused ("Nesting Levels have exceeded supported limits"). dynalite does not check this, so this is the guard.
  */
 export const MAX_NESTING = 32;
-/** DynamoDB's smallest non-zero magnitude. The largest that gets through is the document client's: it throws
- * for anything beyond ±(2^53 - 1) rather than lose precision, far below DynamoDB's own 9.99e125. */
+/** DynamoDB's smallest non-zero magnitude. A double beyond ±(2^53 - 1) cannot be here: exact-number.ts keeps
+ * such a number (and any other a double would alter) as its text, an ExactNumber, checked against DynamoDB's limits. */
 const MIN_MAGNITUDE = 1e-130;
 
 function pathOf(parent: string, key: string | number): string {
@@ -29,6 +31,11 @@ export function storabilityProblems(value: unknown): string[] {
     // Any value counts, scalars included: the level is where the value sits, not what it is.
     if (keys.length > MAX_NESTING) {
       problems.push(`${here()} is nested more than ${MAX_NESTING} levels deep`);
+      return;
+    }
+    if (node instanceof ExactNumber) {
+      const problem = numberTextProblem(node.text);
+      if (problem !== undefined) problems.push(`${here()} is a number DynamoDB cannot store exactly: it ${problem}`);
       return;
     }
     if (typeof node === 'number') {

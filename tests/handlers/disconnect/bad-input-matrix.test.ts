@@ -271,18 +271,25 @@ const bodyFailures: Case[] = [
     details: ['the body has an empty field name'],
   },
   {
-    name: 'an integer DynamoDB cannot hold exactly',
-    event: () => post('{"eventType":"disconnect","callId":"c-1","count":12345678901234567890}'),
+    name: 'a number of more significant digits than DynamoDB holds (38)',
+    event: () => post(`{"eventType":"disconnect","callId":"c-1","count":${'1'.repeat(39)}}`),
     status: 422,
     error: UNSTORABLE,
-    details: ['count is a number DynamoDB cannot store exactly'],
+    details: ['count is a number DynamoDB cannot store exactly: it has more than 38 significant digits'],
   },
   {
     name: "a number out of DynamoDB's range",
     event: () => post('{"eventType":"disconnect","callId":"c-1","big":1e400}'),
     status: 422,
     error: UNSTORABLE,
-    details: ['big is a number DynamoDB cannot store exactly'],
+    details: ['big is a number DynamoDB cannot store exactly: it is too large in magnitude'],
+  },
+  {
+    name: 'a number too small for DynamoDB (1e-400, which a double reads as 0)',
+    event: () => post('{"eventType":"disconnect","callId":"c-1","small":[1e-400]}'),
+    status: 422,
+    error: UNSTORABLE,
+    details: ['small[0] is a number DynamoDB cannot store exactly: it is too small in magnitude'],
   },
 ];
 

@@ -16,6 +16,7 @@ import {
   PASSWORD_CACHE_SECONDS,
   PASSWORD_RETRY_SECONDS,
   PREVIOUS_PASSWORD_GRACE_SECONDS,
+  WAIT_SPACING_MS,
 } from '../../../lambda/adapters/callback-credentials.ts';
 import {
   basicAuthorization,
@@ -232,7 +233,26 @@ describe('callback credentials from SSM Parameter Store', () => {
     // The first read at once, the other four together at the next slot.
     expect(requests).toHaveLength(3);
 
+    // The shared slot was a second after the first forced read; the next is free a second after that.
+    now += 2 * FORCED_READ_SPACING_MS + 1;
+    await refreshCredentials?.(TIME_LIMIT_MS);
+    expect(requests).toHaveLength(4);
+  });
+
+  it('a container waits for a read at most once in WAIT_SPACING_MS: another wait is unavailable at once, no read', async () => {
+    const { credentials, refreshCredentials } = callbackCredentials(
+      { username: 'bandwidth', passwordParameter },
+      LIMITS,
+    );
+    await credentials(TIME_LIMIT_MS);
+    await refreshCredentials?.(TIME_LIMIT_MS);
+    // Waits for the next slot (the one wait allowed), then reads.
+    await refreshCredentials?.(TIME_LIMIT_MS);
+    expect(requests).toHaveLength(3);
     now += FORCED_READ_SPACING_MS + 1;
+    await expect(refreshCredentials?.(TIME_LIMIT_MS)).rejects.toBeInstanceOf(CredentialsUnavailable);
+    expect(requests).toHaveLength(3);
+    now += WAIT_SPACING_MS;
     await refreshCredentials?.(TIME_LIMIT_MS);
     expect(requests).toHaveLength(4);
   });

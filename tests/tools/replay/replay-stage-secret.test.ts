@@ -7,8 +7,8 @@
  */
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { presentedCredentials } from '../../../lambda/adapters/callback-credentials.ts';
 import { ParkedCallbacks } from '../../../lambda/adapters/parked-callbacks.ts';
+import { presentedCredentials } from '../../../lambda/adapters/presented-credentials.ts';
 import { projectRoot } from '../../../tools/local-stage/stores.ts';
 import { disconnectCallback } from '../../support/callbacks.ts';
 import { type FakeSecretStore, fakeSecretStore } from '../../support/fake-secret-stores.ts';

@@ -23,6 +23,12 @@ const readAs: [time: string, utc: string][] = [
   ['2016-12-31T23:59:60.5Z', '2016-12-31T23:59:60.500Z'],
   ['2017-01-01T05:29:60+05:30', '2016-12-31T23:59:60.000Z'],
   ['2024-02-29T12:00:00Z', '2024-02-29T12:00:00.000Z'],
+  ['0001-07-14T21:49:51.123Z', '0001-07-14T21:49:51.123Z'],
+  ['0099-12-31T23:59:59Z', '0099-12-31T23:59:59.000Z'],
+  ['0004-02-29T00:00:00Z', '0004-02-29T00:00:00.000Z'],
+  ['0000-02-29T00:00:00Z', '0000-02-29T00:00:00.000Z'],
+  ['0100-01-01T00:30:00+01:00', '0099-12-31T23:30:00.000Z'],
+  ['9999-12-31T23:59:59.999Z', '9999-12-31T23:59:59.999Z'],
 ];
 
 const unreadable = [
@@ -37,6 +43,8 @@ const unreadable = [
   '2026-11-20T15:58:61Z',
   '2016-12-31T12:59:60Z',
   '2026-11-20T15:58:04+24',
+  '0100-02-29T00:00:00Z',
+  '0001-02-29T00:00:00Z',
 ];
 
 describe('reading a callback time', () => {
@@ -82,6 +90,45 @@ describe('the record filed by the time the call ended', () => {
       endedAt: '2022-06-17T22:21:00.000Z',
       endedDay: '2022-06-17',
       durationSeconds: 60,
+    });
+  });
+
+  it.each([
+    ['0001', '0001-07-14', 1],
+    ['0050', '0050-07-14', 50],
+    ['0099', '0099-07-14', 99],
+    ['1899', '1899-07-14', 1899],
+  ])('a call in the year %s is filed under its own day, with its durations', (year, day) => {
+    const record = toDisconnectRecord(
+      {
+        eventType: 'disconnect',
+        callId: 'c-t',
+        startTime: `${year}-07-14T21:49:41.123Z`,
+        answerTime: `${year}-07-14T21:49:45.123Z`,
+        endTime: `${year}-07-14T21:49:51.123Z`,
+      },
+      received,
+    );
+    expect(record).toMatchObject({
+      endedAt: `${day}T21:49:51.123Z`,
+      endedDay: day,
+      durationSeconds: 6,
+      ringSeconds: 4,
+    });
+  });
+
+  it('a call that spans the years 99 and 100 lasts the seconds it lasted', () => {
+    expect(call('0099-12-31T23:59:00Z', '0100-01-01T00:01:00Z')).toMatchObject({
+      endedDay: '0100-01-01',
+      durationSeconds: 120,
+    });
+  });
+
+  it('an endTime before year 0000 in UTC is filed under its own (six-digit) day', () => {
+    expect(call('0000-01-01T00:00:00+02:00', '0000-01-01T00:30:00+02:00')).toMatchObject({
+      endedAt: '-000001-12-31T22:30:00.000Z',
+      endedDay: '-000001-12-31',
+      durationSeconds: 1800,
     });
   });
 
