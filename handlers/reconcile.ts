@@ -2,7 +2,8 @@
  * The scheduled reconciliation (see lambda/recording/reconcile.ts). Each schedule passes its window as input:
  * `{"lookbackMinutes": 180, "settleMinutes": 15}` every 15 minutes (calls of the last three hours, leaving those that
  * ended in the last 15 minutes to their callback), `{"lookbackMinutes": 10080}` daily (the 7 days Bandwidth keeps).
- * Logs the report as one line (`reconcile`, with `backfilled`: the metric the alarm watches) and answers it.
+ * Logs the report as one line (`reconcile`, with `backfilled`: the metric the alarm watches, and `backfilledLegs`:
+ * missing transfer legs, which alarm only on a stage that wired legs to the recorder) and answers it.
  * A run that cannot finish throws, so the function's error alarm shows it.
  */
 import type { Context } from 'aws-lambda';
@@ -70,7 +71,11 @@ async function reconcileWindow(event: unknown, context: Context): Promise<Reconc
     retentionDays: config.retentionDays,
     signal: AbortSignal.timeout(Math.max(1_000, context.getRemainingTimeInMillis() - STOP_MARGIN_MS)),
   });
-  const line = { ...report, backfilledCallIds: report.backfilledCallIds.slice(0, LOGGED_CALL_IDS) };
+  const line = {
+    ...report,
+    backfilledCallIds: report.backfilledCallIds.slice(0, LOGGED_CALL_IDS),
+    backfilledLegIds: report.backfilledLegIds.slice(0, LOGGED_CALL_IDS),
+  };
   // Backfilled calls mean callbacks went missing: a warning, and the metric behind the alarm.
   if (report.backfilled > 0) logger.warn('reconcile', line);
   else logger.info('reconcile', line);
