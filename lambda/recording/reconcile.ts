@@ -21,6 +21,11 @@ export interface ReconcileOptions {
   settledBefore?: Date | undefined;
   /** As the live recorder's RETENTION_DAYS, so a backfilled record expires as a callback's would. */
   retentionDays?: number | undefined;
+  /**
+   * Whether the stage's <Transfer> verbs send transferDisconnect to the recorder: then a backfilled leg is a
+   * callback gone missing (counted in missingLegs); otherwise nothing ever sent it, and it is only filled in.
+   */
+  transferLegsWired?: boolean;
   /** Report what would be backfilled, write nothing. */
   dryRun?: boolean;
   /** Table calls at once. */
@@ -56,6 +61,8 @@ export interface ReconcileReport {
   backfilled: number;
   /** Ended transfer legs written by this run (with --dry-run: that would have been): the BackfilledLegs metric. */
   backfilledLegs: number;
+  /** Backfilled legs whose callback should have come (the stage wires legs to the recorder), else 0: the MissingLegs metric. */
+  missingLegs: number;
   /** Calls not yet ended (initiated or answered). */
   notEnded: number;
   /** Ended calls left for the next run because they ended within the settle time. */
@@ -116,6 +123,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     alreadyRecorded: 0,
     backfilled: 0,
     backfilledLegs: 0,
+    missingLegs: 0,
     notEnded: 0,
     settling: 0,
     backfilledCallIds: [],
@@ -169,6 +177,7 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     } else {
       report.backfilledLegs += 1;
       report.backfilledLegIds.push(call.callId);
+      if (options.transferLegsWired === true) report.missingLegs += 1;
     }
   };
 
