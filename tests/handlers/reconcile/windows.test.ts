@@ -134,6 +134,9 @@ describe('the scheduled reconciliation', () => {
         vi.restoreAllMocks();
       }
       return lines
+        .join('')
+        .split('\n')
+        .filter((text) => text.startsWith('{'))
         .map((text) => JSON.parse(text) as Record<string, unknown>)
         .find((entry) => entry['message'] === 'reconcile') as Record<string, unknown>;
     };
