@@ -2,7 +2,9 @@
  * The scheduled reconciliation (see lambda/recording/reconcile.ts). Each schedule passes its window as input:
  * `{"lookbackMinutes": 180, "settleMinutes": 15}` every 15 minutes (calls of the last three hours, leaving those that
  * ended in the last 15 minutes to their callback), `{"lookbackMinutes": 10080}` daily (the 7 days Bandwidth keeps).
- * Logs the report as one line (`reconcile`, with `backfilled`: the metric the alarm watches) and answers it.
+ * Logs the report as one line (`reconcile`, with `backfilled`: the metric the alarm watches, and `backfilledLegs`:
+ * transfer legs filled in, and `missingLegs`: those among them whose callback went missing, on a stage whose legs are
+ * wired to the recorder (TRANSFER_LEGS_WIRED), else 0) and answers it.
  * A run that cannot finish throws, so the function's error alarm shows it.
  */
 import type { Context } from 'aws-lambda';
@@ -16,12 +18,20 @@ import { type ReconcileReport, reconcile } from '../lambda/recording/reconcile.t
 // Built once per container; a missing Bandwidth setting stops it here, naming the variable.
 const config = readConfig();
 const calls = bandwidthCallList(readBandwidthAccount(process.env), config.region);
+const transferLegsWired = readTransferLegsWired(process.env['TRANSFER_LEGS_WIRED']);
 const table = new DisconnectsTable({
   tableName: config.tableName,
   region: config.region,
   endpoint: config.dynamoEndpoint,
   limits: CALL_LIMITS.scheduled.table,
 });
+
+/** The stage's transferLegsWired parameter: whether a backfilled leg means its callback went missing. */
+function readTransferLegsWired(value: string | undefined): boolean {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  throw new Error(`TRANSFER_LEGS_WIRED must be true or false, got ${JSON.stringify(value)}`);
+}
 
 export interface ReconcileWindow {
   /** Calls that started this long before now, up to now. */
@@ -68,11 +78,16 @@ async function reconcileWindow(event: unknown, context: Context): Promise<Reconc
     range: { from: new Date(now - window.lookbackMinutes * 60_000), to: new Date(now) },
     settledBefore: new Date(now - window.settleMinutes * 60_000),
     retentionDays: config.retentionDays,
+    transferLegsWired,
     signal: AbortSignal.timeout(Math.max(1_000, context.getRemainingTimeInMillis() - STOP_MARGIN_MS)),
   });
-  const line = { ...report, backfilledCallIds: report.backfilledCallIds.slice(0, LOGGED_CALL_IDS) };
-  // Backfilled calls mean callbacks went missing: a warning, and the metric behind the alarm.
-  if (report.backfilled > 0) logger.warn('reconcile', line);
+  const line = {
+    ...report,
+    backfilledCallIds: report.backfilledCallIds.slice(0, LOGGED_CALL_IDS),
+    backfilledLegIds: report.backfilledLegIds.slice(0, LOGGED_CALL_IDS),
+  };
+  // Backfilled calls (and legs, where legs are wired) mean callbacks went missing: a warning, and the alarms' metrics.
+  if (report.backfilled > 0 || report.missingLegs > 0) logger.warn('reconcile', line);
   else logger.info('reconcile', line);
   return report;
 }

@@ -81,6 +81,10 @@ export function callbackLog(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> 
       // Text is masked with the whole line as it is written; a number sent as a JSON number is not, so it is here.
       from: maskNumber(callback['from']),
       to: maskNumber(callback['to']),
+      // A transfer leg's link to its call and its own numbers (absent from a disconnect's line).
+      parentCallId: callback['parentCallId'],
+      transferCallerId: maskNumber(callback['transferCallerId']),
+      transferTo: maskNumber(callback['transferTo']),
       ...(error instanceof Error ? { error: error.message } : {}),
       // A 503 whose record may still land says so (lambda/recording/keep-record.ts).
       ...(error instanceof RecordNotKept ? error.inFlight : {}),

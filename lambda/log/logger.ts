@@ -259,3 +259,6 @@ export function maskPhoneNumber(value: unknown): unknown {
   }
   return typeof value === 'string' ? maskText(value) : value;
 }
+
+/** The callback fields that hold phone numbers: a call's (`from`, `to`) and a transfer leg's own (`transferCallerId`, `transferTo`). */
+export const PHONE_NUMBER_FIELDS = ['from', 'to', 'transferCallerId', 'transferTo'] as const;

@@ -4,11 +4,13 @@
  * runs, or a run racing the callback, never overwrite a callback's record. Calls still live are left for a later
  * run. The range is listed in slices, each one query; a query that reaches Bandwidth's cap of 10,000 calls is
  * split in two and listed again, so no call is cut off. A slice is listed in full before anything of it is written.
+ * A listed call with a `parentCallId` is a transfer leg, covered by its `transferDisconnect` record and backfilled as
+ * one; missing legs are counted apart from missing calls (whether they alarm is the stage's choice: docs/records.md).
  */
 
 import { type BandwidthCallList, MAX_CALLS_PER_QUERY, type StartTimeRange } from '../adapters/bandwidth-calls.ts';
 import type { DisconnectsTable } from '../adapters/disconnects-table.ts';
-import { hasEnded, type ListedCall, toBackfilledRecord } from '../domain/stored-record/backfilled-record.ts';
+import { hasEnded, type ListedCall, parentOf, toBackfilledRecord } from '../domain/stored-record/backfilled-record.ts';
 
 export interface ReconcileOptions {
   calls: Pick<BandwidthCallList, 'query'>;
@@ -19,6 +21,11 @@ export interface ReconcileOptions {
   settledBefore?: Date | undefined;
   /** As the live recorder's RETENTION_DAYS, so a backfilled record expires as a callback's would. */
   retentionDays?: number | undefined;
+  /**
+   * Whether the stage's <Transfer> verbs send transferDisconnect to the recorder: then a backfilled leg is a
+   * callback gone missing (counted in missingLegs); otherwise nothing ever sent it, and it is only filled in.
+   */
+  transferLegsWired?: boolean;
   /** Report what would be backfilled, write nothing. */
   dryRun?: boolean;
   /** Table calls at once. */
@@ -39,6 +46,7 @@ export interface ReconcileProgress {
   through: string;
   listed: number;
   backfilled: number;
+  backfilledLegs: number;
 }
 
 export interface ReconcileReport {
@@ -49,13 +57,18 @@ export interface ReconcileReport {
   listed: number;
   /** Ended calls the table already held (from a callback, or an earlier run). */
   alreadyRecorded: number;
-  /** Ended calls written by this run (with --dry-run: that would have been). */
+  /** Ended calls (not legs) written by this run (with --dry-run: that would have been): the BackfilledCalls metric. */
   backfilled: number;
+  /** Ended transfer legs written by this run (with --dry-run: that would have been): the BackfilledLegs metric. */
+  backfilledLegs: number;
+  /** Backfilled legs whose callback should have come (the stage wires legs to the recorder), else 0: the MissingLegs metric. */
+  missingLegs: number;
   /** Calls not yet ended (initiated or answered). */
   notEnded: number;
   /** Ended calls left for the next run because they ended within the settle time. */
   settling: number;
   backfilledCallIds: string[];
+  backfilledLegIds: string[];
   /** Requests to the Voice API, retries included. */
   apiRequests: number;
 }
@@ -109,9 +122,12 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
     listed: 0,
     alreadyRecorded: 0,
     backfilled: 0,
+    backfilledLegs: 0,
+    missingLegs: 0,
     notEnded: 0,
     settling: 0,
     backfilledCallIds: [],
+    backfilledLegIds: [],
     apiRequests: 0,
   };
   const seen = new Set<string>();
@@ -155,15 +171,26 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileRep
         return;
       }
     }
-    report.backfilled += 1;
-    report.backfilledCallIds.push(call.callId);
+    if (parentOf(call) === undefined) {
+      report.backfilled += 1;
+      report.backfilledCallIds.push(call.callId);
+    } else {
+      report.backfilledLegs += 1;
+      report.backfilledLegIds.push(call.callId);
+      if (options.transferLegsWired === true) report.missingLegs += 1;
+    }
   };
 
   for (const slice of slices(range, options.sliceMs ?? DEFAULT_SLICE_MS)) {
     const fresh = (await list(slice)).filter((call) => !seen.has(call.callId) && seen.add(call.callId));
     report.listed += fresh.length;
     await eachAtOnce(fresh, options.concurrency ?? 8, settle);
-    options.onProgress?.({ through: slice.to.toISOString(), listed: report.listed, backfilled: report.backfilled });
+    options.onProgress?.({
+      through: slice.to.toISOString(),
+      listed: report.listed,
+      backfilled: report.backfilled,
+      backfilledLegs: report.backfilledLegs,
+    });
   }
   return report;
 }

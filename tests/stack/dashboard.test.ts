@@ -213,3 +213,69 @@ describe('the dashboard', () => {
     }
   });
 });
+
+describe('the alarms on how calls end', () => {
+  interface MetricQuery {
+    Id: string;
+    Expression?: string;
+    ReturnData?: boolean;
+    MetricStat?: {
+      Stat: string;
+      Period: number;
+      Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: string }[] };
+    };
+  }
+  const emittedByCallbackLine = async () =>
+    new Set(
+      (await callbackMetrics(namespace())).map(
+        (metric) => `${metric.namespace} ${key(metric.name, metric.dimensions)}`,
+      ),
+    );
+
+  it('FailingCallsAlarm sums the callback line’s own counts of the three causes over the window, at the default threshold', async () => {
+    const alarm = properties(template, 'FailingCallsAlarm');
+    expect(alarm['Threshold']).toBe(5);
+    expect(alarm['ComparisonOperator']).toBe('GreaterThanOrEqualToThreshold');
+    const queries = alarm['Metrics'] as unknown as MetricQuery[];
+    const stats = queries.filter((query) => query.MetricStat !== undefined);
+    const emitted = await emittedByCallbackLine();
+    const causes = stats.map(({ MetricStat }) => {
+      const metric = MetricStat?.Metric;
+      const dimensions = Object.fromEntries((metric?.Dimensions ?? []).map(({ Name, Value }) => [Name, Value]));
+      expect(MetricStat).toMatchObject({ Stat: 'Sum', Period: 300 });
+      expect(emitted.has(`${metric?.Namespace} ${key(String(metric?.MetricName), dimensions)}`)).toBe(true);
+      return dimensions['causeDimension'];
+    });
+    expect(causes.sort()).toEqual(['application-error', 'callback-error', 'invalid-bxml']);
+    const [sum] = queries.filter((query) => query.ReturnData !== false);
+    expect(queries.filter((query) => query.ReturnData !== false)).toHaveLength(1);
+    for (const { Id } of stats) expect(sum?.Expression).toContain(`FILL(${Id}, 0)`);
+  }, 60_000);
+
+  it('UndocumentedCauseAlarm watches the count the callback line publishes for a cause Bandwidth never documented', async () => {
+    const alarm = properties(template, 'UndocumentedCauseAlarm');
+    const dimensions = Object.fromEntries(
+      (alarm['Dimensions'] as { Name: string; Value: string }[]).map(({ Name, Value }) => [Name, Value]),
+    );
+    expect(dimensions).toEqual({ causeDimension: 'other' });
+    expect(alarm['Threshold']).toBe(1);
+    expect((await emittedByCallbackLine()).has(`${String(alarm['Namespace'])} ${key('callbacks', dimensions)}`)).toBe(
+      true,
+    );
+  }, 60_000);
+
+  it('MissingLegsAlarm counts the reconcile line’s missingLegs, and legs are not wired unless the stage says so', () => {
+    const filter = properties(template, 'MissingLegsMetric');
+    expect(filter['MetricTransformations']).toEqual([
+      expect.objectContaining({ MetricName: 'MissingLegs', MetricValue: '$.missingLegs' }),
+    ]);
+    expect(properties(template, 'MissingLegsAlarm')).toMatchObject({ MetricName: 'MissingLegs', Threshold: 1 });
+    expect(properties(template, 'BackfilledCallsMetric')['MetricTransformations']).toEqual([
+      expect.objectContaining({ MetricName: 'BackfilledCalls', MetricValue: '$.backfilled' }),
+    ]);
+    const environment = properties(template, 'ReconcileLambdaFunction')['Environment'] as {
+      Variables: Record<string, Json>;
+    };
+    expect(environment.Variables['TRANSFER_LEGS_WIRED']).toBe('false');
+  });
+});

@@ -46,7 +46,7 @@ describe('packaging the prod stage', () => {
 });
 
 describe('the disconnects table', () => {
-  it('is keyed by callId alone, billed on demand, with the byDay index for time-range queries', () => {
+  it('is keyed by callId alone, billed on demand, with the byDay index for time-range queries and byParent for call trees', () => {
     const table = properties(template, 'DisconnectsTable');
     expect(table['TableName']).toBe('bandwidth-disconnect-recorder-prod-disconnects');
     expect(table['KeySchema']).toEqual([{ AttributeName: 'callId', KeyType: 'HASH' }]);
@@ -58,6 +58,11 @@ describe('the disconnects table', () => {
           { AttributeName: 'endedDay', KeyType: 'HASH' },
           { AttributeName: 'endedAt', KeyType: 'RANGE' },
         ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: 'byParent',
+        KeySchema: [{ AttributeName: 'parentCallId', KeyType: 'HASH' }],
         Projection: { ProjectionType: 'ALL' },
       },
     ]);
@@ -450,7 +455,8 @@ describe('alarms', () => {
   it('watch function errors, throttles, 5xx answers, parked and rejected callbacks, API throttling and replay failures', () => {
     const watched = alarms().map(({ id, alarm }) => ({
       id,
-      metric: `${String(alarm['Namespace'])} ${String(alarm['MetricName'])}`,
+      metric:
+        alarm['Metrics'] === undefined ? `${String(alarm['Namespace'])} ${String(alarm['MetricName'])}` : 'metric math',
       dimensions: alarm['Dimensions'] ?? [],
     }));
     const namespace = 'BandwidthDisconnectRecorder/prod';
@@ -467,6 +473,9 @@ describe('alarms', () => {
         metric: 'AWS/Lambda Throttles',
         dimensions: [{ Name: 'FunctionName', Value: { Ref: 'DisconnectLambdaFunction' } }],
       },
+      // Metric math over the callback line's counts by cause (tests/stack/dashboard.test.ts).
+      { id: 'FailingCallsAlarm', metric: 'metric math', dimensions: [] },
+      { id: 'MissingLegsAlarm', metric: `${namespace} MissingLegs`, dimensions: [] },
       {
         id: 'ParkedCallbacksAlarm',
         metric: `${namespace} callbacks`,
@@ -497,15 +506,20 @@ describe('alarms', () => {
         metric: 'AWS/ApiGateway 5xx',
         dimensions: [{ Name: 'ApiId', Value: { Ref: 'HttpApi' } }],
       },
+      {
+        id: 'UndocumentedCauseAlarm',
+        metric: `${namespace} callbacks`,
+        dimensions: [{ Name: 'causeDimension', Value: 'other' }],
+      },
     ]);
   });
 
-  it('fire on the first occurrence and stay quiet without data', () => {
-    for (const { alarm } of alarms()) {
+  it('fire on the first occurrence and stay quiet without data (FailingCallsAlarm: at its threshold)', () => {
+    for (const { id, alarm } of alarms()) {
       expect(alarm).toMatchObject({
-        Statistic: 'Sum',
+        ...(id === 'FailingCallsAlarm' ? {} : { Statistic: 'Sum' }),
         EvaluationPeriods: 1,
-        Threshold: 1,
+        Threshold: id === 'FailingCallsAlarm' ? 5 : 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         TreatMissingData: 'notBreaching',
       });
@@ -532,6 +546,16 @@ describe('alarms', () => {
         logGroup: { Ref: 'ReconcileLogGroup' },
         pattern: '{ $.message = "reconcile" }',
         metric: { ...metric('BackfilledCalls'), MetricValue: '$.backfilled' },
+      },
+      BackfilledLegsMetric: {
+        logGroup: { Ref: 'ReconcileLogGroup' },
+        pattern: '{ $.message = "reconcile" }',
+        metric: { ...metric('BackfilledLegs'), MetricValue: '$.backfilledLegs' },
+      },
+      MissingLegsMetric: {
+        logGroup: { Ref: 'ReconcileLogGroup' },
+        pattern: '{ $.message = "reconcile" }',
+        metric: { ...metric('MissingLegs'), MetricValue: '$.missingLegs' },
       },
       SpecDeviationsMetric: {
         logGroup: { Ref: 'DisconnectLogGroup' },

@@ -33,6 +33,31 @@ export function disconnectCallback(fields: Record<string, unknown> = {}): Record
   };
 }
 
+/** Bandwidth's documented transferDisconnect example (an answered leg), a leg of `parentCallId` with its own callId. */
+export function transferDisconnectCallback(
+  parentCallId: string,
+  fields: Record<string, unknown> = {},
+): Record<string, unknown> & { callId: string } {
+  const callId = `c-${randomUUID()}`;
+  return {
+    eventType: 'transferDisconnect',
+    eventTime: '2026-11-20T15:58:04.911Z',
+    from: '+15551112222',
+    to: '+15553334444',
+    direction: 'outbound',
+    callId,
+    parentCallId,
+    callUrl: `https://voice.bandwidth.com/api/v2/accounts/55555555/calls/${callId}`,
+    transferCallerId: '+15551115555',
+    transferTo: '+15556667777',
+    startTime: '2026-11-20T15:55:20.721Z',
+    answerTime: '2026-11-20T15:55:23.320Z',
+    endTime: '2026-11-20T15:58:04.900Z',
+    cause: 'hangup',
+    ...fields,
+  };
+}
+
 /** The callback POSTed through an HTTP API, received by API Gateway at `receivedAt`. */
 export function postedCallback(callback: Record<string, unknown>, receivedAt = new Date()): APIGatewayProxyEventV2 {
   const event = httpApiEvent({ body: JSON.stringify(callback) });

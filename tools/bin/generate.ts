@@ -1,10 +1,11 @@
 /**
- * Build-time step: turns schemas/disconnect.schema.json (the single source of truth) into
- *  - lambda/domain/callback/validate-tiers.generated.cjs: the Ajv standalone validators of the two tiers, record
- *    (refuses) and spec (names deviations), from the one schema's `specTier` marks (no Ajv compiler at run time);
- *  - lambda/domain/callback/query-form-types.generated.ts: the typed (non-string) fields, for the GET form;
- *  - lambda/domain/callback/disconnect-callback.generated.ts: the DisconnectCallback type, derived with json-schema-to-ts
- *    (spec-tier fields `unknown`: a stored record may hold anything there).
+ * Build-time step: turns each callback's schema (schemas/disconnect.schema.json, schemas/transfer-disconnect.schema.json:
+ * the single source of truth; tools/generate/validator-sources.ts lists them) into
+ *  - lambda/domain/callback/validate-tiers.generated.cjs: the Ajv standalone validators of each schema's two tiers,
+ *    record (refuses) and spec (names deviations), from its `specTier` marks (no Ajv compiler at run time);
+ *  - lambda/domain/callback/query-form-types.generated.ts: per event type, the typed (non-string) fields, for the GET form;
+ *  - lambda/domain/callback/*-callback.generated.ts: the DisconnectCallback and TransferDisconnectCallback types,
+ *    derived with json-schema-to-ts (spec-tier fields `unknown`: a stored record may hold anything there).
  * `npm run generate` rewrites them; a test fails when they are stale.
  */
 import { writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { generatedSources } from '../generate/validator-sources.ts';
 
 const USAGE = `Usage: npm run generate
 
-Rewrites the validator, the GET-form field types and the DisconnectCallback type from schemas/disconnect.schema.json.
+Rewrites the validators, the GET-form field types and the callback types from schemas/*.schema.json.
 
   -h, --help     this help`;
 

@@ -6,7 +6,35 @@ import standaloneCode from 'ajv/dist/standalone/index.js';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-export const schemaPath = 'schemas/disconnect.schema.json';
+
+/** One callback the recorder keeps: its schema, the type and the validators derived from it. */
+export interface CallbackSchema {
+  eventType: string;
+  schemaPath: string;
+  typeName: string;
+  typeModule: string;
+  /** The names the generated module exports the two tiers' validators under. */
+  validators: { record: string; spec: string };
+}
+
+/** Every callback the recorder keeps, each its own schema (schemas/ is the single source of truth). */
+export const CALLBACK_SCHEMAS: readonly CallbackSchema[] = [
+  {
+    eventType: 'disconnect',
+    schemaPath: 'schemas/disconnect.schema.json',
+    typeName: 'DisconnectCallback',
+    typeModule: 'lambda/domain/callback/disconnect-callback.generated.ts',
+    validators: { record: 'validateDisconnectRecordTier', spec: 'validateDisconnectSpecTier' },
+  },
+  {
+    eventType: 'transferDisconnect',
+    schemaPath: 'schemas/transfer-disconnect.schema.json',
+    typeName: 'TransferDisconnectCallback',
+    typeModule: 'lambda/domain/callback/transfer-disconnect-callback.generated.ts',
+    validators: { record: 'validateTransferDisconnectRecordTier', spec: 'validateTransferDisconnectSpecTier' },
+  },
+];
+const [DISCONNECT] = CALLBACK_SCHEMAS as [CallbackSchema, ...CallbackSchema[]];
 
 /** The schema's annotation for a property of the spec tier: a deviation there is stored and named, not refused. */
 export const SPEC_TIER = 'specTier';
@@ -114,8 +142,15 @@ export function recorderAjv(coerceTypes: boolean): Ajv {
 type SchemaNode = Record<string, unknown>;
 
 /** The schema as the validators see it: descriptions document the schema, the validators do not need them. */
-export function validationSchema(schemaText = readFileSync(`${root}${schemaPath}`, 'utf8')): SchemaNode {
+export function validationSchema(schemaText = readFileSync(`${root}${DISCONNECT.schemaPath}`, 'utf8')): SchemaNode {
   return JSON.parse(schemaText, (key, value: unknown) => (key === 'description' ? undefined : value)) as SchemaNode;
+}
+
+/** The validation schema of one event type's callback. */
+export function schemaOf(eventType: string): SchemaNode {
+  const entry = CALLBACK_SCHEMAS.find((candidate) => candidate.eventType === eventType);
+  if (entry === undefined) throw new Error(`no schema for ${eventType}`);
+  return validationSchema(readFileSync(`${root}${entry.schemaPath}`, 'utf8'));
 }
 
 function isSpecTier(property: SchemaNode): boolean {
@@ -153,48 +188,81 @@ export function tierSchemas(schema: SchemaNode = validationSchema()): { record: 
   };
 }
 
-/** The generated files, path → text. Pure, so a test can compare them with what is committed. */
-export function generatedSources(): Record<string, string> {
-  const schemaText = readFileSync(`${root}${schemaPath}`, 'utf8');
-  const schema = validationSchema(schemaText);
-  const header = `// Generated from ${schemaPath} by tools/bin/generate.ts (npm run generate). Do not edit.\n`;
+/**
+ * The schemas share their definitions (a party, a time, the reserved names) by copy, each file self-contained; the
+ * generator refuses copies that drifted apart.
+ */
+function checkSharedDefinitions(schemas: readonly { path: string; schema: SchemaNode }[]): void {
+  const seen = new Map<string, { path: string; text: string }>();
+  for (const { path, schema } of schemas) {
+    for (const [name, definition] of Object.entries((schema['definitions'] ?? {}) as Record<string, SchemaNode>)) {
+      const text = JSON.stringify(definition);
+      const first = seen.get(name);
+      if (first === undefined) seen.set(name, { path, text });
+      else if (first.text !== text) throw new Error(`${path} defines ${name} unlike ${first.path}: keep them the same`);
+    }
+  }
+}
 
-  const tiers = tierSchemas(schema);
-  const ajv = recorderAjv(false);
-  ajv.addSchema(tiers.record).addSchema(tiers.spec);
-  const code = standaloneCode(ajv, {
-    validateRecordTier: String(tiers.record['$id']),
-    validateSpecTier: String(tiers.spec['$id']),
-  });
-  const strict = '"use strict";';
-  if (!code.startsWith(strict)) throw new Error('Ajv\'s standalone code no longer starts with "use strict"');
-  const validators = `${header}${strict}\n${formatsPrologue()}${code.slice(strict.length)}\n`;
-
-  // The type a stored record honestly has: the record tier's fields typed, the spec tier's fields possibly anything.
+/** The type module of one callback: the record tier's fields typed, the spec tier's fields possibly anything. */
+function typeModuleOf(entry: CallbackSchema, schemaText: string, header: string): string {
   const original = JSON.parse(schemaText) as SchemaNode;
   const typeSchema = withProperties(original, (property) => !isSpecTier(property), {});
-  const typeModule =
+  return (
     `${header}import type { FromSchema } from 'json-schema-to-ts';\n\n` +
     `const schema = ${JSON.stringify(typeSchema, null, 2)} as const;\n\n` +
-    `/**\n * A Disconnect callback that passed the record tier. The spec tier's fields are \`unknown\`: a callback that\n` +
-    ` * deviates from Bandwidth's spec is stored as sent, so a stored record may hold any JSON value there.\n */\n` +
-    `export type DisconnectCallback = FromSchema<typeof schema>;\n`;
+    `/**\n * A ${entry.eventType} callback that passed the record tier. The spec tier's fields are \`unknown\`: a callback\n` +
+    ` * that deviates from Bandwidth's spec is stored as sent, so a stored record may hold any JSON value there.\n */\n` +
+    `export type ${entry.typeName} = FromSchema<typeof schema>;\n`
+  );
+}
 
-  // The GET form's values are all text: the fields the schema types otherwise (sipResponseCode), with their types,
-  // so query-form.ts can type them as Ajv's coerceTypes would, before the validators run.
+/** The generated files, path → text. Pure, so a test can compare them with what is committed. */
+export function generatedSources(): Record<string, string> {
+  const loaded = CALLBACK_SCHEMAS.map((entry) => {
+    const text = readFileSync(`${root}${entry.schemaPath}`, 'utf8');
+    return { entry, text, path: entry.schemaPath, schema: validationSchema(text) };
+  });
+  checkSharedDefinitions(loaded);
+  const header = (paths: string) =>
+    `// Generated from ${paths} by tools/bin/generate.ts (npm run generate). Do not edit.\n`;
+  const allPaths = loaded.map(({ path }) => path).join(' and ');
+
+  const ajv = recorderAjv(false);
+  const exported: Record<string, string> = {};
+  for (const { entry, schema } of loaded) {
+    const tiers = tierSchemas(schema);
+    ajv.addSchema(tiers.record).addSchema(tiers.spec);
+    exported[entry.validators.record] = String(tiers.record['$id']);
+    exported[entry.validators.spec] = String(tiers.spec['$id']);
+  }
+  const code = standaloneCode(ajv, exported);
+  const strict = '"use strict";';
+  if (!code.startsWith(strict)) throw new Error('Ajv\'s standalone code no longer starts with "use strict"');
+  const validators = `${header(allPaths)}${strict}\n${formatsPrologue()}${code.slice(strict.length)}\n`;
+
+  // The GET form's values are all text: per event type, the fields its schema types otherwise (sipResponseCode),
+  // with their types, so query-form typing can type them as Ajv's coerceTypes would, before the validators run.
   const typedFields = Object.fromEntries(
-    Object.entries(resolvedProperties(schema))
-      .map(([name, property]) => [name, typesOf(property)] as const)
-      // Text is left alone where the schema allows a string (Ajv coerces only a value of a type the schema refuses).
-      .filter(([, types]) => types.length > 0 && !types.includes('string')),
+    loaded.map(({ entry, schema }) => [
+      entry.eventType,
+      Object.fromEntries(
+        Object.entries(resolvedProperties(schema))
+          .map(([name, property]) => [name, typesOf(property)] as const)
+          // Text is left alone where the schema allows a string (Ajv coerces only a value of a type the schema refuses).
+          .filter(([, types]) => types.length > 0 && !types.includes('string')),
+      ),
+    ]),
   );
   const typedFieldsModule =
-    `${header}/** Fields of the callback that the schema does not allow to be text, and their types in schema order. */\n` +
-    `export const QUERY_FORM_TYPES: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(typedFields)};\n`;
+    `${header(allPaths)}/** Per event type, the fields its schema does not allow to be text, and their types in schema order. */\n` +
+    `export const QUERY_FORM_TYPES: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = ${JSON.stringify(typedFields)};\n`;
 
   return {
     'lambda/domain/callback/validate-tiers.generated.cjs': validators,
-    'lambda/domain/callback/disconnect-callback.generated.ts': typeModule,
+    ...Object.fromEntries(
+      loaded.map(({ entry, text }) => [entry.typeModule, typeModuleOf(entry, text, header(entry.schemaPath))]),
+    ),
     'lambda/domain/callback/query-form-types.generated.ts': typedFieldsModule,
   };
 }

@@ -8,7 +8,7 @@ import {
   type ParkedKind,
   PREFIXES,
 } from '../../lambda/adapters/parked-callbacks.ts';
-import { maskPhoneNumber } from '../../lambda/log/logger.ts';
+import { maskPhoneNumber, PHONE_NUMBER_FIELDS } from '../../lambda/log/logger.ts';
 
 export const KINDS = Object.keys(PREFIXES) as ParkedKind[];
 
@@ -106,7 +106,7 @@ export function formatAge(receivedAt: string | undefined, now: Date): string {
 }
 
 /**
- * The envelope with the callback's phone numbers masked as the logs mask them: `from` and `to` of a body that is
+ * The envelope with the callback's phone numbers masked as the logs mask them (PHONE_NUMBER_FIELDS) of a body that is
  * JSON, every long digit run of one that is not (a callId is left whole).
  */
 export function maskedEnvelope(envelope: ParkedCallback): ParkedCallback {
@@ -115,7 +115,7 @@ export function maskedEnvelope(envelope: ParkedCallback): ParkedCallback {
     const fields: unknown = JSON.parse(envelope.input.body);
     if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw new SyntaxError('not an object');
     const masked: Record<string, unknown> = { ...(fields as Record<string, unknown>) };
-    for (const name of ['from', 'to']) if (name in masked) masked[name] = maskPhoneNumber(masked[name]);
+    for (const name of PHONE_NUMBER_FIELDS) if (name in masked) masked[name] = maskPhoneNumber(masked[name]);
     body = JSON.stringify(masked);
   } catch {
     body = String(maskPhoneNumber(envelope.input.body));

@@ -112,6 +112,9 @@ export function reportText(report: ReconcileReport): string {
       `${report.backfilled} ${verb}, ${report.notEnded} not ended, ${report.settling} ended within the settle time`,
   ];
   if (report.backfilledCallIds.length > 0) lines.push(`${verb}: ${report.backfilledCallIds.join(' ')}`);
+  if (report.backfilledLegs > 0) {
+    lines.push(`transfer legs ${verb}: ${report.backfilledLegs}: ${report.backfilledLegIds.join(' ')}`);
+  }
   return lines.join('\n');
 }
 

@@ -24,9 +24,10 @@ export interface RecordsIO {
 export const USAGE = `Usage: npm run records -- <command> [options]
 
 Commands
-  get <callId>                 the stored record of one call
+  get <callId>                 the stored record of one call, with its transfer legs (a leg: with its call)
   list                         records that ended in a time range, newest first, a page at a time
-  report                       counts by cause and direction, answered calls, durations, errors, replay backlog
+  report                       calls and transfer legs counted apart: by cause, direction, answered, durations,
+                               errors, replay backlog
 
 Time range (list, report): calls that ended at or after --from and before --to
   --from <time>                default: 24 hours before --to
@@ -182,9 +183,18 @@ function noteUnknownCauses(
 
 async function run(request: Request, stores: OpenStores, io: RecordsIO): Promise<void> {
   if (request.command === 'get') {
-    const record = await stores.table.get(request.callId);
-    if (record === undefined) throw new RecordNotFound(request.callId, stores.table.description);
-    io.stdout.write(request.json ? json(record) : viewRecord(record));
+    const tree = await stores.table.tree(request.callId);
+    if (tree === undefined) throw new RecordNotFound(request.callId, stores.table.description);
+    io.stdout.write(
+      request.json
+        ? json({
+            record: tree.record,
+            parent:
+              tree.parent === undefined ? null : { callId: tree.parent.callId, record: tree.parent.record ?? null },
+            legs: tree.legs,
+          })
+        : viewRecord(tree.record, tree),
+    );
     return;
   }
   const progress = progressLine(io.stderr);

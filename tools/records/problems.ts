@@ -34,7 +34,9 @@ export class StoreUnavailable extends CommandFailure {
 export function storeProblem(error: unknown, what: string, whenMissing?: string): StoreUnavailable {
   const reason = error instanceof Error ? error.message : String(error);
   if (/specified index/i.test(reason)) {
-    return new StoreUnavailable(`${what} has no byDay index: deploy the current serverless.yml (${reason})`);
+    return new StoreUnavailable(
+      `${what} lacks an index the records commands read (byDay, byParent): deploy the current serverless.yml (${reason})`,
+    );
   }
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
   const name = (error as { name?: unknown }).name;

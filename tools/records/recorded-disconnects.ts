@@ -9,6 +9,17 @@ export type StoredRecord = Record<string, unknown>;
 
 /** The byDay index: one partition per UTC day of the call's end, sorted by its end time (serverless.yml). */
 export const BY_DAY_INDEX = 'byDay';
+/** The byParent index: a call's transfer legs, keyed by their parentCallId (only legs carry one). */
+export const BY_PARENT_INDEX = 'byParent';
+
+/** A record and the records it is linked with: its transfer legs, and the call it is a leg of (when it is one). */
+export interface CallTree {
+  record: StoredRecord;
+  /** The call this record is a leg of: its record, or only its callId when the table has none. */
+  parent: { callId: string; record: StoredRecord | undefined } | undefined;
+  /** Its transfer legs, oldest end first. */
+  legs: StoredRecord[];
+}
 
 /**
  * Where a listing stopped: the index key of the last record returned, so the next page starts after it. A type,
@@ -73,6 +84,47 @@ export class RecordedDisconnects {
     } catch (error) {
       throw storeProblem(error, this.description, this.whenMissing);
     }
+  }
+
+  /** A record with its transfer legs (byParent index) and, for a leg, the call it belongs to: undefined if none. */
+  async tree(callId: string): Promise<CallTree | undefined> {
+    const record = await this.get(callId);
+    if (record === undefined) return undefined;
+    const parentCallId = record['parentCallId'];
+    const [legs, parent] = await Promise.all([
+      this.legsOf(callId),
+      typeof parentCallId === 'string' ? this.get(parentCallId) : Promise.resolve(undefined),
+    ]);
+    return {
+      record,
+      parent: typeof parentCallId === 'string' ? { callId: parentCallId, record: parent } : undefined,
+      legs,
+    };
+  }
+
+  /** The transfer legs of a call, every page, oldest end first. */
+  async legsOf(callId: string): Promise<StoredRecord[]> {
+    const legs: StoredRecord[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      try {
+        const page = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: BY_PARENT_INDEX,
+            KeyConditionExpression: '#parent = :parent',
+            ExpressionAttributeNames: { '#parent': 'parentCallId' },
+            ExpressionAttributeValues: { ':parent': callId },
+            ExclusiveStartKey,
+          }),
+        );
+        legs.push(...(page.Items ?? []));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } catch (error) {
+        throw storeProblem(error, this.description, this.whenMissing);
+      }
+    } while (ExclusiveStartKey !== undefined);
+    return legs.sort((a, b) => String(a['endedAt']).localeCompare(String(b['endedAt'])));
   }
 
   /**

@@ -1,8 +1,10 @@
+import { isTransferLeg } from '../../lambda/domain/callback/validate.ts';
 import type { StoredRecord } from './recorded-disconnects.ts';
 import type { TimeRange } from './time-range.ts';
 
 /** The attributes a report reads; the Query asks for these only. */
 export const REPORT_ATTRIBUTES = [
+  'eventType',
   'cause',
   'direction',
   'answered',
@@ -33,9 +35,20 @@ export type WaitingForReplay =
   | { bucket: string; parked: number; quarantined: number; unverified: number }
   | { bucket: string | undefined; unavailable: string };
 
+/** Transfer legs, counted apart from calls (a leg is part of a call, not a call of its own). */
+export interface LegsReport {
+  records: number;
+  byCause: Count[];
+  answered: number;
+  neverAnswered: number;
+  recordedFrom: { callback: number; callList: number };
+}
+
+/** The calls of the range (every count but `legs` is of calls), and their transfer legs apart. */
 export interface Report {
   from: string;
   to: string;
+  /** Calls (disconnect records); transfer legs are counted in `legs`. */
   records: number;
   byCause: Count[];
   byDirection: Count[];
@@ -46,6 +59,7 @@ export interface Report {
   topErrorMessages: Count[];
   /** How the records were written: by the callback, or backfilled by reconciliation from Bandwidth's call list. */
   recordedFrom: { callback: number; callList: number };
+  legs: LegsReport;
   waiting: WaitingForReplay;
 }
 
@@ -74,8 +88,37 @@ function label(value: unknown): string {
   return typeof value === 'string' && value !== '' ? value : NONE;
 }
 
-/** Counts records one by one as the Query pages arrive, so a report never needs them all in memory. */
+/** Transfer legs: how many, how they ended, answered or not, and where the record came from. */
+class LegTally {
+  private records = 0;
+  private answered = 0;
+  private backfilled = 0;
+  private readonly causes = new Map<string, number>();
+
+  add(record: StoredRecord): void {
+    this.records += 1;
+    if (record['recordedFrom'] === 'call-list') this.backfilled += 1;
+    if (record['answered'] === true) this.answered += 1;
+    increment(this.causes, label(record['cause']));
+  }
+
+  report(): LegsReport {
+    return {
+      records: this.records,
+      byCause: ranked(this.causes),
+      answered: this.answered,
+      neverAnswered: this.records - this.answered,
+      recordedFrom: { callback: this.records - this.backfilled, callList: this.backfilled },
+    };
+  }
+}
+
+/**
+ * Counts records one by one as the Query pages arrive, so a report never needs them all in memory. Calls and
+ * transfer legs apart: a call's numbers are not swollen by its legs.
+ */
 export class ReportTally {
+  private readonly legs = new LegTally();
   private records = 0;
   private answered = 0;
   private backfilled = 0;
@@ -85,6 +128,10 @@ export class ReportTally {
   private readonly durations: number[] = [];
 
   add(record: StoredRecord): void {
+    if (isTransferLeg(record)) {
+      this.legs.add(record);
+      return;
+    }
     this.records += 1;
     if (record['recordedFrom'] === 'call-list') this.backfilled += 1;
     increment(this.causes, label(record['cause']));
@@ -111,6 +158,7 @@ export class ReportTally {
       ...(duration === undefined ? {} : { duration }),
       topErrorMessages: ranked(this.errorMessages).slice(0, topErrors),
       recordedFrom: { callback: this.records - this.backfilled, callList: this.backfilled },
+      legs: this.legs.report(),
       waiting,
     };
   }

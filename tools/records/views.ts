@@ -1,7 +1,7 @@
 /** What the records commands print by default: aligned text for people (`--json` is for scripts). */
 import { RECORDER_ATTRIBUTES } from '../../lambda/domain/stored-record/disconnect-record.ts';
 import type { Listing } from './listing.ts';
-import type { StoredRecord } from './recorded-disconnects.ts';
+import type { CallTree, StoredRecord } from './recorded-disconnects.ts';
 import { type Count, NONE, type Report } from './report.ts';
 import { bar, printable, renderTable, truncate } from './text-table.ts';
 import type { TimeRange } from './time-range.ts';
@@ -10,9 +10,12 @@ import type { TimeRange } from './time-range.ts';
 const CALLBACK_ORDER = [
   'callId',
   'eventType',
+  'parentCallId',
   'direction',
   'from',
   'to',
+  'transferCallerId',
+  'transferTo',
   'cause',
   'errorMessage',
   'errorId',
@@ -53,8 +56,49 @@ function cell(value: unknown): string {
   return printable(JSON.stringify(value) ?? String(value));
 }
 
-/** `get`: every stored field, the callback's first, then what the recorder added. */
-export function viewRecord(record: StoredRecord): string {
+function duration(record: StoredRecord): string {
+  if (typeof record['durationSeconds'] === 'number') return formatSeconds(record['durationSeconds']);
+  return record['answered'] === true ? '?' : '-';
+}
+
+/** The call a leg belongs to, and a call's transfer legs, one line each. */
+function treeLines(tree: Pick<CallTree, 'parent' | 'legs'>): string[] {
+  const lines: string[] = [];
+  if (tree.parent !== undefined) {
+    const { callId, record } = tree.parent;
+    lines.push(
+      '',
+      record === undefined
+        ? `Transfer leg of call ${printable(callId)}, which has no record (yet).`
+        : `Transfer leg of call ${printable(callId)}: ${cell(record['cause']) || NONE}, ended ${cell(record['endedAt'])}.`,
+    );
+  }
+  if (tree.legs.length > 0) {
+    const rows = tree.legs.map((leg) => [
+      cell(leg['endedAt']),
+      cell(leg['cause']) || NONE,
+      duration(leg),
+      truncate(cell(leg['transferTo']), 32),
+      cell(leg['callId']),
+      leg['recordedFrom'] === 'call-list' ? 'call list' : 'callback',
+    ]);
+    lines.push(
+      '',
+      `TRANSFER LEGS (${count(tree.legs.length)})`,
+      ...renderTable(
+        [['ENDED AT', 'CAUSE', 'DURATION', 'TRANSFER TO', 'CALL ID', 'RECORDED FROM'], ...rows],
+        ['left', 'left', 'right'],
+      ),
+    );
+  }
+  return lines;
+}
+
+/** `get`: every stored field, the callback's first, then what the recorder added; then its call or its legs. */
+export function viewRecord(
+  record: StoredRecord,
+  tree: Pick<CallTree, 'parent' | 'legs'> = { parent: undefined, legs: [] },
+): string {
   const names = Object.keys(record);
   const known = CALLBACK_ORDER.filter((name) => name in record);
   const unknown = names.filter((name) => !CALLBACK_ORDER.includes(name) && !RECORDER.has(name)).sort();
@@ -66,6 +110,7 @@ export function viewRecord(record: StoredRecord): string {
     record['recordedFrom'] === 'call-list'
       ? "Recorded from Bandwidth's call list by reconciliation: no callback came (docs/records.md says what it lacks)."
       : 'Recorded from the callback.',
+    ...treeLines(tree),
   );
   return `${lines.join('\n')}\n`;
 }
@@ -77,21 +122,23 @@ function describeRange(range: TimeRange): string {
 /** `list`: one line per call, newest first, and how to get the next page. */
 export function viewListing(listing: Listing, range: TimeRange): string {
   if (listing.records.length === 0) return `No records ended from ${describeRange(range)}.\n`;
+  // Transfer legs say whose: a column only when the page has any.
+  const withLegs = listing.records.some((record) => record['parentCallId'] !== undefined);
   const rows = listing.records.map((record) => [
     cell(record['endedAt']),
     cell(record['direction']) || NONE,
     cell(record['cause']) || NONE,
-    typeof record['durationSeconds'] === 'number'
-      ? formatSeconds(record['durationSeconds'])
-      : record['answered'] === true
-        ? '?'
-        : '-',
+    duration(record),
     truncate(cell(record['from']), 32),
     truncate(cell(record['to']), 32),
     cell(record['callId']),
+    ...(withLegs ? [cell(record['parentCallId'])] : []),
   ]);
   const lines = renderTable(
-    [['ENDED AT', 'DIRECTION', 'CAUSE', 'DURATION', 'FROM', 'TO', 'CALL ID'], ...rows],
+    [
+      ['ENDED AT', 'DIRECTION', 'CAUSE', 'DURATION', 'FROM', 'TO', 'CALL ID', ...(withLegs ? ['LEG OF CALL'] : [])],
+      ...rows,
+    ],
     ['left', 'left', 'left', 'right'],
   );
   const noun = listing.records.length === 1 ? 'record' : 'records';
@@ -119,6 +166,7 @@ function counted(title: string, counts: readonly Count[], total: number, withBar
 /** `report`: the range at a glance. */
 export function viewReport(report: Report): string {
   const lines = [`Disconnects that ended from ${report.from} to ${report.to}: ${count(report.records)}`];
+  if (report.legs.records > 0) lines.push(`Transfer legs (counted apart, below): ${count(report.legs.records)}`);
   if (report.records > 0) {
     lines.push('', ...counted('CAUSE', report.byCause, report.records, true));
     lines.push('', ...counted('DIRECTION', report.byDirection, report.records, false));
@@ -177,6 +225,7 @@ export function viewReport(report: Report): string {
       );
     }
   }
+  if (report.legs.records > 0) lines.push('', ...legLines(report));
   lines.push('');
   const waiting = report.waiting;
   if ('unavailable' in waiting) {
@@ -195,6 +244,27 @@ export function viewReport(report: Report): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The transfer legs of the range: by cause, answered, and how many reconciliation backfilled. */
+function legLines({ legs }: Report): string[] {
+  return [
+    ...counted('TRANSFER LEG CAUSE', legs.byCause, legs.records, true),
+    '',
+    ...renderTable(
+      [
+        ['TRANSFER LEGS', 'COUNT', '%'],
+        ['answered', count(legs.answered), percent(legs.answered, legs.records)],
+        ['never answered', count(legs.neverAnswered), percent(legs.neverAnswered, legs.records)],
+        [
+          'call list (backfilled)',
+          count(legs.recordedFrom.callList),
+          percent(legs.recordedFrom.callList, legs.records),
+        ],
+      ],
+      ['left', 'right', 'right'],
+    ),
+  ];
 }
 
 /**

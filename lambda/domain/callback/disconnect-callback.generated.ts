@@ -22,6 +22,10 @@ const schema = {
       "minLength": 1,
       "maxUtf8Bytes": 2048
     },
+    "parentCallId": {
+      "description": "Not a field of Bandwidth's disconnect callback (a transfer leg's link to its call, reported by transferDisconnect). The byParent index's key: when present, it must be a string DynamoDB can index (null, empty or another type is refused by the table).",
+      "$ref": "#/definitions/indexKey"
+    },
     "eventTime": {},
     "accountId": {},
     "applicationId": {},
@@ -72,6 +76,12 @@ const schema = {
       "type": "string",
       "maxLength": 256
     },
+    "indexKey": {
+      "description": "A value a DynamoDB key holds: a non-empty string of at most 2,048 bytes of UTF-8.",
+      "type": "string",
+      "minLength": 1,
+      "maxUtf8Bytes": 2048
+    },
     "party": {
       "description": "E.164 usually, but also Anonymous, Private, Restricted, Unavailable or a SIP URI.",
       "type": "string",
@@ -101,7 +111,7 @@ const schema = {
 } as const;
 
 /**
- * A Disconnect callback that passed the record tier. The spec tier's fields are `unknown`: a callback that
- * deviates from Bandwidth's spec is stored as sent, so a stored record may hold any JSON value there.
+ * A disconnect callback that passed the record tier. The spec tier's fields are `unknown`: a callback
+ * that deviates from Bandwidth's spec is stored as sent, so a stored record may hold any JSON value there.
  */
 export type DisconnectCallback = FromSchema<typeof schema>;

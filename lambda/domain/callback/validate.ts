@@ -1,11 +1,19 @@
-import type { ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { ExactNumber, isIntegral, numberFromText } from '../stored-record/exact-number.ts';
 import { storabilityProblems } from '../stored-record/storable.ts';
 import type { DisconnectCallback } from './disconnect-callback.generated.ts';
 import { QUERY_FORM_TYPES } from './query-form-types.generated.ts';
-import { validateRecordTier, validateSpecTier } from './validate-tiers.generated.cjs';
+import type { TransferDisconnectCallback } from './transfer-disconnect-callback.generated.ts';
+import {
+  validateDisconnectRecordTier,
+  validateDisconnectSpecTier,
+  validateTransferDisconnectRecordTier,
+  validateTransferDisconnectSpecTier,
+} from './validate-tiers.generated.cjs';
 
-export type { DisconnectCallback };
+export type { DisconnectCallback, TransferDisconnectCallback };
+/** A callback the recorder keeps: a call's end (`disconnect`) or a transfer leg's (`transferDisconnect`). */
+export type RecordedCallback = DisconnectCallback | TransferDisconnectCallback;
 export type CallbackForm = 'json' | 'query';
 
 /** A callback the record cannot be made from (the record tier): what is wrong, in plain words, one per problem. */
@@ -21,8 +29,24 @@ export class CallbackRefused extends Error {
 
 /** A callback a record can be made from, and how it deviates from Bandwidth's spec (empty when it does not). */
 export interface CallbackVerdict {
-  callback: DisconnectCallback;
+  callback: RecordedCallback;
   specDeviations: string[];
+}
+
+/** Each kept event type's schema, as its two tiers' validators. */
+const TIERS: Readonly<Record<string, { name: string; record: ValidateFunction; spec: ValidateFunction }>> = {
+  disconnect: { name: 'Disconnect', record: validateDisconnectRecordTier, spec: validateDisconnectSpecTier },
+  transferDisconnect: {
+    name: 'TransferDisconnect',
+    record: validateTransferDisconnectRecordTier,
+    spec: validateTransferDisconnectSpecTier,
+  },
+};
+export const EVENT_TYPES: readonly string[] = Object.keys(TIERS);
+
+/** Whether a stored record is a transfer leg's (a leg has no disconnect of its own). */
+export function isTransferLeg(record: { eventType?: unknown }): boolean {
+  return record.eventType === 'transferDisconnect';
 }
 
 /** The causes Bandwidth documents; the list is not exhaustive, so others are accepted (and logged). */
@@ -145,7 +169,9 @@ export function describeErrors(errors: readonly ErrorObject[]): string[] {
  * "" → null where null is allowed. Text that fits none of the types stays text, and the schema names the field.
  */
 export function typeQueryForm(fields: Record<string, unknown>): void {
-  for (const [name, types] of Object.entries(QUERY_FORM_TYPES)) {
+  const eventType = fields['eventType'];
+  const typed = (typeof eventType === 'string' ? QUERY_FORM_TYPES[eventType] : undefined) ?? {};
+  for (const [name, types] of Object.entries(typed)) {
     const text = fields[name];
     if (typeof text !== 'string') continue;
     for (const type of types) {
@@ -173,8 +199,13 @@ export function typeQueryForm(fields: Record<string, unknown>): void {
   }
 }
 
+function eventTypeProblem(eventType: unknown): string {
+  if (eventType === undefined) return 'eventType is required';
+  return `eventType must be one of ${EVENT_TYPES.map((name) => JSON.stringify(name)).join(', ')}`;
+}
+
 /**
- * The schema's verdict on a parsed callback, tier by tier. The record tier (a JSON object, eventType, callId, the
+ * The schema's verdict on a parsed callback, tier by tier, by the schema of its event type. The record tier (a JSON object, eventType, callId, the
  * reserved names) and what DynamoDB can store refuse it (CallbackRefused, naming every problem); the spec tier only
  * names its deviations, and the callback is kept as sent. The GET form's values are typed by the schema first
  * (typeQueryForm).
@@ -186,16 +217,22 @@ export function validateCallback(value: unknown, form: CallbackForm): CallbackVe
     ]);
   }
   if (form === 'query') typeQueryForm(value as Record<string, unknown>);
-  if (!validateRecordTier(value)) {
-    throw new CallbackRefused(
-      'the callback does not match the Disconnect schema',
-      describeErrors(validateRecordTier.errors ?? []),
-    );
+  const eventType = (value as Record<string, unknown>)['eventType'];
+  const known = typeof eventType === 'string' ? TIERS[eventType] : undefined;
+  // An event type the recorder does not keep is named as such; the rest of the body is judged as a disconnect.
+  const tiers = known ?? (TIERS['disconnect'] as NonNullable<typeof known>);
+  const fitsRecordTier = tiers.record(value);
+  if (known === undefined || !fitsRecordTier) {
+    let problems = describeErrors(fitsRecordTier ? [] : (tiers.record.errors ?? []));
+    if (known === undefined) {
+      problems = [eventTypeProblem(eventType), ...problems.filter((problem) => !problem.startsWith('eventType '))];
+    }
+    throw new CallbackRefused(`the callback does not match the ${tiers.name} schema`, problems);
   }
   const problems = storabilityProblems(value);
   if (problems.length > 0) {
     throw new CallbackRefused('the callback cannot be stored in DynamoDB', problems);
   }
-  const specDeviations = validateSpecTier(value) ? [] : describeErrors(validateSpecTier.errors ?? []);
-  return { callback: value as DisconnectCallback, specDeviations };
+  const specDeviations = tiers.spec(value) ? [] : describeErrors(tiers.spec.errors ?? []);
+  return { callback: value as RecordedCallback, specDeviations };
 }

@@ -2,9 +2,10 @@
  * The item reconciliation writes for a call Bandwidth ended whose callback never reached the recorder: the call's
  * fields from Bandwidth's call list under the callback's names, with the recorder's derived attributes computed
  * exactly as for a callback (toDisconnectRecord), and `recordedFrom: "call-list"` so that the real callback, when
- * it comes, replaces it.
+ * it comes, replaces it. A listed call with a `parentCallId` is a transfer leg: its item is the `transferDisconnect`
+ * Bandwidth would have sent.
  */
-import type { DisconnectCallback } from '../callback/validate.ts';
+import type { RecordedCallback } from '../callback/validate.ts';
 import { type DisconnectRecord, toDisconnectRecord } from './disconnect-record.ts';
 
 export const CALL_LIST = 'call-list';
@@ -29,8 +30,16 @@ const SAME_NAME = [
   'endTime',
   'errorMessage',
   'errorId',
-  'parentCallId',
 ] as const;
+
+/**
+ * The call a leg belongs to: a non-empty `parentCallId`. The list types it as a nullable string, and an ordinary
+ * call may carry `null`; the byParent index cannot hold null (DynamoDB refuses the write), so only legs have one.
+ */
+export function parentOf(call: ListedCall): string | undefined {
+  const parent = call['parentCallId'];
+  return typeof parent === 'string' && parent !== '' ? parent : undefined;
+}
 
 /** Bandwidth's list says `disconnected` once a call has ended; `initiated` and `answered` calls are still live. */
 export function hasEnded(call: ListedCall): boolean {
@@ -38,16 +47,26 @@ export function hasEnded(call: ListedCall): boolean {
 }
 
 /** The callback Bandwidth would have sent for this call, as far as the call list knows it. */
-export function callbackOfCall(call: ListedCall): DisconnectCallback {
-  const callback: Record<string, unknown> = { eventType: 'disconnect', callId: call.callId };
+export function callbackOfCall(call: ListedCall): RecordedCallback {
+  const parentCallId = parentOf(call);
+  const callback: Record<string, unknown> = {
+    eventType: parentCallId === undefined ? 'disconnect' : 'transferDisconnect',
+    callId: call.callId,
+  };
+  if (parentCallId !== undefined) callback['parentCallId'] = parentCallId;
   for (const name of SAME_NAME) {
     if (call[name] !== undefined) callback[name] = call[name];
+  }
+  if (parentCallId !== undefined) {
+    // The list gives a leg its own numbers, which its callback names transferCallerId and transferTo.
+    if (call['from'] !== undefined) callback['transferCallerId'] = call['from'];
+    if (call['to'] !== undefined) callback['transferTo'] = call['to'];
   }
   if (call['disconnectCause'] !== undefined) callback['cause'] = call['disconnectCause'];
   // A never-answered call lists answerTime as null or absent; the callback leaves it out then, so does the item.
   const answerTime = call['answerTime'];
   if (typeof answerTime === 'string' && answerTime !== '') callback['answerTime'] = answerTime;
-  return callback as DisconnectCallback;
+  return callback as RecordedCallback;
 }
 
 /**

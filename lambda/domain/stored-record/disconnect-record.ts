@@ -1,4 +1,4 @@
-import type { DisconnectCallback } from '../callback/validate.ts';
+import type { RecordedCallback } from '../callback/validate.ts';
 import { type CallTime, readCallTime } from './call-time.ts';
 
 /** What the recorder adds to each callback, under names Bandwidth does not use (the schema reserves them). */
@@ -26,7 +26,8 @@ export interface RecorderAttributes {
   specDeviations?: string[];
 }
 
-export type DisconnectRecord = DisconnectCallback & RecorderAttributes;
+/** A call's record (`disconnect`) or a transfer leg's (`transferDisconnect`, with its `parentCallId`). */
+export type DisconnectRecord = RecordedCallback & RecorderAttributes;
 
 /** The recorder's own attribute names; the schema forbids them in a callback, so nothing Bandwidth sent is overwritten. */
 export const RECORDER_ATTRIBUTES = [
@@ -53,7 +54,7 @@ function seconds(from: CallTime | undefined, to: CallTime | undefined): number |
  * for a call from Bandwidth's call list, so any object of the callback's shape will do.
  */
 export function toDisconnectRecord(
-  callback: DisconnectCallback,
+  callback: RecordedCallback,
   receivedAt: Date,
   retentionDays?: number,
   specDeviations: readonly string[] = [],

@@ -314,21 +314,21 @@ const fieldFailures: Case[] = [
     event: () => postCallback({ eventType: 'answer' }),
     status: 422,
     error: SCHEMA,
-    details: ['eventType must be "disconnect"'],
+    details: ['eventType must be one of "disconnect", "transferDisconnect"'],
   },
   {
     name: 'eventType in another case',
     event: () => postCallback({ eventType: 'Disconnect' }),
     status: 422,
     error: SCHEMA,
-    details: ['eventType must be "disconnect"'],
+    details: ['eventType must be one of "disconnect", "transferDisconnect"'],
   },
   {
     name: 'eventType as a number',
     event: () => postCallback({ eventType: 1 }),
     status: 422,
     error: SCHEMA,
-    details: ['eventType must be "disconnect"'],
+    details: ['eventType must be one of "disconnect", "transferDisconnect"'],
   },
   {
     name: 'an empty callId',
@@ -371,7 +371,7 @@ const fieldFailures: Case[] = [
     event: () => postCallback({ eventType: 'answer', from: 15551112222, endTime: 'soon', tag: false }),
     status: 422,
     error: SCHEMA,
-    details: ['eventType must be "disconnect"'],
+    details: ['eventType must be one of "disconnect", "transferDisconnect"'],
   },
   {
     name: 'the GET form without a callId',

@@ -51,7 +51,7 @@ const exact: [sent: string, held: string][] = [
   ['9007199254740993', '9007199254740993'],
   ['1.5e20', '150000000000000000000'],
   ['12345678901234567890123456789012345678', '12345678901234567890123456789012345678'],
-  ['1e-130', '0.' + '0'.repeat(129) + '1'],
+  ['1e-130', `0.${'0'.repeat(129)}1`],
   ['486', '486'],
   ['0.25', '0.25'],
 ];
@@ -92,7 +92,7 @@ describe('a number DynamoDB cannot hold is refused, precisely, and quarantined a
   it.each([
     ['1e-400', 'it is too small in magnitude'],
     ['1e126', 'it is too large in magnitude'],
-    ['1.' + '1'.repeat(38), 'it has more than 38 significant digits'],
+    [`1.${'1'.repeat(38)}`, 'it has more than 38 significant digits'],
   ])('%s: 422 naming the field and the limit', async (token, why) => {
     const callback = disconnectCallback();
     const body = withNumber(callback, 'extraNumber', token);

@@ -69,7 +69,10 @@ describe("Bandwidth's published Disconnect examples", () => {
     expect(item).toBeUndefined();
     const kept = (await parkedObjects(stores, 'quarantine/')).filter((parked) => parked.callId === callId);
     expect(kept).toEqual([
-      expect.objectContaining({ details: ['eventType must be "disconnect"'], input: { form: 'json', body } }),
+      expect.objectContaining({
+        details: ['eventType must be one of "disconnect", "transferDisconnect"'],
+        input: { form: 'json', body },
+      }),
     ]);
   });
 

@@ -58,7 +58,10 @@ describe('authenticated callbacks that are refused are kept in quarantine', () =
         callId: callback.callId,
         receivedAt: new Date(event.requestContext.timeEpoch).toISOString(),
         reason: 'the callback does not match the Disconnect schema',
-        details: ['eventType must be "disconnect"', 'receivedAt is reserved for the recorder and cannot be sent'],
+        details: [
+          'eventType must be one of "disconnect", "transferDisconnect"',
+          'receivedAt is reserved for the recorder and cannot be sent',
+        ],
         input: { form: 'json', body },
       }),
     ]);

@@ -3,8 +3,10 @@
  * trailing window and the weekly one its two schedules pass, the settle time, and the log line the alarm counts.
  */
 
+import { readFileSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
 import type { ReconcileReport } from '../../../lambda/recording/reconcile.ts';
 import {
   CLIENT_SECRET,
@@ -38,6 +40,7 @@ async function loadReconcileHandler(env: Record<string, string | undefined> = {}
     DYNAMODB_ENDPOINT: stores.dynamoEndpoint,
     AWS_REGION: 'us-east-1',
     BW_CLIENT_SECRET_PARAMETER: undefined,
+    TRANSFER_LEGS_WIRED: undefined,
     ...bandwidth.env,
     ...env,
   };
@@ -100,6 +103,64 @@ describe('the scheduled reconciliation', () => {
       message: 'reconcile',
       backfilled: 1,
       backfilledCallIds: ['c-missing'],
+    });
+  });
+
+  describe('transfer legs: the metrics the alarms count, from the reconcile line as logged', () => {
+    const resources = (
+      parse(readFileSync(new URL('../../../serverless.yml', import.meta.url), 'utf8')) as {
+        resources: { Resources: Record<string, { Properties: Record<string, unknown> }> };
+      }
+    ).resources.Resources;
+    /** The value a metric filter of serverless.yml takes from the line (`$.field`), as CloudWatch would. */
+    const metricValue = (filter: string, line: Record<string, unknown>): unknown => {
+      const [transformation] = resources[filter]?.Properties['MetricTransformations'] as { MetricValue: string }[];
+      return line[String(transformation?.MetricValue).replace(/^\$\./, '')];
+    };
+    const reconcileLine = async (env: Record<string, string | undefined>) => {
+      bandwidth.calls = [
+        listedCall('c-call', ago(120)),
+        listedCall('c-leg-1', ago(119), { parentCallId: 'c-call' }),
+        listedCall('c-leg-2', ago(118), { parentCallId: 'c-call' }),
+      ];
+      const handler = await loadReconcileHandler({ POWERTOOLS_LOG_LEVEL: 'INFO', ...env });
+      const lines: string[] = [];
+      const capture = (chunk: string | Uint8Array) => lines.push(String(chunk)) > 0;
+      vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+      vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+      try {
+        await handler({ lookbackMinutes: 360 }, context);
+      } finally {
+        vi.restoreAllMocks();
+      }
+      return lines
+        .join('')
+        .split('\n')
+        .filter((text) => text.startsWith('{'))
+        .map((text) => JSON.parse(text) as Record<string, unknown>)
+        .find((entry) => entry['message'] === 'reconcile') as Record<string, unknown>;
+    };
+
+    it('legs not wired (the default): BackfilledCalls counts the call only, MissingLegs nothing', async () => {
+      const line = await reconcileLine({ TRANSFER_LEGS_WIRED: undefined });
+      expect(metricValue('BackfilledCallsMetric', line)).toBe(1);
+      expect(metricValue('BackfilledLegsMetric', line)).toBe(2);
+      expect(metricValue('MissingLegsMetric', line)).toBe(0);
+      expect(line).toMatchObject({ backfilledCallIds: ['c-call'], backfilledLegIds: ['c-leg-1', 'c-leg-2'] });
+      expect((await allItems(stores)).filter((item) => item['eventType'] === 'transferDisconnect')).toHaveLength(2);
+    });
+
+    it('legs wired: the missing legs are counted for their alarm, still apart from calls', async () => {
+      const line = await reconcileLine({ TRANSFER_LEGS_WIRED: 'true' });
+      expect(metricValue('BackfilledCallsMetric', line)).toBe(1);
+      expect(metricValue('MissingLegsMetric', line)).toBe(2);
+      expect(line['level']).toBe('WARN');
+    });
+
+    it('refuses to start on a TRANSFER_LEGS_WIRED that is neither true nor false', async () => {
+      await expect(loadReconcileHandler({ TRANSFER_LEGS_WIRED: 'yes' })).rejects.toThrow(
+        'TRANSFER_LEGS_WIRED must be true or false, got "yes"',
+      );
     });
   });
 

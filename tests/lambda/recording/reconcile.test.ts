@@ -4,9 +4,14 @@
  * replayed, still wins when it comes.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { DisconnectCallback } from '../../../lambda/domain/callback/validate.ts';
+import type { DisconnectCallback, RecordedCallback } from '../../../lambda/domain/callback/validate.ts';
 import { toDisconnectRecord } from '../../../lambda/domain/stored-record/disconnect-record.ts';
-import { disconnectCallback, postedCallback, timedAnswer } from '../../support/callbacks.ts';
+import {
+  disconnectCallback,
+  postedCallback,
+  timedAnswer,
+  transferDisconnectCallback,
+} from '../../support/callbacks.ts';
 import { type FakeBandwidthVoice, fakeBandwidthVoice, listedCall } from '../../support/fake-bandwidth-voice.ts';
 import { closedPort } from '../../support/faulty-stores.ts';
 import { reconcileInto } from '../../support/reconcile.ts';
@@ -34,7 +39,8 @@ const now = () => writtenAt;
 describe('reconciliation', () => {
   it('writes an ended call the table lacks, under the callback names, marked recordedFrom call-list', async () => {
     bandwidth.calls = [
-      listedCall('c-answered', '2026-11-20T10:00:00.000Z', { parentCallId: 'c-parent' }),
+      // Bandwidth lists an ordinary call with parentCallId null: the item leaves it out (the byParent index cannot hold null).
+      listedCall('c-answered', '2026-11-20T10:00:00.000Z'),
       listedCall('c-busy', '2026-11-20T10:05:00.000Z', {
         answerTime: null,
         endTime: '2026-11-20T10:05:20.000Z',
@@ -68,7 +74,6 @@ describe('reconciliation', () => {
       endTime: '2026-11-20T10:01:04.500Z',
       errorMessage: null,
       errorId: null,
-      parentCallId: 'c-parent',
       recordedFrom: 'call-list',
       receivedAt: '2026-11-20T13:00:00.000Z',
       answered: true,
@@ -222,6 +227,62 @@ describe('the callback is the record of truth', () => {
     expect(await replay(stores)).toMatchObject({ replayed: 1, alreadyPresent: 0, stillFailing: 0 });
     expect(await storedItem(stores, callback.callId)).toStrictEqual(
       toDisconnectRecord(callback as DisconnectCallback, receivedAt),
+    );
+  });
+});
+
+describe('transfer legs', () => {
+  const parent = 'c-call-with-legs';
+  const leg = (callId: string, startTime: string) =>
+    listedCall(callId, startTime, { parentCallId: parent, from: '+19195550100', to: '+19195550199' });
+
+  it('a listed leg is covered by its transferDisconnect record; a missing one is backfilled as a leg, counted apart', async () => {
+    const handler = await loadHandler(stores);
+    const call = disconnectCallback({ callId: parent, startTime: '2026-11-20T10:00:00.000Z' });
+    const recordedLeg = transferDisconnectCallback(parent, { startTime: '2026-11-20T10:00:10.000Z' });
+    for (const callback of [call, recordedLeg]) {
+      expect((await timedAnswer(handler, postedCallback(callback))).status).toBe(204);
+    }
+    const byCallback = await storedItem(stores, recordedLeg.callId);
+    bandwidth.calls = [
+      listedCall(parent, '2026-11-20T10:00:00.000Z'),
+      leg(recordedLeg.callId, '2026-11-20T10:00:10.000Z'),
+      leg('c-missing-leg', '2026-11-20T10:00:20.000Z'),
+      listedCall('c-missing-call', '2026-11-20T10:05:00.000Z'),
+    ];
+    const report = await reconcileInto(stores, bandwidth, { range, now });
+    expect(report).toMatchObject({
+      listed: 4,
+      alreadyRecorded: 2,
+      backfilled: 1,
+      backfilledCallIds: ['c-missing-call'],
+      backfilledLegs: 1,
+      backfilledLegIds: ['c-missing-leg'],
+    });
+    expect(await storedItem(stores, recordedLeg.callId)).toStrictEqual(byCallback);
+    expect(await storedItem(stores, 'c-missing-leg')).toMatchObject({
+      eventType: 'transferDisconnect',
+      parentCallId: parent,
+      transferCallerId: '+19195550100',
+      transferTo: '+19195550199',
+      recordedFrom: 'call-list',
+    });
+  });
+
+  it('a late transferDisconnect replaces the backfilled leg, as sent', async () => {
+    const callback = transferDisconnectCallback(parent, { startTime: '2026-11-20T10:30:00.000Z' });
+    bandwidth.calls = [leg(callback.callId, '2026-11-20T10:30:00.000Z')];
+    expect(await reconcileInto(stores, bandwidth, { range, now })).toMatchObject({ backfilled: 0, backfilledLegs: 1 });
+    expect(await storedItem(stores, callback.callId)).toMatchObject({
+      eventType: 'transferDisconnect',
+      recordedFrom: 'call-list',
+    });
+
+    const receivedAt = new Date('2026-11-20T13:05:00.000Z');
+    const handler = await loadHandler(stores);
+    expect((await timedAnswer(handler, postedCallback(callback, receivedAt))).status).toBe(204);
+    expect(await storedItem(stores, callback.callId)).toStrictEqual(
+      toDisconnectRecord(callback as RecordedCallback, receivedAt),
     );
   });
 });

@@ -41,7 +41,11 @@ describe('records get', () => {
   it('gives back the stored record, every field as it was written', async () => {
     const record = seeded.find((candidate) => candidate.callId === 'c-20240503-113');
     expect(record).toBeDefined();
-    expect(await recordsJson<DisconnectRecord>(stores, ['get', 'c-20240503-113'])).toEqual(record);
+    expect(await recordsJson<{ record: DisconnectRecord }>(stores, ['get', 'c-20240503-113'])).toEqual({
+      record,
+      parent: null,
+      legs: [],
+    });
   });
 
   it('prints the callback fields, then what the recorder added', async () => {

@@ -79,7 +79,9 @@ describe('records list --csv', () => {
       ...storeArguments(stores),
     ]);
     expect(empty.code, empty.stderr).toBe(0);
-    expect(empty.stdout.split('\r\n')[0]).toMatch(/^callId,eventType,direction,from,to,cause,/);
+    expect(empty.stdout.split('\r\n')[0]).toMatch(
+      /^callId,eventType,parentCallId,direction,from,to,transferCallerId,transferTo,cause,/,
+    );
     const both = await records(['list', '--csv', '--json', ...storeArguments(stores)]);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('choose one of --json and --csv');

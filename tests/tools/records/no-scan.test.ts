@@ -114,6 +114,7 @@ describe('what the records commands ask of DynamoDB', () => {
       'endedAt',
       'endedDay',
       'errorMessage',
+      'eventType',
       'recordedFrom',
     ]);
   });
@@ -140,11 +141,18 @@ describe('what the records commands ask of DynamoDB', () => {
     expect([...days].sort()[0]).toBe('2024-04-01');
   });
 
-  it('get reads one item by its key', async () => {
+  it('get reads one item by its key, and its legs on the byParent index', async () => {
     const run = await records(['get', 'c-20240501-000', ...storeArguments(proxied)]);
     expect(run.code).toBe(0);
     expect(seen).toEqual([
       { operation: 'GetItem', body: expect.objectContaining({ Key: { callId: { S: 'c-20240501-000' } } }) },
+      {
+        operation: 'Query',
+        body: expect.objectContaining({
+          IndexName: 'byParent',
+          ExpressionAttributeValues: { ':parent': { S: 'c-20240501-000' } },
+        }),
+      },
     ]);
   });
 });

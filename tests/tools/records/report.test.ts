@@ -46,6 +46,7 @@ describe('records report', () => {
         { name: 'SIP 503 Service Unavailable', count: 3 },
       ],
       recordedFrom: { callback: 360, callList: 0 },
+      legs: { records: 0, byCause: [], answered: 0, neverAnswered: 0, recordedFrom: { callback: 0, callList: 0 } },
       waiting: { bucket: stores.bucket, parked: 3, quarantined: 2, unverified: 1 },
     });
   });

@@ -5,7 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { validateRecordTier, validateSpecTier } from '../../../../lambda/domain/callback/validate-tiers.generated.cjs';
+import {
+  validateDisconnectRecordTier as validateRecordTier,
+  validateDisconnectSpecTier as validateSpecTier,
+} from '../../../../lambda/domain/callback/validate-tiers.generated.cjs';
 import { RECORDER_ATTRIBUTES } from '../../../../lambda/domain/stored-record/disconnect-record.ts';
 import { generatedSources, SPEC_FORMATS, SPEC_TIER } from '../../../../tools/generate/validator-sources.ts';
 

@@ -14,7 +14,7 @@ const texts = ['486', '0', '', 'abc', '1.5', ' 42 ', '1e3', '-1', '0x1F', 'null'
 
 describe('typing the GET form', () => {
   it('covers every field the schema does not allow to be text', () => {
-    expect(QUERY_FORM_TYPES).toEqual({ sipResponseCode: ['integer', 'null'] });
+    expect(QUERY_FORM_TYPES).toEqual({ disconnect: { sipResponseCode: ['integer', 'null'] }, transferDisconnect: {} });
   });
 
   it.each(texts)('sipResponseCode=%j is typed exactly as Ajv coerceTypes would, with the same verdict', (text) => {

@@ -39,7 +39,6 @@ describe('a backfilled record', () => {
       endTime: '2026-11-20T10:00:30.000Z',
       errorMessage: null,
       errorId: null,
-      parentCallId: null,
       cause: 'timeout',
     });
   });
@@ -53,6 +52,33 @@ describe('a backfilled record', () => {
       answered: false,
       ringSeconds: 30,
       endedDay: '2026-11-20',
+    });
+  });
+
+  it('leaves out a null parentCallId: the byParent index cannot hold null, and the call is no leg', () => {
+    expect(callbackOfCall(call)).not.toHaveProperty('parentCallId');
+    expect(callbackOfCall({ ...call, parentCallId: '' })).not.toHaveProperty('parentCallId');
+  });
+
+  it('is the transferDisconnect Bandwidth would have sent for a listed leg, linked to its call', () => {
+    const leg = {
+      ...call,
+      callId: 'c-leg-1',
+      parentCallId: call.callId,
+      from: '+19195550100',
+      to: '+19195550199',
+      direction: 'outbound',
+    };
+    expect(toBackfilledRecord(leg, writtenAt)).toMatchObject({
+      eventType: 'transferDisconnect',
+      callId: 'c-leg-1',
+      parentCallId: call.callId,
+      from: '+19195550100',
+      to: '+19195550199',
+      transferCallerId: '+19195550100',
+      transferTo: '+19195550199',
+      cause: 'timeout',
+      recordedFrom: 'call-list',
     });
   });
 
