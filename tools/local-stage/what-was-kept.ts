@@ -4,6 +4,7 @@
  */
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { storedNumber } from '../../lambda/domain/stored-record/exact-number.ts';
 import { localDynamoClient, localS3Client } from './stores.ts';
 
 /** An API Gateway event as far as finding its callId goes (a POST body, or the GET form's query string). */
@@ -41,7 +42,9 @@ export interface KeptWhere {
 export async function whatWasKept(where: KeptWhere, callId: string | undefined): Promise<string> {
   const lines: string[] = [];
   if (callId !== undefined) {
-    const client = DynamoDBDocumentClient.from(localDynamoClient(where.dynamoEndpoint));
+    const client = DynamoDBDocumentClient.from(localDynamoClient(where.dynamoEndpoint), {
+      unmarshallOptions: { wrapNumbers: storedNumber },
+    });
     const { Item } = await client.send(new GetCommand({ TableName: where.tableName, Key: { callId } }));
     client.destroy();
     lines.push(`\nStored item for ${callId} in ${where.tableName}:`);

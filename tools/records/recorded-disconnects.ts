@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { awsClientConfig } from '../../lambda/adapters/aws-clients.ts';
+import { storedNumber } from '../../lambda/domain/stored-record/exact-number.ts';
 import { storeProblem } from './problems.ts';
 import { daysNewestFirst, endedAtBounds, type TimeRange } from './time-range.ts';
 
@@ -74,6 +75,8 @@ export class RecordedDisconnects {
         maxAttempts: 2,
         requestHandler: { connectionTimeout: 2_000, requestTimeout: 15_000 },
       }),
+      // Numbers as sent: a double would round 3.141592653589793238 and cannot hold 100000000000000000000.
+      { unmarshallOptions: { wrapNumbers: storedNumber } },
     );
   }
 

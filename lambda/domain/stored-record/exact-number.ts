@@ -114,3 +114,8 @@ export function isIntegral(number: ExactNumber): boolean {
   const decimal = decimalOf(number.text);
   return decimal !== undefined && (decimal.digits === '' || decimal.digits.length <= decimal.exponent + 1);
 }
+
+/** A stored number read back as it was sent: the SDK's `wrapNumbers` hook, for readers of the table. */
+export function storedNumber(text: string): number | ExactNumber {
+  return exactNumber(Number(text), text);
+}
