@@ -38,6 +38,8 @@ export interface PackagedStage {
   awsRequests: string[];
   /** Each artifact (zip) with the names of the files in it. */
   artifacts: Record<string, string[]>;
+  /** Each artifact (zip) itself, to unpack and run. */
+  zips: Record<string, Buffer>;
   output: string;
 }
 
@@ -115,17 +117,19 @@ export async function packageStage(stage: string, params: Record<string, string>
     if (code !== 0) throw new Error(`serverless package --stage ${stage} failed (${code}):\n${output}`);
     const read = (name: string): unknown => JSON.parse(readFileSync(join(out, name), 'utf8'));
     const state = read('serverless-state.json') as { service: JsonObject };
-    const artifacts = Object.fromEntries(
+    const zips = Object.fromEntries(
       readdirSync(out)
         .filter((name) => name.endsWith('.zip'))
         .sort()
-        .map((name) => [name, zipEntries(readFileSync(join(out, name)))]),
+        .map((name) => [name, readFileSync(join(out, name))]),
     );
+    const artifacts = Object.fromEntries(Object.entries(zips).map(([name, zip]) => [name, zipEntries(zip)]));
     return {
       template: read('cloudformation-template-update-stack.json') as Template,
       service: state.service,
       awsRequests,
       artifacts,
+      zips,
       output,
     };
   } finally {
