@@ -7,6 +7,7 @@
  * `pack`) treats as the handler's own output: each function's zip carries only its own chunks.
  * docs/performance.md measures what they cost.
  */
+const { isBuiltin } = require('node:module');
 const { basename, extname, join, sep } = require('node:path');
 
 /** `@aws-sdk/client-s3` -> `aws-sdk-client-s3`: a file-name-safe spelling of a package name. */
@@ -36,7 +37,7 @@ function lazyChunks() {
       build.onStart(() => chunks.clear());
       build.onResolve({ filter: /^(@[\w.-]+\/)?[\w.-]+$/ }, (args) => {
         if (args.kind !== 'dynamic-import' || args.importer.split(sep).includes('node_modules')) return undefined;
-        if (isExternal(options.external, args.path)) return undefined;
+        if (isBuiltin(args.path) || isExternal(options.external, args.path)) return undefined;
         const file = `${handler}.${chunkName(args.path)}.cjs`;
         chunks.set(args.path, file);
         return { path: `./${file}`, external: true };
