@@ -10,11 +10,10 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ParkedCallback } from '../../lambda/adapters/parked-callbacks.ts';
 import { ensureBucket, ensureTable } from '../../tools/local-stage/stores.ts';
-import { iamRequestOf, type RecordingProxy, recordingProxy } from '../support/aws-call-recorder.ts';
+import { type RecordingProxy, recordingProxy } from '../support/aws-call-recorder.ts';
 import { disconnectCallback, postedCallback } from '../support/callbacks.ts';
 import {
   ACCOUNT_ID,
@@ -28,6 +27,7 @@ import { type FakeSecretStore, fakeSecretStore } from '../support/fake-secret-st
 import { INTERNAL_SERVER_ERROR } from '../support/faulty-stores.ts';
 import { basicAuthorization, parkedObjects, storedItem, type TestStores } from '../support/recorder.ts';
 import { packageStage } from './package-stage.ts';
+import { grantedActions, holdAgainstRoles } from './packaged-roles.ts';
 import { invoke, PARTITION, type PackagedFunction, packagedFunctions } from './packaged-stack.ts';
 import type { Json } from './template.ts';
 
@@ -243,46 +243,11 @@ const NOT_EXERCISED_LOCALLY = new Set(['WriteOwnLogs']);
 
 describe("each packaged function's role, held against every AWS call the runs above made", () => {
   it('allows every call, and grants no action that no call used', async () => {
-    const byKey = new Map(Object.values(functions).map((fn) => [fn.accessKeyId, fn]));
     const calls = Object.values(proxies).flatMap((proxy) => proxy.calls);
     expect(calls.length, 'the runs above made no AWS call: run the whole file').toBeGreaterThan(0);
-    const used = new Set<string>();
-    const denied: string[] = [];
-    for (const call of calls) {
-      const fn = byKey.get(call.accessKeyId);
-      if (fn === undefined) throw new Error(`a call signed by no function: ${call.accessKeyId} ${call.url}`);
-      const request = iamRequestOf(call, PARTITION);
-      const response = await runSimulation(
-        {
-          identityPolicies: [{ name: fn.role, policy: { Version: '2012-10-17', Statement: fn.statements } }],
-          serviceControlPolicies: [],
-          resourceControlPolicies: [],
-          request: {
-            principal: `arn:aws:sts::${PARTITION.account}:assumed-role/${fn.role}/${fn.name}`,
-            action: request.action,
-            resource: { resource: request.resource, accountId: PARTITION.account },
-            contextVariables: request.context,
-          },
-        },
-        {},
-      );
-      if (response.resultType !== 'single') throw new Error(`simulation failed: ${JSON.stringify(response)}`);
-      if (response.overallResult !== 'Allowed') {
-        denied.push(`${fn.name}: ${request.action} on ${request.resource} (${response.overallResult})`);
-        continue;
-      }
-      for (const statement of response.result.analysis?.identityAnalysis?.allowStatements ?? []) {
-        used.add(`${fn.name} ${statement.explain.identifier} ${request.action}`);
-      }
-    }
+    const { denied, used } = await holdAgainstRoles(Object.values(functions), calls);
     expect(denied).toEqual([]);
-    const granted = Object.values(functions).flatMap((fn) =>
-      fn.statements
-        .filter((statement) => !NOT_EXERCISED_LOCALLY.has(String(statement['Sid'])))
-        .flatMap((statement) =>
-          [statement['Action']].flat().map((action) => `${fn.name} ${String(statement['Sid'])} ${String(action)}`),
-        ),
-    );
+    const granted = grantedActions(Object.values(functions), NOT_EXERCISED_LOCALLY);
     expect(granted.filter((grant) => !used.has(grant))).toEqual([]);
     // Every function made calls: the check above is not vacuous.
     expect(new Set(calls.map((call) => call.accessKeyId)).size).toBe(Object.keys(functions).length);
