@@ -2,7 +2,8 @@
  * Builds the handlers the benchmark compares, each with the deployed esbuild options (see esbuild-options.ts),
  * into bench/.out/ (git-ignored), and the child-process harness that loads them.
  */
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, extname, join, relative } from 'node:path';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { projectRoot } from './paths.ts';
@@ -23,6 +24,27 @@ export interface Variant {
   overrides?: BuildOptions;
 }
 
+export interface LazyChunk {
+  path: string;
+  bytes: number;
+  /** The package the handler's code `import()`s, which the chunk holds (tools/build/lazy-chunks.cjs). */
+  packageName: string | undefined;
+}
+
+const lazyChunksPlugin = createRequire(import.meta.url)('../tools/build/lazy-chunks.cjs') as {
+  chunkName(packageName: string): string;
+};
+
+/** The project's dependency a lazy chunk (`<handler>.<chunk name>.cjs`) holds. */
+function chunkPackage(handler: string, file: string): string | undefined {
+  const manifest = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
+  return Object.keys(manifest.dependencies ?? {}).find(
+    (name) => basename(file) === `${handler}.${lazyChunksPlugin.chunkName(name)}.cjs`,
+  );
+}
+
 export interface BuiltVariant {
   name: string;
   /** The module the runtime loads (the handler's bundle). */
@@ -31,6 +53,8 @@ export interface BuiltVariant {
   initBytes: number;
   /** Bytes of every code file shipped (the bundle plus any split chunks), source maps excluded. */
   shippedBytes: number;
+  /** The code files shipped beside the bundle that init does not load (the rare paths' chunks), with their bytes. */
+  lazyChunks: LazyChunk[];
 }
 
 /** The output file and every chunk it imports statically (what init reads; dynamic imports load later). */
@@ -74,14 +98,20 @@ export async function buildVariant(variant: Variant): Promise<BuiltVariant> {
   const shipped = codeFiles(outdir);
   const entryOutput = relative(projectRoot, modulePath);
   if (!(entryOutput in metafile.outputs)) throw new Error(`esbuild did not write ${entryOutput}`);
+  const atInit = loadedAtInit(metafile, entryOutput).map((file) => join(projectRoot, file));
   return {
     name: variant.name,
     modulePath,
-    initBytes: loadedAtInit(metafile, entryOutput).reduce(
-      (sum, file) => sum + statSync(join(projectRoot, file)).size,
-      0,
-    ),
+    initBytes: atInit.reduce((sum, file) => sum + statSync(file).size, 0),
     shippedBytes: shipped.reduce((sum, file) => sum + statSync(file).size, 0),
+    lazyChunks: shipped
+      .filter((file) => !atInit.includes(file))
+      .map((path) => ({
+        path,
+        bytes: statSync(path).size,
+        packageName: chunkPackage(basename(variant.entry, extname(variant.entry)), path),
+      }))
+      .sort((a, b) => a.path.localeCompare(b.path)),
   };
 }
 

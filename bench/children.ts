@@ -99,6 +99,13 @@ export class WarmHandler {
   }
 
   private async command(command: Command): Promise<Report> {
+    // An exited child would never answer, and nothing would be left to keep this process waiting.
+    const { exitCode, signalCode } = this.spawned.child;
+    if (exitCode !== null || signalCode !== null) {
+      throw new Error(
+        `the harness had exited (${exitCode ?? signalCode}) before ${command.kind}: ${this.spawned.stderr()}`,
+      );
+    }
     const report = nextReport(this.spawned, `answering ${command.kind}`);
     this.spawned.child.send(command);
     return report;

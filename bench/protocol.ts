@@ -9,6 +9,8 @@ export interface HarnessConfig {
   idPrefix: string;
   /** The `Authorization` header every request carries (the recorder checks it; the bare handler ignores it). */
   authorization: string;
+  /** Cold mode: a module imported after the first answer, timed (a rare path's first use of a lazy chunk). */
+  firstUse?: string;
 }
 
 export type Command =
@@ -28,6 +30,8 @@ export interface ColdReport {
   /** The first answer after init (first connection, lazy SDK work, JIT still cold). */
   firstAnswerMs: number;
   status: number;
+  /** `import()` of the `firstUse` module, when asked. */
+  firstUseMs?: number;
 }
 
 export interface ReadyReport {

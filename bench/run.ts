@@ -11,6 +11,7 @@ import type { BuildOptions } from 'esbuild';
 import { parseCommandLine, runCommand, UsageError } from '../tools/cli/command-line.ts';
 import { type BuiltVariant, buildHarness, buildVariant, type Variant } from './build.ts';
 import { type ChildOptions, type ColdRun, coldRun, startStoresProcess, WarmHandler } from './children.ts';
+import { firstUses, shippedFunction } from './first-use.ts';
 import { authorization, handlerEnvironment } from './handler-environment.ts';
 import { projectRoot } from './paths.ts';
 import { type BenchResult, type Figures, machine, renderDoc, renderTable, type WarmFigures } from './report.ts';
@@ -27,6 +28,8 @@ interface Plan {
   concurrency: number;
   /** Also measure both handlers with the AWS SDK left to the Lambda runtime. */
   compareSdk: boolean;
+  /** Fresh processes per lazy chunk (and as many for the same package from node_modules). */
+  firstUseRuns: number;
 }
 
 const FULL: Plan = {
@@ -38,6 +41,7 @@ const FULL: Plan = {
   throughputCount: 1_000,
   concurrency: 64,
   compareSdk: true,
+  firstUseRuns: 9,
 };
 
 const QUICK: Plan = {
@@ -49,6 +53,7 @@ const QUICK: Plan = {
   throughputCount: 256,
   concurrency: 64,
   compareSdk: false,
+  firstUseRuns: 1,
 };
 
 /** What the Lambda runtime provides when the SDK is not bundled. */
@@ -58,6 +63,11 @@ const BARE: Variant = { name: 'bare', entry: 'bench/bare-handler.ts' };
 const BARE_CONDITIONAL: Variant = { name: 'bare-conditional', entry: 'bench/bare-conditional-handler.ts' };
 const SAME_WRITE: Variant = { name: 'same-write', entry: 'bench/same-write-handler.ts' };
 const OURS: Variant = { name: 'ours', entry: 'handlers/disconnect.ts' };
+/** The other functions serverless.yml deploys: built for what they ship, not run. */
+const SCHEDULED: readonly Variant[] = [
+  { name: 'replay', entry: 'handlers/replay.ts' },
+  { name: 'reconcile', entry: 'handlers/reconcile.ts' },
+];
 const BARE_RUNTIME_SDK: Variant = { ...BARE, name: 'bare-runtime-sdk', extraExternal: RUNTIME_SDK };
 const OURS_RUNTIME_SDK: Variant = { ...OURS, name: 'ours-runtime-sdk', extraExternal: RUNTIME_SDK };
 
@@ -194,7 +204,7 @@ async function main(): Promise<number> {
   progress('building the handlers with serverless.yml custom.esbuild');
   const coldVariants = [BARE, OURS, ...(plan.compareSdk ? [BARE_RUNTIME_SDK, OURS_RUNTIME_SDK] : [])];
   const built = new Map<string, BuiltVariant>();
-  for (const variant of [...coldVariants, BARE_CONDITIONAL, SAME_WRITE]) {
+  for (const variant of [...coldVariants, BARE_CONDITIONAL, SAME_WRITE, ...SCHEDULED]) {
     built.set(
       variant.name,
       await buildVariant({ ...variant, ...(args.esbuild === undefined ? {} : { overrides: args.esbuild }) }),
@@ -218,6 +228,9 @@ async function main(): Promise<number> {
 
     progress(`cold starts: ${plan.coldRuns} fresh processes per handler, alternating`);
     const cold = await coldStarts(options, coldVariants.map(builtVariant), plan.coldRuns);
+
+    progress(`first use of each lazy chunk: ${plan.firstUseRuns} fresh processes each, and from node_modules`);
+    const chunkFirstUses = await firstUses(options, ours, plan.firstUseRuns);
 
     progress(`warm latency: ${plan.latencyRounds} rounds of ${plan.latencyBatch} answers per handler, alternating`);
     const sides: WarmSide[] = [];
@@ -303,6 +316,11 @@ async function main(): Promise<number> {
         throughputCount: plan.throughputCount,
         concurrency: plan.concurrency,
       },
+      functions: [
+        shippedFunction('disconnect', ours),
+        ...SCHEDULED.map((variant) => shippedFunction(variant.name, builtVariant(variant))),
+      ],
+      firstUses: chunkFirstUses,
       bare: figures(bare, bareSide),
       ours: figures(ours, oursSide),
       conditionalReference: warmFigures(conditionalSide),

@@ -62,8 +62,8 @@ const reasonOf = (error: unknown): string => (error instanceof Error ? error.mes
 /**
  * The credentials Bandwidth must present: from the environment, or with the password read at run time from
  * Secrets Manager or SSM Parameter Store (see docs/deploying.md for which, by the numbers) and cached for
- * PASSWORD_CACHE_SECONDS. The store's client is the Lambda runtime's own AWS SDK, loaded on first use: it costs
- * nothing at cold start or in the bundle. Each read gets the time its caller gives it (a share of the answer
+ * PASSWORD_CACHE_SECONDS. The store's client ships in a chunk of its own beside the handler, loaded on first use
+ * (docs/performance.md): it costs nothing at cold start. Each read gets the time its caller gives it (a share of the answer
  * budget), retried with jitter inside it; when no password is known and none can be read in that time, the read
  * fails with CredentialsUnavailable, and the caller keeps the callback unverified instead of losing it.
  * When a scheduled refresh fails, the last password stays in use and the store is left alone for

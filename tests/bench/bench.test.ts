@@ -64,6 +64,28 @@ describe('npm run bench -- --quick', () => {
       expect(result.unloggedReference.p50Ms).toBeGreaterThan(0);
       // Same esbuild options: the floor is the smaller bundle.
       expect(result.ours.initBytes).toBeGreaterThan(result.bare.initBytes);
+      // Every function's rare-path clients ship as chunks of its own, beside what init loads, and load when asked.
+      const chunks = Object.fromEntries(result.functions.map((f) => [f.name, f.chunks.map((chunk) => chunk.file)]));
+      expect(chunks).toEqual({
+        disconnect: [
+          'disconnect.aws-sdk-client-s3.cjs',
+          'disconnect.aws-sdk-client-secrets-manager.cjs',
+          'disconnect.aws-sdk-client-ssm.cjs',
+        ],
+        replay: [
+          'replay.aws-sdk-client-s3.cjs',
+          'replay.aws-sdk-client-secrets-manager.cjs',
+          'replay.aws-sdk-client-ssm.cjs',
+        ],
+        reconcile: ['reconcile.aws-sdk-client-ssm.cjs'],
+      });
+      expect(result.ours.shippedBytes).toBeGreaterThan(result.ours.initBytes);
+      expect(result.firstUses.map((use) => use.packageName)).toEqual([
+        '@aws-sdk/client-s3',
+        '@aws-sdk/client-secrets-manager',
+        '@aws-sdk/client-ssm',
+      ]);
+      for (const use of result.firstUses) expect(use.chunkMs).toBeGreaterThan(0);
 
       const doc = readFileSync(docPath, 'utf8');
       expect(doc).toContain(renderTable(result));
@@ -130,6 +152,24 @@ describe('the report', () => {
     const result: BenchResult = {
       runtime: 'nodejs24.x',
       sdkFromRuntime: [],
+      functions: [
+        {
+          name: 'disconnect',
+          initBytes: 600_000,
+          shippedBytes: 1_200_000,
+          chunks: [{ file: 'disconnect.aws-sdk-client-s3.cjs', bytes: 600_000 }],
+        },
+      ],
+      firstUses: [
+        {
+          packageName: '@aws-sdk/client-s3',
+          chunkFile: 'disconnect.aws-sdk-client-s3.cjs',
+          chunkBytes: 600_000,
+          chunkMs: 40,
+          nodeModulesMs: 90,
+          runs: 9,
+        },
+      ],
       command: 'npm run bench',
       quick: false,
       date: '2026-01-01T00:00:00.000Z',
@@ -190,6 +230,11 @@ describe('the report', () => {
     expect(renderDoc({ ...result, machine: { ...result.machine, node: 'v24.1.0' } })).not.toContain(
       "Not the runtime's Node",
     );
+    // What ships per function, and the first use of each lazy chunk beside the same package from node_modules.
+    expect(renderDoc(result)).toContain(
+      '| disconnect | 585.9 KB | 1171.9 KB | `disconnect.aws-sdk-client-s3.cjs` 585.9 KB |',
+    );
+    expect(renderDoc(result)).toContain('| `@aws-sdk/client-s3` | 585.9 KB | 40.0 ms | 90.0 ms |');
     // The log line's cost is measured by another command; a regenerated doc still carries it, naming that command.
     expect(renderDoc(result)).toMatch(/## The log line's metrics and request ids[^\n]*`node bench\/log-line\.mjs`/);
   });

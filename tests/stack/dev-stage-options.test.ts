@@ -123,6 +123,16 @@ describe('with customer-managed KMS keys', () => {
     }
   });
 
+  it('lets reconcile decrypt with the data key through DynamoDB only: it writes nothing to S3', () => {
+    expect(roleStatements(template, 'ReconcileRole').at(-1)).toEqual({
+      Sid: 'UseDataKey',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: [DATA_KEY],
+      Condition: { StringEquals: { 'kms:ViaService': [{ 'Fn::Sub': 'dynamodb.${AWS::Region}.amazonaws.com' }] } },
+    });
+  });
+
   it('names the secret to both functions, with the username, and no parameter', () => {
     for (const functionId of ['DisconnectLambdaFunction', 'ReplayLambdaFunction']) {
       expect(environment(functionId)).toMatchObject({

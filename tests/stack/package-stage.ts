@@ -137,10 +137,10 @@ export async function packageStage(stage: string, params: Record<string, string>
     return {
       template: read('cloudformation-template-update-stack.json') as Template,
       createTemplate: read('cloudformation-template-create-stack.json') as Template,
-      zips,
       service: state.service,
       awsRequests,
       artifacts,
+      zips,
       output,
     };
   } finally {

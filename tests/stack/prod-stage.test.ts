@@ -36,11 +36,16 @@ describe('packaging the prod stage', () => {
     expect(packaged.awsRequests).toEqual([]);
   });
 
-  it('makes one artifact per function, each with only its own bundle', () => {
+  it("makes one artifact per function, each with only its own bundle and its rare paths' lazy chunks", () => {
+    const files = (handler: string, chunks: string[]) =>
+      [handler, ...chunks.map((chunk) => `${handler}.aws-sdk-client-${chunk}`)].flatMap((name) => [
+        `handlers/${name}.cjs`,
+        `handlers/${name}.cjs.map`,
+      ]);
     expect(packaged.artifacts).toEqual({
-      'disconnect.zip': ['handlers/disconnect.cjs', 'handlers/disconnect.cjs.map'],
-      'reconcile.zip': ['handlers/reconcile.cjs', 'handlers/reconcile.cjs.map'],
-      'replay.zip': ['handlers/replay.cjs', 'handlers/replay.cjs.map'],
+      'disconnect.zip': files('disconnect', ['s3', 'secrets-manager', 'ssm']).sort(),
+      'reconcile.zip': files('reconcile', ['ssm']).sort(),
+      'replay.zip': files('replay', ['s3', 'secrets-manager', 'ssm']).sort(),
     });
   });
 });

@@ -114,7 +114,10 @@ describe('the scheduled reconciliation', () => {
     ).resources.Resources;
     /** The value a metric filter of serverless.yml takes from the line (`$.field`), as CloudWatch would. */
     const metricValue = (filter: string, line: Record<string, unknown>): unknown => {
-      const [transformation] = resources[filter]?.Properties['MetricTransformations'] as { MetricValue: string }[];
+      const transformations = resources[filter]?.Properties['MetricTransformations'] as
+        | { MetricValue: string }[]
+        | undefined;
+      const transformation = transformations?.[0];
       return line[String(transformation?.MetricValue).replace(/^\$\./, '')];
     };
     const reconcileLine = async (env: Record<string, string | undefined>) => {
