@@ -11,6 +11,5 @@ export const tableOfStage = (stage: string): string => `${SERVICE}-${stage}-disc
 export const passwordSecretOfStage = (stage: string): string => `${SERVICE}/${stage}/callback-password`;
 export const passwordParameterOfStage = (stage: string): string => `/${SERVICE}/${stage}/callback-password`;
 
-/** The local stage (embedded stores): its table and fallback bucket. */
-export const LOCAL_TABLE = tableOfStage('local');
-export const LOCAL_BUCKET = 'parked-callbacks';
+/** The local stage (embedded stores): its table and fallback bucket, named by the local stage itself. */
+export { LOCAL_BUCKET, LOCAL_TABLE } from '../local-stage/local-stage.ts';

@@ -37,6 +37,7 @@ describe("the commands' names for a stage", () => {
 
   it('are the names serverless.yml gives the local stage', () => {
     expect(LOCAL_TABLE).toBe(resolved(config.custom.tableName, 'local'));
+    expect(LOCAL_TABLE).toBe(tableOfStage('local'));
     expect(LOCAL_BUCKET).toBe(config.params.local.parkedBucket);
   });
 });
