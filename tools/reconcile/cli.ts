@@ -86,8 +86,8 @@ export function parseReconcileArguments(args: readonly string[], env: Env): Reco
   if (values.stage === '') throw new UsageError('--stage needs a name');
   let account: BandwidthAccountConfig;
   try {
-    // The command's own secret comes from the environment only (BW_CLIENT_SECRET_PARAMETER is the function's).
-    account = readBandwidthAccount({ ...env, BW_CLIENT_SECRET_PARAMETER: undefined });
+    // The command's own secret comes from the environment only (BW_CLIENT_SECRET_SECRET is the function's).
+    account = readBandwidthAccount({ ...env, BW_CLIENT_SECRET_SECRET: undefined });
   } catch (error) {
     if (error instanceof BandwidthConfigError) throw new UsageError(error.message);
     throw error;

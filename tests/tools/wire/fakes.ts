@@ -91,16 +91,37 @@ export async function fakeBandwidth(): Promise<FakeBandwidth> {
 export interface FakeAws extends FakeServer {
   stackOutputs: Record<string, string>;
   parameters: Record<string, string>;
+  /** Secrets Manager secret name → its SecretString. */
+  secrets: Record<string, string>;
 }
 
 function xmlText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** CloudFormation (query protocol, `Action=DescribeStacks`) and SSM (JSON, `AmazonSSM.GetParameter`) on one port. */
+/**
+ * CloudFormation (query protocol, `Action=DescribeStacks`), SSM (JSON, `AmazonSSM.GetParameter`) and Secrets Manager
+ * (JSON, `secretsmanager.GetSecretValue`) on one port.
+ */
 export async function fakeAws(): Promise<FakeAws> {
-  const state: Pick<FakeAws, 'stackOutputs' | 'parameters'> = { stackOutputs: {}, parameters: {} };
+  const state: Pick<FakeAws, 'stackOutputs' | 'parameters' | 'secrets'> = {
+    stackOutputs: {},
+    parameters: {},
+    secrets: {},
+  };
   const server = await serve((request, response) => {
+    if (request.headers['x-amz-target'] === 'secretsmanager.GetSecretValue') {
+      const { SecretId } = JSON.parse(request.body) as { SecretId: string };
+      response.setHeader('Content-Type', 'application/x-amz-json-1.1');
+      const value = state.secrets[SecretId];
+      if (value === undefined) {
+        response.statusCode = 400;
+        response.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: `${SecretId} not found` }));
+        return;
+      }
+      response.end(JSON.stringify({ Name: SecretId, SecretString: value, VersionStages: ['AWSCURRENT'] }));
+      return;
+    }
     if (request.headers['x-amz-target'] === 'AmazonSSM.GetParameter') {
       const { Name } = JSON.parse(request.body) as { Name: string };
       response.setHeader('Content-Type', 'application/x-amz-json-1.1');
