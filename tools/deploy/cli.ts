@@ -1,14 +1,16 @@
 /**
- * `npm run deploy -- --stage prod [--region us-east-1] [--profile p] [--password-secret n | --password-parameter /x]`
+ * `npm run deploy -- --stage prod [--region r] [--profile p] [--password-secret n | --password-parameter /x]`
  * Deploys a stage in one command: makes sure the stage's callback password exists (a new stage gets a Secrets
- * Manager secret with a random password; an existing password, in either store, is never replaced), then runs
- * `serverless deploy` reading it from that store. Extra arguments after `--` go to serverless as they are.
+ * Manager secret with a random password; an existing password, in either store, is never replaced), decides
+ * reconciliation from the Bandwidth API credentials in the environment (reconciliation.ts), then runs
+ * `serverless deploy` in the region the one region rule gives. Extra arguments after `--` go to serverless as they are.
  */
 import { spawnSync } from 'node:child_process';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { awsProblem } from '../cli/aws-problems.ts';
-import { parseCommandLine, UsageError } from '../cli/command-line.ts';
+import { awsSettings } from '../cli/aws-settings.ts';
+import { EXIT, oneOf, parseCommandLine, UsageError } from '../cli/command-line.ts';
 import { passwordParameterOfStage, passwordSecretOfStage } from '../stage/stage-names.ts';
 import {
   ensureCallbackPassword,
@@ -17,6 +19,13 @@ import {
   type PasswordOutcome,
   type PasswordStore,
 } from './callback-password.ts';
+import {
+  ensureReconciliation,
+  type Reconciliation,
+  reconciliationIds,
+  reconciliationLine,
+  reconciliationParams,
+} from './reconciliation.ts';
 
 export const DEPLOY_USAGE = `Usage: npm run deploy -- --stage <stage> [options] [-- <serverless deploy options>]
 
@@ -24,17 +33,21 @@ Makes sure the stage's callback password exists, then runs serverless deploy. A 
 secret holding a random password; a stage that already has its secret, or (deployed before the secret was the
 default) only its SSM parameter, keeps that password and that store. No password is ever replaced.
 
+Reconciliation is on when BW_ACCOUNT_ID and BW_CLIENT_ID are set (with BW_CLIENT_SECRET the first time: it is
+kept in the stage's Secrets Manager secret); without them it is off and the stack has none of its parts.
+
   --stage <stage>              the stage to deploy (letters, digits, -; not local)
-  --region <region>            its AWS region (default us-east-1)
+  --region <region>            its AWS region (else AWS_REGION, AWS_DEFAULT_REGION, the profile's region)
   --profile <profile>          the AWS profile to use (default: AWS_PROFILE or the default chain)
+  --callback-auth <on|off>     off: Bandwidth's callbacks are taken without Basic auth (default on)
   --password-secret <name>     the Secrets Manager secret for the password (default bandwidth-disconnect-recorder/<stage>/callback-password)
   --password-parameter <name>  keep the password in this SSM parameter instead (created if missing)
   --password-key-id <kms key>  encrypt a new password with this KMS key instead of the store's default
   --skip-serverless            only make sure the password exists
   -h, --help                   this help
 
-Exit codes: 0 deployed, 2 bad option or value, 3 Secrets Manager or SSM unreachable, or region or credentials
-missing, else serverless's own exit code (see docs/commands.md).`;
+Exit codes: 0 deployed, 2 bad option or value, 3 Secrets Manager or SSM unreachable, or region, profile or
+credentials missing, else serverless's own exit code (see docs/commands.md). Then: npm run verify -- --stage <stage>.`;
 
 const describeStore = (store: PasswordStore) =>
   store.kind === 'secret' ? `Secrets Manager secret ${store.name}` : `SSM parameter ${store.name}`;
@@ -58,13 +71,22 @@ function storeParams(stage: string, store: PasswordStore): string[] {
   return params;
 }
 
-export async function runDeploy(argv: readonly string[]): Promise<number> {
+interface DeployOptions {
+  stage: string;
+  auth: 'on' | 'off';
+  secretName: string | undefined;
+  parameterName: string | undefined;
+  keyId: string | undefined;
+}
+
+function parseDeployArguments(argv: readonly string[]) {
   const { values, positionals } = parseCommandLine(
     argv,
     {
       stage: { type: 'string' },
-      region: { type: 'string', default: 'us-east-1' },
+      region: { type: 'string' },
       profile: { type: 'string' },
+      'callback-auth': { type: 'string', default: 'on' },
       'password-secret': { type: 'string' },
       'password-parameter': { type: 'string' },
       'password-key-id': { type: 'string' },
@@ -87,40 +109,85 @@ export async function runDeploy(argv: readonly string[]): Promise<number> {
       `--password-parameter must start with "/" (the IAM policy builds its ARN from it), got ${JSON.stringify(parameterName)}`,
     );
   }
-  if (values.profile !== undefined) process.env['AWS_PROFILE'] = values.profile;
+  const options: DeployOptions = {
+    stage,
+    auth: oneOf(values['callback-auth'], '--callback-auth', ['on', 'off'] as const),
+    secretName,
+    parameterName,
+    keyId: values['password-key-id'],
+  };
+  return { options, values, positionals };
+}
 
-  const keyId = values['password-key-id'];
-  const secrets = new SecretsManagerClient({ region: values.region });
-  const ssm = new SSMClient({ region: values.region });
-  let store: PasswordStore;
-  let outcome: PasswordOutcome;
-  let what = `the callback password of stage ${stage} (Secrets Manager, or SSM for an older stage) in ${values.region}`;
+/** The callback password's store, made sure of; `undefined` with callback auth off. */
+async function ensurePassword(
+  options: DeployOptions,
+  secrets: SecretsManagerClient,
+  ssm: SSMClient,
+): Promise<{ store: PasswordStore; outcome: PasswordOutcome } | undefined> {
+  const { stage, secretName, parameterName, keyId } = options;
+  if (options.auth === 'off') return undefined;
+  if (parameterName !== undefined) {
+    const store: PasswordStore = { kind: 'parameter', name: parameterName };
+    return { store, outcome: await ensureCallbackPassword(ssm, parameterName, keyId) };
+  }
+  if (secretName !== undefined) {
+    const store: PasswordStore = { kind: 'secret', name: secretName };
+    return { store, outcome: await ensureCallbackSecret(secrets, secretName, keyId) };
+  }
+  return ensureStagePassword({
+    secrets,
+    ssm,
+    secretName: passwordSecretOfStage(stage),
+    parameterName: passwordParameterOfStage(stage),
+    keyId,
+  });
+}
+
+/** For messages: where the callback password is looked for. */
+function passwordStoreOf({ stage, secretName, parameterName }: DeployOptions): string {
+  if (parameterName !== undefined) return `SSM parameter ${parameterName}`;
+  if (secretName !== undefined) return `Secrets Manager secret ${secretName}`;
+  return `the callback password of stage ${stage} (Secrets Manager, or SSM for an older stage)`;
+}
+
+export async function runDeploy(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { options, values, positionals } = parseDeployArguments(argv);
+  const { stage } = options;
+  // Every mistake is refused before anything is created.
+  reconciliationIds(env);
+  const { region, regionFrom, profile } = awsSettings({ region: values.region, profile: values.profile }, env);
+  if (profile !== undefined) env['AWS_PROFILE'] = profile;
+  console.log(`deploying stage ${stage} to ${region} (region from ${regionFrom})`);
+
+  const secrets = new SecretsManagerClient({ region });
+  const ssm = new SSMClient({ region });
+  let password: Awaited<ReturnType<typeof ensurePassword>>;
+  let reconciliation: Reconciliation;
   try {
-    if (parameterName !== undefined) {
-      store = { kind: 'parameter', name: parameterName };
-      what = `SSM parameter ${parameterName} in ${values.region}`;
-      outcome = await ensureCallbackPassword(ssm, parameterName, keyId);
-    } else if (secretName !== undefined) {
-      store = { kind: 'secret', name: secretName };
-      what = `Secrets Manager secret ${secretName} in ${values.region}`;
-      outcome = await ensureCallbackSecret(secrets, secretName, keyId);
-    } else {
-      ({ store, outcome } = await ensureStagePassword({
-        secrets,
-        ssm,
-        secretName: passwordSecretOfStage(stage),
-        parameterName: passwordParameterOfStage(stage),
-        keyId,
-      }));
-    }
-  } catch (error) {
-    throw awsProblem(error, what);
+    password = await ensurePassword(options, secrets, ssm).catch((error: unknown) => {
+      throw awsProblem(error, `${passwordStoreOf(options)} in ${region}`);
+    });
+    reconciliation = await ensureReconciliation(stage, env, { secrets, ssm, keyId: options.keyId }).catch(
+      (error: unknown) => {
+        throw awsProblem(error, `the Bandwidth client secret of stage ${stage} (Secrets Manager) in ${region}`);
+      },
+    );
   } finally {
     secrets.destroy();
     ssm.destroy();
   }
-  console.log(report(store, outcome, parameterName === undefined && store.kind === 'parameter'));
-  if (values['skip-serverless']) return 0;
+  console.log(
+    password === undefined
+      ? "callback auth is off: Bandwidth's callbacks are taken without Basic auth (--callback-auth on turns it on)"
+      : report(
+          password.store,
+          password.outcome,
+          options.parameterName === undefined && password.store.kind === 'parameter',
+        ),
+  );
+  console.log(reconciliationLine(reconciliation));
+  if (values['skip-serverless']) return EXIT.ok;
 
   const args = [
     'serverless',
@@ -128,10 +195,14 @@ export async function runDeploy(argv: readonly string[]): Promise<number> {
     '--stage',
     stage,
     '--region',
-    values.region,
-    ...storeParams(stage, store),
+    region,
+    ...(password === undefined ? ['--param=callbackAuth=off'] : storeParams(stage, password.store)),
+    ...reconciliationParams(reconciliation),
     ...positionals,
   ];
   console.log(`npx ${args.join(' ')}`);
-  return spawnSync('npx', args, { stdio: 'inherit' }).status ?? 1;
+  const status = spawnSync('npx', args, { stdio: 'inherit' }).status ?? EXIT.failed;
+  if (status === EXIT.ok)
+    console.log(`check it from the outside: npm run verify -- --stage ${stage} --region ${region}`);
+  return status;
 }

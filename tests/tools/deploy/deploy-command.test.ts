@@ -45,6 +45,7 @@ beforeAll(async () => {
         Overwrite?: boolean;
         SecretString?: string;
         KmsKeyId?: string;
+        WithDecryption?: boolean;
       };
       const fail = (type: string) => {
         response.statusCode = 400;
@@ -54,7 +55,10 @@ beforeAll(async () => {
       if (action === 'ssm.GetParameter') {
         const existing = parameters.get(body.Name);
         if (existing === undefined || writtenJustAfterGet.delete(body.Name)) return fail('ParameterNotFound');
-        return response.end(JSON.stringify({ Parameter: { Name: body.Name, Type: existing.type, Version: 1 } }));
+        const value = body.WithDecryption === true ? { Value: existing.value } : {};
+        return response.end(
+          JSON.stringify({ Parameter: { Name: body.Name, Type: existing.type, Version: 1, ...value } }),
+        );
       }
       if (action === 'ssm.PutParameter') {
         if (parameters.has(body.Name) && body.Overwrite !== true) return fail('ParameterAlreadyExists');
@@ -103,8 +107,12 @@ beforeEach(() => {
   rmSync(join(recorderDir, 'args'), { force: true });
 });
 
+/** The test's own AWS settings only: its region, no profile, no config file, no Bandwidth credentials. */
 const env = () => ({
-  ...process.env,
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|BW_)/.test(name))),
+  AWS_REGION: 'us-east-1',
+  AWS_CONFIG_FILE: '/nonexistent/aws-config',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
   AWS_ENDPOINT_URL_SSM: endpoint,
   AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
   AWS_ACCESS_KEY_ID: 'test',
@@ -276,6 +284,75 @@ describe('npm run deploy', () => {
       ),
     });
   }, 60_000);
+});
+
+describe('npm run deploy, region, reconciliation and callback auth', () => {
+  const CLIENT_SECRET = 'bandwidth-disconnect-recorder/prod/bandwidth-client-secret';
+  const withEnv = (extra: Record<string, string>, ...args: string[]) =>
+    run('npm', ['run', '--silent', 'deploy', '--', ...args], {
+      env: { ...env(), PATH: `${recorderDir}:${process.env['PATH'] ?? ''}`, ...extra },
+    });
+  const serverlessArgs = () => readFileSync(join(recorderDir, 'args'), 'utf8').trim().split('\n');
+
+  it('says the region it deploys to and where that came from, and deploys there', async () => {
+    const { stdout } = await withEnv({ AWS_REGION: '', AWS_DEFAULT_REGION: 'eu-west-1' }, '--stage', 'prod');
+    expect(stdout).toContain('deploying stage prod to eu-west-1 (region from AWS_DEFAULT_REGION)');
+    expect(serverlessArgs().slice(0, 6)).toEqual(['serverless', 'deploy', '--stage', 'prod', '--region', 'eu-west-1']);
+  }, 30_000);
+
+  it('without Bandwidth credentials: says in one line that reconciliation is off and how to turn it on, and suggests verify', async () => {
+    const { stdout } = await withEnv({}, '--stage', 'prod');
+    expect(stdout).toContain(
+      'reconciliation is off (no Bandwidth API credentials); to turn it on: BW_ACCOUNT_ID=<account> BW_CLIENT_ID=<client id> BW_CLIENT_SECRET=<secret> npm run deploy -- --stage <stage>',
+    );
+    expect(serverlessArgs().join(' ')).not.toContain('bandwidthAccountId');
+    expect(stdout.trim().split('\n').at(-1)).toBe(
+      'check it from the outside: npm run verify -- --stage prod --region us-east-1',
+    );
+  }, 30_000);
+
+  it('with Bandwidth credentials: keeps the client secret in Secrets Manager and turns reconciliation on', async () => {
+    const credentials = { BW_ACCOUNT_ID: '9900000', BW_CLIENT_ID: 'recorder-client', BW_CLIENT_SECRET: 'the-secret' };
+    const { stdout } = await withEnv(credentials, '--stage', 'prod');
+    expect(stdout).toContain(
+      `reconciliation is on for Bandwidth account 9900000, its client secret stored in the Secrets Manager secret ${CLIENT_SECRET}`,
+    );
+    expect(stdout).not.toContain('the-secret');
+    expect(secrets.get(CLIENT_SECRET)?.value).toBe('the-secret');
+    expect(serverlessArgs()).toEqual(
+      expect.arrayContaining(['--param=bandwidthAccountId=9900000', '--param=bandwidthClientId=recorder-client']),
+    );
+    // Later deploys need only the ids: the secret stays as it is.
+    const again = await withEnv({ BW_ACCOUNT_ID: '9900000', BW_CLIENT_ID: 'recorder-client' }, '--stage', 'prod');
+    expect(again.stdout).toContain('its client secret already in the Secrets Manager secret');
+    expect(secrets.get(CLIENT_SECRET)?.value).toBe('the-secret');
+  }, 30_000);
+
+  it("moves an older stage's client secret from its SSM parameter into the secret", async () => {
+    parameters.set(`/${CLIENT_SECRET}`, { value: 'kept-in-ssm', type: 'SecureString' });
+    const { stdout } = await withEnv({ BW_ACCOUNT_ID: '9900000', BW_CLIENT_ID: 'recorder-client' }, '--stage', 'prod');
+    expect(stdout).toContain('its client secret copied from the SSM parameter into the Secrets Manager secret');
+    expect(secrets.get(CLIENT_SECRET)?.value).toBe('kept-in-ssm');
+  }, 30_000);
+
+  it('refuses half the credentials, or ids without any client secret, with one line (exit 2)', async () => {
+    await expect(withEnv({ BW_ACCOUNT_ID: '9900000' }, '--stage', 'prod')).rejects.toMatchObject({
+      code: 2,
+      stderr:
+        'deploy: set both BW_ACCOUNT_ID and BW_CLIENT_ID for reconciliation, or neither (it is then off) (npm run deploy -- --help)\n',
+    });
+    expect(calls).toEqual([]);
+    await expect(
+      withEnv({ BW_ACCOUNT_ID: '9900000', BW_CLIENT_ID: 'recorder-client' }, '--stage', 'prod'),
+    ).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('set BW_CLIENT_SECRET to create it') });
+  }, 30_000);
+
+  it('turns callback auth off with --callback-auth off: no password created, serverless told so', async () => {
+    const { stdout } = await withEnv({}, '--stage', 'prod', '--callback-auth', 'off');
+    expect(stdout).toContain('callback auth is off');
+    expect(secrets.size + parameters.size).toBe(0);
+    expect(serverlessArgs()).toContain('--param=callbackAuth=off');
+  }, 30_000);
 });
 
 describe('the callback password before a deploy', () => {
