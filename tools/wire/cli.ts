@@ -220,7 +220,7 @@ export async function runWire(request: WireRequest, output: WireOutput): Promise
       const source = credentials.passwordSource ?? outputs?.callbackPassword;
       if (source === undefined)
         throw new WireUsageError('no password store: give --password-secret or --password-parameter');
-      password = await readCallbackPassword(source, region);
+      password = await readCallbackPassword(source, outputs?.region ?? region);
     }
     settingsCredentials = { username, password };
   }
