@@ -45,6 +45,11 @@ class LocalStoresPlugin {
     for (const environment of environments.filter(Boolean)) {
       for (const [name, value] of Object.entries(environment)) if (typeof value === 'object') delete environment[name];
     }
+    // The two variables the handler always honours (the contract): set in the shell that starts the local stage,
+    // they turn callback auth on there, so `npm run verify -- --stage local` can check the challenge flow too.
+    for (const name of ['BANDWIDTH_CALLBACK_USERNAME', 'BANDWIDTH_CALLBACK_PASSWORD']) {
+      if (process.env[name]) this.serverless.service.provider.environment[name] = process.env[name];
+    }
     Object.assign(process.env, endpoints);
     this.serverless.cli.log(`local stores: DynamoDB ${this.stores.dynamoEndpoint}, S3 ${this.stores.s3Endpoint}`);
   }

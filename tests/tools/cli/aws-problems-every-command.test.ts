@@ -31,6 +31,7 @@ const COMMANDS: Record<string, { args: string[]; env?: Record<string, string>; r
     env: { BW_CLIENT_ID: 'client', BW_CLIENT_SECRET: 'secret' },
     readsStack: true,
   },
+  verify: { args: ['--stage', 'prod'], readsStack: true },
   deploy: { args: ['--stage', 'prod', '--skip-serverless'], readsStack: false },
 };
 
