@@ -106,6 +106,38 @@ export async function parameterExists(ssm: SSMClient, name: string): Promise<boo
   }
 }
 
+/** A password Bandwidth could send but the recorder could never match usefully: empty, blank, or a quoted empty string. */
+export class UnusablePassword extends Error {
+  override name = 'UnusablePassword';
+}
+
+/**
+ * Refuses an existing password that is empty, blank or a quoted empty string (`''`, `""`): Bandwidth would be given
+ * it, and the stage would run with auth that means nothing, or refuse every callback. Read, never printed.
+ */
+export async function refuseUnusablePassword(
+  store: PasswordStore,
+  stores: { secrets: SecretsManagerClient; ssm: SSMClient },
+): Promise<void> {
+  let value: string | undefined;
+  if (store.kind === 'secret') {
+    const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+    ({ SecretString: value } = await stores.secrets.send(new GetSecretValueCommand({ SecretId: store.name })));
+  } else {
+    const { GetParameterCommand } = await import('@aws-sdk/client-ssm');
+    const { Parameter } = await stores.ssm.send(new GetParameterCommand({ Name: store.name, WithDecryption: true }));
+    value = Parameter?.Value;
+  }
+  const unquoted = (value ?? '').trim().replace(/^(['"])(.*)\1$/, '$2');
+  if (unquoted.trim() === '') {
+    const where = store.kind === 'secret' ? `Secrets Manager secret ${store.name}` : `SSM parameter ${store.name}`;
+    throw new UnusablePassword(
+      `the callback password in the ${where} is empty or a quoted empty string: put a real one there ` +
+        '(Bandwidth must be given it again: npm run wire), or deploy with --callback-auth off',
+    );
+  }
+}
+
 export interface StageStores {
   secrets: SecretsManagerClient;
   ssm: SSMClient;

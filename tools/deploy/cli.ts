@@ -18,6 +18,8 @@ import {
   ensureStagePassword,
   type PasswordOutcome,
   type PasswordStore,
+  refuseUnusablePassword,
+  UnusablePassword,
 } from './callback-password.ts';
 import {
   ensureReconciliation,
@@ -165,9 +167,15 @@ export async function runDeploy(argv: readonly string[], env: NodeJS.ProcessEnv 
   let password: Awaited<ReturnType<typeof ensurePassword>>;
   let reconciliation: Reconciliation;
   try {
-    password = await ensurePassword(options, secrets, ssm).catch((error: unknown) => {
-      throw awsProblem(error, `${passwordStoreOf(options)} in ${region}`);
-    });
+    password = await ensurePassword(options, secrets, ssm)
+      .then(async (found) => {
+        if (found?.outcome === 'present') await refuseUnusablePassword(found.store, { secrets, ssm });
+        return found;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof UnusablePassword) throw new UsageError(error.message);
+        throw awsProblem(error, `${passwordStoreOf(options)} in ${region}`);
+      });
     reconciliation = await ensureReconciliation(stage, env, { secrets, ssm, keyId: options.keyId }).catch(
       (error: unknown) => {
         throw awsProblem(error, `the Bandwidth client secret of stage ${stage} (Secrets Manager) in ${region}`);

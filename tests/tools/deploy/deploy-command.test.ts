@@ -74,6 +74,11 @@ beforeAll(async () => {
           JSON.stringify({ Name: body.SecretId, ...(existing.deleted === true ? { DeletedDate: 1_780_000_000 } : {}) }),
         );
       }
+      if (action === 'secrets.GetSecretValue') {
+        const existing = secrets.get(body.SecretId);
+        if (existing === undefined) return fail('ResourceNotFoundException');
+        return response.end(JSON.stringify({ Name: body.SecretId, SecretString: existing.value }));
+      }
       if (action === 'secrets.CreateSecret') {
         if (secrets.has(body.Name)) return fail('ResourceExistsException');
         secrets.set(body.Name, { value: body.SecretString ?? '', kmsKeyId: body.KmsKeyId });
@@ -148,6 +153,8 @@ describe('npm run deploy, the callback password', () => {
       'secrets.DescribeSecret',
       'secrets.CreateSecret',
       'secrets.DescribeSecret',
+      // An existing password is read once, to refuse an empty one; never printed.
+      'secrets.GetSecretValue',
     ]);
   }, 60_000);
 
@@ -177,7 +184,8 @@ describe('npm run deploy, the callback password', () => {
       `callback password in the Secrets Manager secret ${SECRET} already exists: left as it is`,
     );
     expect(moved.serverless).toEqual(['serverless', 'deploy', '--stage', 'prod', '--region', 'us-east-1']);
-    expect(calls).toEqual(['secrets.DescribeSecret']);
+    // The parameter is not even looked at; the secret's value is read only to refuse an empty one.
+    expect(calls).toEqual(['secrets.DescribeSecret', 'secrets.GetSecretValue']);
   }, 60_000);
 
   it('creates a named secret, encrypted with the given key, and tells serverless its name', async () => {
@@ -345,6 +353,24 @@ describe('npm run deploy, region, reconciliation and callback auth', () => {
     await expect(
       withEnv({ BW_ACCOUNT_ID: '9900000', BW_CLIENT_ID: 'recorder-client' }, '--stage', 'prod'),
     ).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('set BW_CLIENT_SECRET to create it') });
+  }, 30_000);
+
+  it('refuses a stage whose existing password is empty or a quoted empty string (exit 2), naming the fix', async () => {
+    for (const value of ["''", '""', '  ']) {
+      secrets.set(SECRET, { value });
+      await expect(withEnv({}, '--stage', 'prod', '--skip-serverless')).rejects.toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(
+          /^deploy: the callback password in the Secrets Manager secret .* is empty or a quoted empty string: put a real one there/,
+        ),
+      });
+    }
+    secrets.clear();
+    parameters.set(PARAMETER, { value: "''", type: 'SecureString' });
+    await expect(withEnv({}, '--stage', 'prod', '--skip-serverless')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(`the callback password in the SSM parameter ${PARAMETER} is empty`),
+    });
   }, 30_000);
 
   it('turns callback auth off with --callback-auth off: no password created, serverless told so', async () => {
