@@ -8,9 +8,10 @@
 import { spawnSync } from 'node:child_process';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { awsProblem } from '../cli/aws-problems.ts';
+import { awsProblem, reasonOf } from '../cli/aws-problems.ts';
 import { awsSettings } from '../cli/aws-settings.ts';
 import { EXIT, oneOf, parseCommandLine, UsageError } from '../cli/command-line.ts';
+import { resolveStage } from '../stage/resolve-stage.ts';
 import { passwordParameterOfStage, passwordSecretOfStage } from '../stage/stage-names.ts';
 import {
   ensureCallbackPassword,
@@ -210,7 +211,18 @@ export async function runDeploy(argv: readonly string[], env: NodeJS.ProcessEnv 
   ];
   console.log(`npx ${args.join(' ')}`);
   const status = spawnSync('npx', args, { stdio: 'inherit' }).status ?? EXIT.failed;
-  if (status === EXIT.ok)
-    console.log(`check it from the outside: npm run verify -- --stage ${stage} --region ${region}`);
+  if (status !== EXIT.ok) return status;
+  console.log(await callbackUrlLine(stage, region, env));
+  console.log(`check it from the outside: npm run verify -- --stage ${stage} --region ${region}`);
   return status;
+}
+
+/** The URL to give Bandwidth, from the stack just deployed; a failure to read it does not fail the deploy. */
+async function callbackUrlLine(stage: string, region: string, env: NodeJS.ProcessEnv): Promise<string> {
+  try {
+    const deployed = await resolveStage({ stage, env, region });
+    return `callback URL: ${deployed.callbackUrl ?? '(none in the stack outputs)'} (npm run wire gives it to Bandwidth)`;
+  } catch (error) {
+    return `callback URL: the stack output DisconnectCallbackUrl (not read: ${reasonOf(error)})`;
+  }
 }

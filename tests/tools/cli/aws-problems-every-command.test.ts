@@ -7,6 +7,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docSample, sampleRuns } from '../doc-samples.ts';
 import { type FakeCloudFormation, fakeCloudFormation } from '../stage/fake-cloudformation.ts';
 
 const run = promisify(execFile);
@@ -103,4 +104,21 @@ describe.each(Object.keys(COMMANDS))('npm run %s', (command) => {
     },
     60_000,
   );
+});
+
+describe('docs/commands.md', () => {
+  it('shows what the commands really print for these problems', async () => {
+    for (const sample of sampleRuns(docSample('docs/commands.md', 'aws-problems'))) {
+      const env = bareEnv({ HOME: '/home/you', ...sample.env });
+      delete env['AWS_CONFIG_FILE'];
+      delete env['AWS_SHARED_CREDENTIALS_FILE'];
+      const printed = await run('node_modules/.bin/tsx', [`tools/bin/${sample.command}.ts`, ...sample.args], {
+        env,
+      }).then(
+        ({ stdout }) => stdout,
+        (error: { stdout: string; stderr: string }) => `${error.stdout}${error.stderr}`,
+      );
+      expect(printed.trimEnd().split('\n'), `${sample.command} ${sample.args.join(' ')}`).toEqual(sample.output);
+    }
+  }, 120_000);
 });

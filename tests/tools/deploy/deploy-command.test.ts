@@ -16,6 +16,8 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureCallbackPassword, ensureCallbackSecret } from '../../../tools/deploy/callback-password.ts';
+import { docSample, sampleRuns } from '../doc-samples.ts';
+import { type FakeCloudFormation, fakeCloudFormation } from '../stage/fake-cloudformation.ts';
 
 const run = promisify(execFile);
 const parameters = new Map<string, { value: string; type: string }>();
@@ -26,11 +28,19 @@ const writtenJustAfterGet = new Set<string>();
 let stores: Server;
 let endpoint: string;
 let recorderDir: string;
+/** The stack `serverless deploy` would have left: what deploy reads back to print the callback URL. */
+let cloudFormation: FakeCloudFormation;
+const CALLBACK_URL = 'https://abc123def4.execute-api.us-east-1.amazonaws.com/bandwidth/disconnect';
 
 const SECRET = 'bandwidth-disconnect-recorder/prod/callback-password';
 const PARAMETER = '/bandwidth-disconnect-recorder/prod/callback-password';
 
 beforeAll(async () => {
+  cloudFormation = await fakeCloudFormation();
+  cloudFormation.stacks.set('bandwidth-disconnect-recorder-prod', {
+    DisconnectCallbackUrl: CALLBACK_URL,
+    StageRegion: 'us-east-1',
+  });
   stores = createServer((request, response) => {
     void text(request).then((requestBody) => {
       const action = String(request.headers['x-amz-target'])
@@ -102,6 +112,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await cloudFormation.close();
   rmSync(recorderDir, { recursive: true, force: true });
   await new Promise<void>((resolve) => stores.close(() => resolve()));
 });
@@ -118,6 +129,7 @@ const env = () => ({
   AWS_REGION: 'us-east-1',
   AWS_CONFIG_FILE: '/nonexistent/aws-config',
   AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+  AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.url,
   AWS_ENDPOINT_URL_SSM: endpoint,
   AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
   AWS_ACCESS_KEY_ID: 'test',
@@ -301,6 +313,14 @@ describe('npm run deploy, region, reconciliation and callback auth', () => {
       env: { ...env(), PATH: `${recorderDir}:${process.env['PATH'] ?? ''}`, ...extra },
     });
   const serverlessArgs = () => readFileSync(join(recorderDir, 'args'), 'utf8').trim().split('\n');
+
+  it('prints for a new stage what docs/deploying.md shows', async () => {
+    const [sample] = sampleRuns(docSample('docs/deploying.md', 'deploy'));
+    expect(sample?.command).toBe('deploy');
+    const { stdout } = await withEnv({ AWS_REGION: '' }, ...(sample?.args ?? []));
+    const shown = (sample?.output ?? []).filter((line) => !line.startsWith('…'));
+    expect(stdout.trimEnd().split('\n')).toEqual(shown);
+  }, 30_000);
 
   it('says the region it deploys to and where that came from, and deploys there', async () => {
     const { stdout } = await withEnv({ AWS_REGION: '', AWS_DEFAULT_REGION: 'eu-west-1' }, '--stage', 'prod');

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../support/faulty-stores.ts';
+import { docSample, sampleRuns } from '../doc-samples.ts';
 import { type FakeBandwidth, fakeBandwidth } from '../wire/fakes.ts';
 
 const run = promisify(execFile);
@@ -107,6 +108,15 @@ describe('npm run verify -- --stage local', () => {
       'verified: every step passed',
     ]);
     expect(await checkRecordsLeft()).toEqual([]);
+    // docs/deploying.md shows this run: the same lines, but for the check's callId, the data folder and the port.
+    const [sample] = sampleRuns(docSample('docs/deploying.md', 'verify-local'));
+    const docUrl = sample?.args.at(-1) ?? '';
+    const same = (text: string) =>
+      text
+        .replace(/verify-\d{8}T\d{9}Z-[0-9a-f]{8}/g, 'verify-…')
+        .replaceAll(url, docUrl)
+        .replace(/the local stage \([^)]*\)/, 'the local stage (…)');
+    expect(lines.map(same)).toEqual(sample?.output.map(same));
   }, 60_000);
 
   it('with the wrong password: the callback step fails on the 401, and it exits 1', async () => {
