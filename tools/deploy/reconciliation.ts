@@ -7,15 +7,10 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { UsageError } from '../cli/failures.ts';
+import { clientSecretOfStage, clientSecretParameterOfStage } from '../stage/stage-names.ts';
 import { ensureSecret, type PasswordOutcome, parameterExists } from './callback-password.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
-
-/** serverless.yml `params.default.bandwidthClientSecretSecret`, and the SSM parameter older stages used. */
-export const CLIENT_SECRET_NAMES = {
-  secret: (stage: string) => `bandwidth-disconnect-recorder/${stage}/bandwidth-client-secret`,
-  parameter: (stage: string) => `/bandwidth-disconnect-recorder/${stage}/bandwidth-client-secret`,
-};
 
 export const TURN_ON =
   'BW_ACCOUNT_ID=<account> BW_CLIENT_ID=<client id> BW_CLIENT_SECRET=<secret> npm run deploy -- --stage <stage>';
@@ -53,9 +48,9 @@ export async function ensureReconciliation(
 ): Promise<Reconciliation> {
   const ids = reconciliationIds(env);
   if (ids === undefined) return { on: false };
-  const secret = CLIENT_SECRET_NAMES.secret(stage);
+  const secret = clientSecretOfStage(stage);
   const given = setting(env, 'BW_CLIENT_SECRET');
-  const parameter = CLIENT_SECRET_NAMES.parameter(stage);
+  const parameter = clientSecretParameterOfStage(stage);
   let copied = false;
   const value = async () => {
     if (given !== undefined) return given;
