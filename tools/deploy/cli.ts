@@ -12,16 +12,8 @@ import { awsProblem, reasonOf } from '../cli/aws-problems.ts';
 import { awsSettings } from '../cli/aws-settings.ts';
 import { EXIT, oneOf, parseCommandLine, UsageError } from '../cli/command-line.ts';
 import { resolveStage } from '../stage/resolve-stage.ts';
-import { passwordParameterOfStage, passwordSecretOfStage } from '../stage/stage-names.ts';
-import {
-  ensureCallbackPassword,
-  ensureCallbackSecret,
-  ensureStagePassword,
-  type PasswordOutcome,
-  type PasswordStore,
-  refuseUnusablePassword,
-  UnusablePassword,
-} from './callback-password.ts';
+import { refuseUnusablePassword, UnusablePassword } from './callback-password.ts';
+import { type DeployOptions, ensurePassword, passwordStoreOf, report, storeParams } from './password-step.ts';
 import {
   ensureReconciliation,
   type Reconciliation,
@@ -51,36 +43,6 @@ kept in the stage's Secrets Manager secret); without them it is off and the stac
 
 Exit codes: 0 deployed, 2 bad option or value, 3 Secrets Manager or SSM unreachable, or region, profile or
 credentials missing, else serverless's own exit code (see docs/commands.md). Then: npm run verify -- --stage <stage>.`;
-
-const describeStore = (store: PasswordStore) =>
-  store.kind === 'secret' ? `Secrets Manager secret ${store.name}` : `SSM parameter ${store.name}`;
-
-function report(store: PasswordStore, outcome: PasswordOutcome, kept: boolean): string {
-  if (outcome === 'created')
-    return `created the callback password in the ${describeStore(store)} (npm run wire gives it to Bandwidth)`;
-  const present = `callback password in the ${describeStore(store)} already exists: left as it is`;
-  return kept
-    ? `${present}; the stage keeps reading it there (docs/deploying.md: moving it to Secrets Manager)`
-    : present;
-}
-
-/** serverless.yml's params for the store the password is in; the defaults are left unsaid. */
-function storeParams(stage: string, store: PasswordStore): string[] {
-  if (store.kind === 'secret') {
-    return store.name === passwordSecretOfStage(stage) ? [] : [`--param=callbackPasswordSecret=${store.name}`];
-  }
-  const params = ['--param=callbackPasswordStore=parameter'];
-  if (store.name !== passwordParameterOfStage(stage)) params.push(`--param=callbackPasswordParameter=${store.name}`);
-  return params;
-}
-
-interface DeployOptions {
-  stage: string;
-  auth: 'on' | 'off';
-  secretName: string | undefined;
-  parameterName: string | undefined;
-  keyId: string | undefined;
-}
 
 function parseDeployArguments(argv: readonly string[]) {
   const { values, positionals } = parseCommandLine(
@@ -120,38 +82,6 @@ function parseDeployArguments(argv: readonly string[]) {
     keyId: values['password-key-id'],
   };
   return { options, values, positionals };
-}
-
-/** The callback password's store, made sure of; `undefined` with callback auth off. */
-async function ensurePassword(
-  options: DeployOptions,
-  secrets: SecretsManagerClient,
-  ssm: SSMClient,
-): Promise<{ store: PasswordStore; outcome: PasswordOutcome } | undefined> {
-  const { stage, secretName, parameterName, keyId } = options;
-  if (options.auth === 'off') return undefined;
-  if (parameterName !== undefined) {
-    const store: PasswordStore = { kind: 'parameter', name: parameterName };
-    return { store, outcome: await ensureCallbackPassword(ssm, parameterName, keyId) };
-  }
-  if (secretName !== undefined) {
-    const store: PasswordStore = { kind: 'secret', name: secretName };
-    return { store, outcome: await ensureCallbackSecret(secrets, secretName, keyId) };
-  }
-  return ensureStagePassword({
-    secrets,
-    ssm,
-    secretName: passwordSecretOfStage(stage),
-    parameterName: passwordParameterOfStage(stage),
-    keyId,
-  });
-}
-
-/** For messages: where the callback password is looked for. */
-function passwordStoreOf({ stage, secretName, parameterName }: DeployOptions): string {
-  if (parameterName !== undefined) return `SSM parameter ${parameterName}`;
-  if (secretName !== undefined) return `Secrets Manager secret ${secretName}`;
-  return `the callback password of stage ${stage} (Secrets Manager, or SSM for an older stage)`;
 }
 
 export async function runDeploy(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
