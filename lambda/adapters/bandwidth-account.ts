@@ -1,8 +1,8 @@
 /**
  * Which Bandwidth account reconciliation reads, and with what credentials, from the environment:
  * `BW_ACCOUNT_ID`, `BW_CLIENT_ID`, and the client secret either as `BW_CLIENT_SECRET` or, on a deployed stage,
- * in the SSM SecureString parameter `BW_CLIENT_SECRET_PARAMETER` names (read at run time, never in the function's
- * environment). `BANDWIDTH_VOICE_API_URL` and `BANDWIDTH_TOKEN_URL` move the APIs (tests, proxies).
+ * in the Secrets Manager secret `BW_CLIENT_SECRET_SECRET` names, like the callback password (read at run time, never
+ * in the function's environment). `BANDWIDTH_VOICE_API_URL` and `BANDWIDTH_TOKEN_URL` move the APIs (tests, proxies).
  */
 
 import { boundedCalls } from './aws-clients.ts';
@@ -14,7 +14,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 export interface BandwidthAccountConfig {
   accountId: string;
   clientId: string;
-  secret: { value: string } | { parameter: string };
+  secret: { value: string } | { secretName: string };
   voiceApiUrl: string;
   tokenUrl: string;
 }
@@ -51,32 +51,32 @@ function httpUrl(env: Env, name: string, fallback: string): string {
 export function readBandwidthAccount(env: Env): BandwidthAccountConfig {
   const missing = ['BW_ACCOUNT_ID', 'BW_CLIENT_ID'].filter((name) => setting(env, name) === undefined);
   const secret = setting(env, 'BW_CLIENT_SECRET');
-  const parameter = setting(env, 'BW_CLIENT_SECRET_PARAMETER');
-  if (secret === undefined && parameter === undefined) missing.push('BW_CLIENT_SECRET');
+  const secretName = setting(env, 'BW_CLIENT_SECRET_SECRET');
+  if (secret === undefined && secretName === undefined) missing.push('BW_CLIENT_SECRET');
   if (missing.length > 0) {
     throw new BandwidthConfigError(`${missing.join(', ')} must be set (Bandwidth API credentials with Voice access)`);
   }
   return {
     accountId: setting(env, 'BW_ACCOUNT_ID') as string,
     clientId: setting(env, 'BW_CLIENT_ID') as string,
-    secret: secret !== undefined ? { value: secret } : { parameter: parameter as string },
+    secret: secret !== undefined ? { value: secret } : { secretName: secretName as string },
     voiceApiUrl: httpUrl(env, 'BANDWIDTH_VOICE_API_URL', DEFAULT_VOICE_API_URL),
     tokenUrl: httpUrl(env, 'BANDWIDTH_TOKEN_URL', DEFAULT_TOKEN_URL),
   };
 }
 
-/** The client secret from SSM, decrypted; the client is loaded only when a token is first needed. */
-async function secretFromParameter(name: string, region: string | undefined): Promise<string> {
-  const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
-  const client = new SSMClient({
+/** The client secret from Secrets Manager; the client is loaded only when a token is first needed. */
+async function secretFromStore(name: string, region: string | undefined): Promise<string> {
+  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const client = new SecretsManagerClient({
     ...(region === undefined ? {} : { region }),
     ...boundedCalls({ attemptTimeoutMs: 3_000, connectTimeoutMs: 1_000, maxAttempts: 3 }),
   });
   try {
-    const { Parameter } = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-    if (Parameter?.Value === undefined || Parameter.Value === '')
-      throw new Error(`SSM parameter ${name} holds no client secret`);
-    return Parameter.Value;
+    const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: name }));
+    if (SecretString === undefined || SecretString.trim() === '')
+      throw new Error(`Secrets Manager secret ${name} holds no client secret`);
+    return SecretString;
   } finally {
     client.destroy();
   }
@@ -89,7 +89,7 @@ export function bandwidthCallList(config: BandwidthAccountConfig, region?: strin
     'value' in secret
       ? () => Promise.resolve({ clientId: config.clientId, clientSecret: secret.value })
       : () =>
-          secretFromParameter(secret.parameter, region).then((clientSecret) => ({
+          secretFromStore(secret.secretName, region).then((clientSecret) => ({
             clientId: config.clientId,
             clientSecret,
           }));

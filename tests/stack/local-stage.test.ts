@@ -24,9 +24,9 @@ describe('the local stage', () => {
       DYNAMODB_ENDPOINT: 'http://127.0.0.1:4567',
       S3_ENDPOINT: 'http://127.0.0.1:4569',
       PARKED_CALLBACKS_BUCKET: 'parked-callbacks',
-      BANDWIDTH_CALLBACK_USERNAME: '',
     });
-    // Auth off is all off: a password source without the username would refuse to start.
+    // Auth off is all off (callbackAuth off): no username, and no password source, which alone would refuse to start.
+    expect(variables).not.toHaveProperty('BANDWIDTH_CALLBACK_USERNAME');
     expect(variables).not.toHaveProperty('BANDWIDTH_CALLBACK_PASSWORD_PARAMETER');
     expect(variables).not.toHaveProperty('BANDWIDTH_CALLBACK_PASSWORD_SECRET');
   });

@@ -19,7 +19,9 @@ let packaged: PackagedStage;
 let template: Template;
 
 beforeAll(async () => {
-  packaged = await packageStage('prod');
+  // With reconciliation's Bandwidth credentials, so that every part of the stack is there (without them:
+  // tests/tools/deploy/stage-switches.test.ts).
+  packaged = await packageStage('prod', { bandwidthAccountId: '9900000', bandwidthClientId: 'recorder-client' });
   template = effectiveTemplate(packaged.template);
 }, 180_000);
 
@@ -349,7 +351,7 @@ describe('the functions', () => {
 });
 
 describe('the reconcile function', () => {
-  const CLIENT_SECRET_PARAMETER = '/bandwidth-disconnect-recorder/prod/bandwidth-client-secret';
+  const CLIENT_SECRET = 'bandwidth-disconnect-recorder/prod/bandwidth-client-secret';
 
   it('sweeps the trailing 3 hours every 15 minutes and the whole 7 days daily, a failed run left to the next one', () => {
     const schedules = idsOfType(template, 'AWS::Events::Rule')
@@ -382,20 +384,20 @@ describe('the reconcile function', () => {
     });
   });
 
-  it('reads the Bandwidth client secret from its SSM parameter at run time, never from the environment', () => {
+  it('reads the Bandwidth client secret from its Secrets Manager secret at run time, never from the environment', () => {
     const variables = environment('ReconcileLambdaFunction');
     expect(variables).toMatchObject({
-      BW_CLIENT_SECRET_PARAMETER: CLIENT_SECRET_PARAMETER,
-      BW_ACCOUNT_ID: '',
-      BW_CLIENT_ID: '',
+      BW_CLIENT_SECRET_SECRET: CLIENT_SECRET,
+      BW_ACCOUNT_ID: '9900000',
+      BW_CLIENT_ID: 'recorder-client',
     });
     expect(variables).not.toHaveProperty('BW_CLIENT_SECRET');
     for (const functionId of ['DisconnectLambdaFunction', 'ReplayLambdaFunction']) {
-      expect(environment(functionId)).not.toHaveProperty('BW_CLIENT_SECRET_PARAMETER');
+      expect(environment(functionId)).not.toHaveProperty('BW_CLIENT_SECRET_SECRET');
     }
   });
 
-  it('may write its own logs, read and put items in its table, and read its one parameter', () => {
+  it('may write its own logs, read and put items in its table, and read its one secret', () => {
     expect(roleStatements(template, 'ReconcileRole')).toEqual([
       {
         Sid: 'WriteOwnLogs',
@@ -412,8 +414,10 @@ describe('the reconcile function', () => {
       {
         Sid: 'ReadBandwidthClientSecret',
         Effect: 'Allow',
-        Action: ['ssm:GetParameter'],
-        Resource: [`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${CLIENT_SECRET_PARAMETER}`],
+        Action: ['secretsmanager:GetSecretValue'],
+        Resource: [
+          `arn:\${AWS::Partition}:secretsmanager:\${AWS::Region}:\${AWS::AccountId}:secret:${CLIENT_SECRET}-??????`,
+        ],
       },
     ]);
   });

@@ -1,30 +1,7 @@
-/**
- * Build-time step: turns each callback's schema (schemas/disconnect.schema.json, schemas/transfer-disconnect.schema.json:
- * the single source of truth; tools/generate/validator-sources.ts lists them) into
- *  - lambda/domain/callback/validate-tiers.generated.cjs: the Ajv standalone validators of each schema's two tiers,
- *    record (refuses) and spec (names deviations), from its `specTier` marks (no Ajv compiler at run time);
- *  - lambda/domain/callback/query-form-types.generated.ts: per event type, the typed (non-string) fields, for the GET form;
- *  - lambda/domain/callback/*-callback.generated.ts: the DisconnectCallback and TransferDisconnectCallback types,
- *    derived with json-schema-to-ts (spec-tier fields `unknown`: a stored record may hold anything there).
- * `npm run generate` rewrites them; a test fails when they are stale.
- */
-import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parseCommandLine, runCommand } from '../cli/command-line.ts';
-import { generatedSources } from '../generate/validator-sources.ts';
+/** `npm run generate`: rewrites the generated validator and types from the schema; see tools/generate/cli.ts. */
+import { runCommand } from '../cli/command-line.ts';
+import { GENERATE_USAGE, runGenerate } from '../generate/cli.ts';
 
-const USAGE = `Usage: npm run generate
-
-Rewrites the validators, the GET-form field types and the callback types from schemas/*.schema.json.
-
-  -h, --help     this help`;
-
-process.exitCode = await runCommand({ name: 'generate', usage: USAGE }, async () => {
-  parseCommandLine(process.argv.slice(2), {});
-  const root = fileURLToPath(new URL('../..', import.meta.url));
-  for (const [path, text] of Object.entries(generatedSources())) {
-    writeFileSync(`${root}${path}`, text);
-    console.log(`wrote ${path}`);
-  }
-  return 0;
-});
+process.exitCode = await runCommand({ name: 'generate', usage: GENERATE_USAGE }, () =>
+  runGenerate(process.argv.slice(2)),
+);

@@ -1,23 +1,13 @@
 /** `npm run quarantine -- <command>`: what waits in the fallback bucket; see tools/quarantine/cli.ts or --help. */
-import { createInterface } from 'node:readline/promises';
 import { runCommand } from '../cli/command-line.ts';
-import { QUARANTINE_USAGE, runQuarantine } from '../quarantine/cli.ts';
+import { askOnTerminal, QUARANTINE_USAGE, runQuarantine } from '../quarantine/cli.ts';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-
-async function ask(question: string): Promise<string> {
-  const prompt = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return await prompt.question(question);
-  } finally {
-    prompt.close();
-  }
-}
 
 process.exitCode = await runCommand({ name: 'quarantine', usage: QUARANTINE_USAGE }, () =>
   runQuarantine(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
-    ask: process.stdin.isTTY ? ask : undefined,
+    ask: process.stdin.isTTY ? askOnTerminal : undefined,
   }),
 );

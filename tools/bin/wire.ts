@@ -1,9 +1,9 @@
 /**
  * `npm run wire -- ...`: points a Bandwidth Voice application's disconnect callbacks at a deployed stage (see
- * tools/wire/wire-command.ts for the options, or run it with --help). Exit codes: docs/commands.md.
+ * tools/wire/cli.ts for the options, or run it with --help). Exit codes: docs/commands.md.
  */
 import { runCommand } from '../cli/command-line.ts';
-import { parseWireArguments, runWire, WIRE_USAGE } from '../wire/wire-command.ts';
+import { parseWireArguments, runWire, WIRE_USAGE } from '../wire/cli.ts';
 
 // A command-line tool, not a Lambda: the SDK's Node-version notice is noise here.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';

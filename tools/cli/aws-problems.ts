@@ -13,7 +13,8 @@ function codeOf(error: unknown): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
-function reasonOf(error: unknown): string {
+/** An error in words, with its cause when it has one (fetch says only "fetch failed"). */
+export function reasonOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }

@@ -23,20 +23,28 @@ export class SecretScheduledForDeletion extends Error {
  * replace it on a stack update). An existing secret is never read back or replaced; a new one holds a random
  * password, and a deploy racing this one that creates it first wins (ResourceExistsException).
  */
-export async function ensureCallbackSecret(
+export function ensureCallbackSecret(
   secrets: SecretsManagerClient,
   name: string,
   keyId?: string,
 ): Promise<PasswordOutcome> {
+  return ensureSecret(secrets, { name, value: newPassword, description: DESCRIPTION, keyId });
+}
+
+/** A secret created with `value()` unless it exists; an existing one is never read back or replaced. */
+export async function ensureSecret(
+  secrets: SecretsManagerClient,
+  secret: { name: string; value: () => string | Promise<string>; description: string; keyId?: string | undefined },
+): Promise<PasswordOutcome> {
   const sdk = await import('@aws-sdk/client-secrets-manager');
-  if (await secretExists(secrets, name)) return 'present';
+  if (await secretExists(secrets, secret.name)) return 'present';
   try {
     await secrets.send(
       new sdk.CreateSecretCommand({
-        Name: name,
-        SecretString: newPassword(),
-        Description: DESCRIPTION,
-        ...(keyId === undefined ? {} : { KmsKeyId: keyId }),
+        Name: secret.name,
+        SecretString: await secret.value(),
+        Description: secret.description,
+        ...(secret.keyId === undefined ? {} : { KmsKeyId: secret.keyId }),
       }),
     );
     return 'created';
@@ -46,7 +54,7 @@ export async function ensureCallbackSecret(
   }
 }
 
-async function secretExists(secrets: SecretsManagerClient, name: string): Promise<boolean> {
+export async function secretExists(secrets: SecretsManagerClient, name: string): Promise<boolean> {
   const sdk = await import('@aws-sdk/client-secrets-manager');
   try {
     const secret = await secrets.send(new sdk.DescribeSecretCommand({ SecretId: name }));
@@ -87,7 +95,7 @@ export async function ensureCallbackPassword(ssm: SSMClient, name: string, keyId
   }
 }
 
-async function parameterExists(ssm: SSMClient, name: string): Promise<boolean> {
+export async function parameterExists(ssm: SSMClient, name: string): Promise<boolean> {
   const sdk = await import('@aws-sdk/client-ssm');
   try {
     await ssm.send(new sdk.GetParameterCommand({ Name: name, WithDecryption: false }));
@@ -95,6 +103,38 @@ async function parameterExists(ssm: SSMClient, name: string): Promise<boolean> {
   } catch (error) {
     if (error instanceof sdk.ParameterNotFound) return false;
     throw error;
+  }
+}
+
+/** A password Bandwidth could send but the recorder could never match usefully: empty, blank, or a quoted empty string. */
+export class UnusablePassword extends Error {
+  override name = 'UnusablePassword';
+}
+
+/**
+ * Refuses an existing password that is empty, blank or a quoted empty string (`''`, `""`): Bandwidth would be given
+ * it, and the stage would run with auth that means nothing, or refuse every callback. Read, never printed.
+ */
+export async function refuseUnusablePassword(
+  store: PasswordStore,
+  stores: { secrets: SecretsManagerClient; ssm: SSMClient },
+): Promise<void> {
+  let value: string | undefined;
+  if (store.kind === 'secret') {
+    const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+    ({ SecretString: value } = await stores.secrets.send(new GetSecretValueCommand({ SecretId: store.name })));
+  } else {
+    const { GetParameterCommand } = await import('@aws-sdk/client-ssm');
+    const { Parameter } = await stores.ssm.send(new GetParameterCommand({ Name: store.name, WithDecryption: true }));
+    value = Parameter?.Value;
+  }
+  const unquoted = (value ?? '').trim().replace(/^(['"])(.*)\1$/, '$2');
+  if (unquoted.trim() === '') {
+    const where = store.kind === 'secret' ? `Secrets Manager secret ${store.name}` : `SSM parameter ${store.name}`;
+    throw new UnusablePassword(
+      `the callback password in the ${where} is empty or a quoted empty string: put a real one there ` +
+        '(Bandwidth must be given it again: npm run wire), or deploy with --callback-auth off',
+    );
   }
 }
 

@@ -9,8 +9,14 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { LOCAL_BUCKET, LOCAL_TABLE } from '../stage/stage-names.ts';
 import { ensureBucket, ensureTable, type LocalStores, localS3Client, projectRoot, startLocalStores } from './stores.ts';
+
+/**
+ * The local stage's table and fallback bucket (serverless.yml: `custom.tableName` for stage local,
+ * `params.local.parkedBucket`). Named here, not in tools/stage, so that the local stage depends on nothing above it.
+ */
+export const LOCAL_TABLE = 'bandwidth-disconnect-recorder-local-disconnects';
+export const LOCAL_BUCKET = 'parked-callbacks';
 
 /** Where a local stage keeps its data, and the ports it must use (free ones when undefined). */
 export interface LocalStage {

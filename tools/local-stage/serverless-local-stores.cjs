@@ -37,6 +37,20 @@ class LocalStoresPlugin {
     const endpoints = { DYNAMODB_ENDPOINT: this.stores.dynamoEndpoint, S3_ENDPOINT: this.stores.s3Endpoint };
     // offline builds each function's environment from the service; invoke local has already copied it to process.env.
     Object.assign(this.serverless.service.provider.environment, endpoints);
+    // A CloudFormation intrinsic (`Fn::If` … `AWS::NoValue`) has no value without CloudFormation: offline would pass
+    // it as "[object Object]". On the local stage such a variable is absent, as the deployed condition makes it.
+    const environments = [
+      this.serverless.service.provider.environment,
+      ...Object.values(this.serverless.service.functions ?? {}).map((f) => f.environment),
+    ];
+    for (const environment of environments.filter(Boolean)) {
+      for (const [name, value] of Object.entries(environment)) if (typeof value === 'object') delete environment[name];
+    }
+    // The two variables the handler always honours (the contract): set in the shell that starts the local stage,
+    // they turn callback auth on there, so `npm run verify -- --stage local` can check the challenge flow too.
+    for (const name of ['BANDWIDTH_CALLBACK_USERNAME', 'BANDWIDTH_CALLBACK_PASSWORD']) {
+      if (process.env[name]) this.serverless.service.provider.environment[name] = process.env[name];
+    }
     Object.assign(process.env, endpoints);
     this.serverless.cli.log(`local stores: DynamoDB ${this.stores.dynamoEndpoint}, S3 ${this.stores.s3Endpoint}`);
   }

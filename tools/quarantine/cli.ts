@@ -2,6 +2,7 @@
  * `npm run quarantine -- <command>`: look at what waits in the fallback bucket (quarantine/, parked/ and any other
  * kind the bucket adapter knows), show one object, discard what can never be replayed.
  */
+import { createInterface } from 'node:readline/promises';
 import type { ParkedKind } from '../../lambda/adapters/parked-callbacks.ts';
 import { awsProblem } from '../cli/aws-problems.ts';
 import { CommandFailure, EXIT, oneOf, parseCommandLine, UsageError } from '../cli/command-line.ts';
@@ -18,6 +19,16 @@ import {
   readWaiting,
   type WaitingObject,
 } from './waiting-objects.ts';
+
+/** A question on the terminal (stderr, so stdout stays the command's output), its answer read from stdin. */
+export async function askOnTerminal(question: string): Promise<string> {
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await prompt.question(question);
+  } finally {
+    prompt.close();
+  }
+}
 
 export const QUARANTINE_USAGE = `Usage: npm run quarantine -- <command> [options]
 

@@ -25,7 +25,8 @@ export async function openFallbackBucket(options: BucketOptions): Promise<OpenBu
   try {
     stage = await resolveStage({ stage: options.stage, env: process.env, region: options.region });
   } catch (error) {
-    if (error instanceof StageUnavailable) throw new UsageError(error.message);
+    // Already worded, with its exit code: a wrong setting (2), or a stack, region or credentials problem (3).
+    if (error instanceof StageUnavailable) throw error;
     throw awsProblem(
       error,
       `stage ${options.stage ?? 'local'}`,

@@ -15,23 +15,25 @@ import { DisconnectsTable } from '../../lambda/adapters/disconnects-table.ts';
 import { type ReconcileReport, reconcile } from '../../lambda/recording/reconcile.ts';
 import { awsProblem } from '../cli/aws-problems.ts';
 import { CommandFailure, EXIT, parseCommandLine, positiveInteger, UsageError } from '../cli/command-line.ts';
+import { parseTime } from '../records/time-range.ts';
 import { resolveStage } from '../stage/resolve-stage.ts';
 
 /** An operator's run has no function timeout; this bounds one that Bandwidth keeps throttling. */
 const DEFAULT_TIME_LIMIT_S = 3_600;
 
-export const RECONCILE_USAGE = `Usage: npm run reconcile -- --from <ISO 8601 time> --to <ISO 8601 time> [options]
+export const RECONCILE_USAGE = `Usage: npm run reconcile -- --from <time> --to <time> [options]
 
 Lists the Bandwidth account's calls that started in the range (Voice API, every page) and writes a record,
 marked recordedFrom "call-list", for each ended call the table lacks. A callback's record is never replaced.
 
-  --from <time>           start of the range (calls that started at or after it), e.g. 2026-11-20T00:00:00Z
-  --to <time>             end of the range (calls that started at or before it)
+  --from <time>           start of the range (calls that started at or after it): 2026-11-20 (midnight UTC),
+                          2026-11-20T13:00:00Z, now, today, yesterday, or an age like 3h or 7d (as npm run records)
+  --to <time>             end of the range (calls that started at or before it), in the same forms
   --dry-run               report what would be backfilled; write nothing
   --json                  print the report as JSON
   --stage <name>          a deployed stage (its stack's table), or local; by default the handler's environment
                           when DISCONNECTS_TABLE is set, else the local stage
-  --region <region>       for a deployed stage (else AWS_REGION)
+  --region <region>       for a deployed stage (else AWS_REGION, AWS_DEFAULT_REGION, the profile's)
   --profile <profile>     for a deployed stage (else AWS_PROFILE)
   --time-limit <seconds>  stop a run that has not finished after this long (default ${DEFAULT_TIME_LIMIT_S})
   -h, --help              this help
@@ -59,14 +61,10 @@ export interface ReconcileRequest {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** An ISO 8601 date-time with its zone (a bare date or local time would depend on the operator's machine). */
-function instant(option: string, text: string | undefined): Date {
+/** One end of the range, in the forms `npm run records` takes (a local time without its zone is refused). */
+function instant(option: string, text: string | undefined, now: Date): Date {
   if (text === undefined) throw new UsageError(`${option} is required`);
-  const ms = Date.parse(text);
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text) || Number.isNaN(ms)) {
-    throw new UsageError(`${option} must be an ISO 8601 time with a zone, e.g. 2026-11-20T00:00:00Z; got ${text}`);
-  }
-  return new Date(ms);
+  return parseTime(text, now, option);
 }
 
 export function parseReconcileArguments(args: readonly string[], env: Env): ReconcileRequest {
@@ -80,14 +78,15 @@ export function parseReconcileArguments(args: readonly string[], env: Env): Reco
     profile: { type: 'string' },
     'time-limit': { type: 'string' },
   });
-  const from = instant('--from', values.from);
-  const to = instant('--to', values.to);
+  const now = new Date();
+  const from = instant('--from', values.from, now);
+  const to = instant('--to', values.to, now);
   if (to.getTime() < from.getTime()) throw new UsageError(`--to (${values.to}) is before --from (${values.from})`);
   if (values.stage === '') throw new UsageError('--stage needs a name');
   let account: BandwidthAccountConfig;
   try {
-    // The command's own secret comes from the environment only (BW_CLIENT_SECRET_PARAMETER is the function's).
-    account = readBandwidthAccount({ ...env, BW_CLIENT_SECRET_PARAMETER: undefined });
+    // The command's own secret comes from the environment only (BW_CLIENT_SECRET_SECRET is the function's).
+    account = readBandwidthAccount({ ...env, BW_CLIENT_SECRET_SECRET: undefined });
   } catch (error) {
     if (error instanceof BandwidthConfigError) throw new UsageError(error.message);
     throw error;

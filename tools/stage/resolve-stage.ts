@@ -8,6 +8,9 @@
  *   DYNAMODB_ENDPOINT, S3_ENDPOINT, RETENTION_DAYS, as the function itself reads them;
  * - else (or `local` named) the local stage: the embedded stores of LOCAL_DATA_DIR (tools/local-stage/local-stage.ts).
  */
+import { awsProblem } from '../cli/aws-problems.ts';
+import { awsSettings } from '../cli/aws-settings.ts';
+import { CommandFailure, EXIT, type ExitCode } from '../cli/failures.ts';
 import {
   type LocalStage,
   localStageOf,
@@ -22,7 +25,7 @@ export interface ResolveStageOptions {
   /** A deployed stage, or `local`; absent means the handler's environment when DISCONNECTS_TABLE is set, else local. */
   stage?: string | undefined;
   env: Env;
-  /** A deployed stage's region (else AWS_REGION / AWS_DEFAULT_REGION, as the SDK reads them). */
+  /** A deployed stage's region (else AWS_REGION, AWS_DEFAULT_REGION, the profile's: tools/cli/aws-settings.ts). */
   region?: string | undefined;
   /** The AWS profile to read a deployed stage's stack with. */
   profile?: string | undefined;
@@ -64,9 +67,14 @@ export interface ResolvedStage {
   open(options?: { readOnly?: boolean }): Promise<StageStores>;
 }
 
-/** A stage that cannot be resolved: the message names the fix. */
-export class StageUnavailable extends Error {
-  override name = 'StageUnavailable';
+/**
+ * A stage that cannot be resolved: the message names the fix. A deployed stack that cannot be read is exit 3; a
+ * local or environment setting that is wrong is a usage mistake (exit 2).
+ */
+export class StageUnavailable extends CommandFailure {
+  constructor(message: string, exitCode: ExitCode = EXIT.usage) {
+    super(message, exitCode);
+  }
 }
 
 /** The stack outputs read here (serverless.yml `resources.Outputs`). */
@@ -134,15 +142,11 @@ function local(stage: LocalStage, env: Env): ResolvedStage {
   };
 }
 
-async function deployed(
-  stage: string,
-  region: string | undefined,
-  profile: string | undefined,
-): Promise<ResolvedStage> {
+async function deployed(stage: string, region: string, profile: string | undefined): Promise<ResolvedStage> {
   const stackName = stackOfStage(stage);
   const { CloudFormationClient, DescribeStacksCommand } = await import('@aws-sdk/client-cloudformation');
   const client = new CloudFormationClient({
-    ...(region === undefined ? {} : { region }),
+    region,
     ...(profile === undefined ? {} : { profile }),
     maxAttempts: 2,
     requestHandler: { connectionTimeout: 2_000, requestTimeout: 10_000 },
@@ -152,11 +156,12 @@ async function deployed(
     const { Stacks = [] } = await client.send(new DescribeStacksCommand({ StackName: stackName }));
     outputs = new Map((Stacks[0]?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]));
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new StageUnavailable(
-      `cannot read stack ${stackName}${region === undefined ? '' : ` in ${region}`}: ${reason} ` +
-        '(is the stage deployed in this region and account? --region, --profile)',
+    const failure = awsProblem(
+      error,
+      undefined,
+      'is the stage deployed in this region and account? (--stage, --region, --profile)',
     );
+    throw new StageUnavailable(`cannot read stack ${stackName} in ${region}: ${failure.message}`, EXIT.unavailable);
   } finally {
     client.destroy();
   }
@@ -164,7 +169,7 @@ async function deployed(
   const stageRegion = output(STAGE_OUTPUTS.region) ?? region;
   return {
     source: 'deployed',
-    description: `stack ${stackName}${stageRegion === undefined ? '' : ` in ${stageRegion}`}`,
+    description: `stack ${stackName} in ${stageRegion}`,
     region: stageRegion,
     // A stack deployed before these outputs existed: its table is named by rule; its bucket name is generated.
     tableName: output(STAGE_OUTPUTS.table) ?? tableOfStage(stage),
@@ -191,8 +196,8 @@ export function noBucket(stage: ResolvedStage): string {
 export async function resolveStage(options: ResolveStageOptions): Promise<ResolvedStage> {
   const { stage, env } = options;
   if (stage !== undefined && stage !== 'local') {
-    const region = options.region ?? nonEmpty(env['AWS_REGION']) ?? nonEmpty(env['AWS_DEFAULT_REGION']);
-    return deployed(stage, region, options.profile);
+    const { region, profile } = awsSettings({ region: options.region, profile: options.profile }, env);
+    return deployed(stage, region, profile);
   }
   const tableName = nonEmpty(env['DISCONNECTS_TABLE']);
   if (stage === undefined && tableName !== undefined) return fromEnvironment(env, tableName);

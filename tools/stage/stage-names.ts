@@ -10,7 +10,10 @@ export const stackOfStage = (stage: string): string => `${SERVICE}-${stage}`;
 export const tableOfStage = (stage: string): string => `${SERVICE}-${stage}-disconnects`;
 export const passwordSecretOfStage = (stage: string): string => `${SERVICE}/${stage}/callback-password`;
 export const passwordParameterOfStage = (stage: string): string => `/${SERVICE}/${stage}/callback-password`;
+/** Reconciliation's Bandwidth API client secret (`params.default.bandwidthClientSecretSecret`). */
+export const clientSecretOfStage = (stage: string): string => `${SERVICE}/${stage}/bandwidth-client-secret`;
+/** Where a stage kept that secret before Secrets Manager was its store (deploy copies it over). */
+export const clientSecretParameterOfStage = (stage: string): string => `/${SERVICE}/${stage}/bandwidth-client-secret`;
 
-/** The local stage (embedded stores): its table and fallback bucket. */
-export const LOCAL_TABLE = tableOfStage('local');
-export const LOCAL_BUCKET = 'parked-callbacks';
+/** The local stage (embedded stores): its table and fallback bucket, named by the local stage itself. */
+export { LOCAL_BUCKET, LOCAL_TABLE } from '../local-stage/local-stage.ts';

@@ -1,5 +1,6 @@
 /**
- * Bandwidth's account (Dashboard) API, the one call `wire` needs: the partial update of a Voice application.
+ * Bandwidth's account (Dashboard) API, the calls `wire` and `verify` need: the partial update of a Voice application,
+ * and reading where it sends its status callbacks.
  * Authenticated with API credentials through OAuth 2.0 client credentials (a Bearer token from Bandwidth's token
  * endpoint), or with a legacy API user's Basic auth, which Bandwidth has deprecated.
  */
@@ -64,6 +65,26 @@ export class BandwidthAccountApi {
     }
   }
 
+  private applicationUrl(accountId: string, applicationId: string): string {
+    return `${this.options.apiBase.replace(/\/+$/, '')}/accounts/${encodeURIComponent(accountId)}/applications/${encodeURIComponent(applicationId)}`;
+  }
+
+  /** The application's CallStatusCallbackUrl (undefined when it has none). */
+  async statusCallbackUrl(accountId: string, applicationId: string): Promise<string | undefined> {
+    const response = await fetch(this.applicationUrl(accountId, applicationId), {
+      headers: { Authorization: await this.authorization(), Accept: 'application/xml', 'User-Agent': USER_AGENT },
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    const body = await response.text();
+    if (!response.ok) {
+      throw new AccountApiError(
+        `Bandwidth did not show application ${applicationId} (HTTP ${response.status})${errorDetail(body)}`,
+        response.status,
+      );
+    }
+    return xmlElementText(body, 'CallStatusCallbackUrl');
+  }
+
   /**
    * Changes only the status callback fields of the application, and checks that Bandwidth's answer shows the new
    * URL (an answer describing some other URL means the change did not take).
@@ -73,8 +94,7 @@ export class BandwidthAccountApi {
     applicationId: string,
     settings: StatusCallbackSettings,
   ): Promise<void> {
-    const url = `${this.options.apiBase.replace(/\/+$/, '')}/accounts/${encodeURIComponent(accountId)}/applications/${encodeURIComponent(applicationId)}`;
-    const response = await fetch(url, {
+    const response = await fetch(this.applicationUrl(accountId, applicationId), {
       method: 'PATCH',
       headers: {
         Authorization: await this.authorization(),

@@ -13,6 +13,8 @@ export interface StageOutputs {
   callbackUsername: string | undefined;
   /** Where the password is; absent when the stage has callback auth off. */
   callbackPassword: PasswordSource | undefined;
+  /** The stage's region (the one region rule's, or the stack's own output): where its password is read. */
+  region: string | undefined;
 }
 
 export type PasswordSource = { secret: string } | { parameter: string };
@@ -26,6 +28,7 @@ export async function readStageOutputs(stage: string, region: string | undefined
   }
   return {
     callbackUrl: resolved.callbackUrl,
+    region: resolved.region,
     callbackUsername: resolved.callbackUsername,
     callbackPassword:
       resolved.callbackPasswordSecret !== undefined

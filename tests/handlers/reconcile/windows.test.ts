@@ -39,7 +39,7 @@ async function loadReconcileHandler(env: Record<string, string | undefined> = {}
     DISCONNECTS_TABLE: stores.tableName,
     DYNAMODB_ENDPOINT: stores.dynamoEndpoint,
     AWS_REGION: 'us-east-1',
-    BW_CLIENT_SECRET_PARAMETER: undefined,
+    BW_CLIENT_SECRET_SECRET: undefined,
     TRANSFER_LEGS_WIRED: undefined,
     ...bandwidth.env,
     ...env,
@@ -167,30 +167,28 @@ describe('the scheduled reconciliation', () => {
     });
   });
 
-  it('reads the Bandwidth client secret from its SSM SecureString parameter at run time (a fake SSM on loopback)', async () => {
+  it('reads the Bandwidth client secret from its Secrets Manager secret at run time (a fake Secrets Manager on loopback)', async () => {
     const aws = await fakeAws();
     try {
-      const parameter = '/bandwidth-disconnect-recorder/test/bandwidth-client-secret';
-      aws.parameters[parameter] = CLIENT_SECRET;
-      bandwidth.calls = [listedCall('c-from-ssm-run', ago(120))];
+      const secretName = 'bandwidth-disconnect-recorder/test/bandwidth-client-secret';
+      aws.secrets[secretName] = CLIENT_SECRET;
+      bandwidth.calls = [listedCall('c-from-secret-run', ago(120))];
       const handler = await loadReconcileHandler({
         BW_CLIENT_SECRET: undefined,
-        BW_CLIENT_SECRET_PARAMETER: parameter,
-        AWS_ENDPOINT_URL_SSM: aws.url,
+        BW_CLIENT_SECRET_SECRET: secretName,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
         AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
         AWS_SECRET_ACCESS_KEY: 'fake-secret-key',
       });
       expect(aws.requests).toHaveLength(0);
       expect(await handler({ lookbackMinutes: 360 }, context)).toMatchObject({ backfilled: 1 });
-      expect(aws.requests.map((request) => JSON.parse(request.body) as unknown)).toEqual([
-        { Name: parameter, WithDecryption: true },
-      ]);
+      expect(aws.requests.map((request) => JSON.parse(request.body) as unknown)).toEqual([{ SecretId: secretName }]);
     } finally {
       for (const name of [
-        'AWS_ENDPOINT_URL_SSM',
+        'AWS_ENDPOINT_URL_SECRETS_MANAGER',
         'AWS_ACCESS_KEY_ID',
         'AWS_SECRET_ACCESS_KEY',
-        'BW_CLIENT_SECRET_PARAMETER',
+        'BW_CLIENT_SECRET_SECRET',
       ])
         delete process.env[name];
       await aws.close();

@@ -89,7 +89,7 @@ describe('the reconcile function', () => {
       AWS_REGION: 'us-east-1',
       ...bandwidth.env,
     });
-    delete process.env['BW_CLIENT_SECRET_PARAMETER'];
+    delete process.env['BW_CLIENT_SECRET_SECRET'];
     bandwidth.calls = [listedCall('c-never-called-back', new Date(Date.now() - 120 * 60_000).toISOString())];
     const { handler } = (await import('../../../handlers/reconcile.ts')) as {
       handler: (event: unknown, context: Context) => Promise<unknown>;

@@ -16,6 +16,8 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ensureCallbackPassword, ensureCallbackSecret } from '../../../tools/deploy/callback-password.ts';
+import { docSample, sampleRuns } from '../doc-samples.ts';
+import { type FakeCloudFormation, fakeCloudFormation } from '../stage/fake-cloudformation.ts';
 
 const run = promisify(execFile);
 const parameters = new Map<string, { value: string; type: string }>();
@@ -26,11 +28,19 @@ const writtenJustAfterGet = new Set<string>();
 let stores: Server;
 let endpoint: string;
 let recorderDir: string;
+/** The stack `serverless deploy` would have left: what deploy reads back to print the callback URL. */
+let cloudFormation: FakeCloudFormation;
+const CALLBACK_URL = 'https://abc123def4.execute-api.us-east-1.amazonaws.com/bandwidth/disconnect';
 
 const SECRET = 'bandwidth-disconnect-recorder/prod/callback-password';
 const PARAMETER = '/bandwidth-disconnect-recorder/prod/callback-password';
 
 beforeAll(async () => {
+  cloudFormation = await fakeCloudFormation();
+  cloudFormation.stacks.set('bandwidth-disconnect-recorder-prod', {
+    DisconnectCallbackUrl: CALLBACK_URL,
+    StageRegion: 'us-east-1',
+  });
   stores = createServer((request, response) => {
     void text(request).then((requestBody) => {
       const action = String(request.headers['x-amz-target'])
@@ -45,6 +55,7 @@ beforeAll(async () => {
         Overwrite?: boolean;
         SecretString?: string;
         KmsKeyId?: string;
+        WithDecryption?: boolean;
       };
       const fail = (type: string) => {
         response.statusCode = 400;
@@ -54,7 +65,10 @@ beforeAll(async () => {
       if (action === 'ssm.GetParameter') {
         const existing = parameters.get(body.Name);
         if (existing === undefined || writtenJustAfterGet.delete(body.Name)) return fail('ParameterNotFound');
-        return response.end(JSON.stringify({ Parameter: { Name: body.Name, Type: existing.type, Version: 1 } }));
+        const value = body.WithDecryption === true ? { Value: existing.value } : {};
+        return response.end(
+          JSON.stringify({ Parameter: { Name: body.Name, Type: existing.type, Version: 1, ...value } }),
+        );
       }
       if (action === 'ssm.PutParameter') {
         if (parameters.has(body.Name) && body.Overwrite !== true) return fail('ParameterAlreadyExists');
@@ -69,6 +83,11 @@ beforeAll(async () => {
         return response.end(
           JSON.stringify({ Name: body.SecretId, ...(existing.deleted === true ? { DeletedDate: 1_780_000_000 } : {}) }),
         );
+      }
+      if (action === 'secrets.GetSecretValue') {
+        const existing = secrets.get(body.SecretId);
+        if (existing === undefined) return fail('ResourceNotFoundException');
+        return response.end(JSON.stringify({ Name: body.SecretId, SecretString: existing.value }));
       }
       if (action === 'secrets.CreateSecret') {
         if (secrets.has(body.Name)) return fail('ResourceExistsException');
@@ -93,6 +112,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await cloudFormation.close();
   rmSync(recorderDir, { recursive: true, force: true });
   await new Promise<void>((resolve) => stores.close(() => resolve()));
 });
@@ -103,8 +123,13 @@ beforeEach(() => {
   rmSync(join(recorderDir, 'args'), { force: true });
 });
 
+/** The test's own AWS settings only: its region, no profile, no config file, no Bandwidth credentials. */
 const env = () => ({
-  ...process.env,
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(AWS_|BW_)/.test(name))),
+  AWS_REGION: 'us-east-1',
+  AWS_CONFIG_FILE: '/nonexistent/aws-config',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',
+  AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.url,
   AWS_ENDPOINT_URL_SSM: endpoint,
   AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
   AWS_ACCESS_KEY_ID: 'test',
@@ -140,6 +165,8 @@ describe('npm run deploy, the callback password', () => {
       'secrets.DescribeSecret',
       'secrets.CreateSecret',
       'secrets.DescribeSecret',
+      // An existing password is read once, to refuse an empty one; never printed.
+      'secrets.GetSecretValue',
     ]);
   }, 60_000);
 
@@ -169,7 +196,8 @@ describe('npm run deploy, the callback password', () => {
       `callback password in the Secrets Manager secret ${SECRET} already exists: left as it is`,
     );
     expect(moved.serverless).toEqual(['serverless', 'deploy', '--stage', 'prod', '--region', 'us-east-1']);
-    expect(calls).toEqual(['secrets.DescribeSecret']);
+    // The parameter is not even looked at; the secret's value is read only to refuse an empty one.
+    expect(calls).toEqual(['secrets.DescribeSecret', 'secrets.GetSecretValue']);
   }, 60_000);
 
   it('creates a named secret, encrypted with the given key, and tells serverless its name', async () => {
@@ -276,6 +304,101 @@ describe('npm run deploy', () => {
       ),
     });
   }, 60_000);
+});
+
+describe('npm run deploy, region, reconciliation and callback auth', () => {
+  const CLIENT_SECRET = 'bandwidth-disconnect-recorder/prod/bandwidth-client-secret';
+  const withEnv = (extra: Record<string, string>, ...args: string[]) =>
+    run('npm', ['run', '--silent', 'deploy', '--', ...args], {
+      env: { ...env(), PATH: `${recorderDir}:${process.env['PATH'] ?? ''}`, ...extra },
+    });
+  const serverlessArgs = () => readFileSync(join(recorderDir, 'args'), 'utf8').trim().split('\n');
+
+  it('prints for a new stage what docs/deploying.md shows', async () => {
+    const [sample] = sampleRuns(docSample('docs/deploying.md', 'deploy'));
+    expect(sample?.command).toBe('deploy');
+    const { stdout } = await withEnv({ AWS_REGION: '' }, ...(sample?.args ?? []));
+    const shown = (sample?.output ?? []).filter((line) => !line.startsWith('…'));
+    expect(stdout.trimEnd().split('\n')).toEqual(shown);
+  }, 30_000);
+
+  it('says the region it deploys to and where that came from, and deploys there', async () => {
+    const { stdout } = await withEnv({ AWS_REGION: '', AWS_DEFAULT_REGION: 'eu-west-1' }, '--stage', 'prod');
+    expect(stdout).toContain('deploying stage prod to eu-west-1 (region from AWS_DEFAULT_REGION)');
+    expect(serverlessArgs().slice(0, 6)).toEqual(['serverless', 'deploy', '--stage', 'prod', '--region', 'eu-west-1']);
+  }, 30_000);
+
+  it('without Bandwidth credentials: says in one line that reconciliation is off and how to turn it on, and suggests verify', async () => {
+    const { stdout } = await withEnv({}, '--stage', 'prod');
+    expect(stdout).toContain(
+      'reconciliation is off (no Bandwidth API credentials); to turn it on: BW_ACCOUNT_ID=<account> BW_CLIENT_ID=<client id> BW_CLIENT_SECRET=<secret> npm run deploy -- --stage <stage>',
+    );
+    expect(serverlessArgs().join(' ')).not.toContain('bandwidthAccountId');
+    expect(stdout.trim().split('\n').at(-1)).toBe(
+      'check it from the outside: npm run verify -- --stage prod --region us-east-1',
+    );
+  }, 30_000);
+
+  it('with Bandwidth credentials: keeps the client secret in Secrets Manager and turns reconciliation on', async () => {
+    const credentials = { BW_ACCOUNT_ID: '9900000', BW_CLIENT_ID: 'recorder-client', BW_CLIENT_SECRET: 'the-secret' };
+    const { stdout } = await withEnv(credentials, '--stage', 'prod');
+    expect(stdout).toContain(
+      `reconciliation is on for Bandwidth account 9900000, its client secret stored in the Secrets Manager secret ${CLIENT_SECRET}`,
+    );
+    expect(stdout).not.toContain('the-secret');
+    expect(secrets.get(CLIENT_SECRET)?.value).toBe('the-secret');
+    expect(serverlessArgs()).toEqual(
+      expect.arrayContaining(['--param=bandwidthAccountId=9900000', '--param=bandwidthClientId=recorder-client']),
+    );
+    // Later deploys need only the ids: the secret stays as it is.
+    const again = await withEnv({ BW_ACCOUNT_ID: '9900000', BW_CLIENT_ID: 'recorder-client' }, '--stage', 'prod');
+    expect(again.stdout).toContain('its client secret already in the Secrets Manager secret');
+    expect(secrets.get(CLIENT_SECRET)?.value).toBe('the-secret');
+  }, 30_000);
+
+  it("moves an older stage's client secret from its SSM parameter into the secret", async () => {
+    parameters.set(`/${CLIENT_SECRET}`, { value: 'kept-in-ssm', type: 'SecureString' });
+    const { stdout } = await withEnv({ BW_ACCOUNT_ID: '9900000', BW_CLIENT_ID: 'recorder-client' }, '--stage', 'prod');
+    expect(stdout).toContain('its client secret copied from the SSM parameter into the Secrets Manager secret');
+    expect(secrets.get(CLIENT_SECRET)?.value).toBe('kept-in-ssm');
+  }, 30_000);
+
+  it('refuses half the credentials, or ids without any client secret, with one line (exit 2)', async () => {
+    await expect(withEnv({ BW_ACCOUNT_ID: '9900000' }, '--stage', 'prod')).rejects.toMatchObject({
+      code: 2,
+      stderr:
+        'deploy: set both BW_ACCOUNT_ID and BW_CLIENT_ID for reconciliation, or neither (it is then off) (npm run deploy -- --help)\n',
+    });
+    expect(calls).toEqual([]);
+    await expect(
+      withEnv({ BW_ACCOUNT_ID: '9900000', BW_CLIENT_ID: 'recorder-client' }, '--stage', 'prod'),
+    ).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('set BW_CLIENT_SECRET to create it') });
+  }, 30_000);
+
+  it('refuses a stage whose existing password is empty or a quoted empty string (exit 2), naming the fix', async () => {
+    for (const value of ["''", '""', '  ']) {
+      secrets.set(SECRET, { value });
+      await expect(withEnv({}, '--stage', 'prod', '--skip-serverless')).rejects.toMatchObject({
+        code: 2,
+        stderr: expect.stringMatching(
+          /^deploy: the callback password in the Secrets Manager secret .* is empty or a quoted empty string: put a real one there/,
+        ),
+      });
+    }
+    secrets.clear();
+    parameters.set(PARAMETER, { value: "''", type: 'SecureString' });
+    await expect(withEnv({}, '--stage', 'prod', '--skip-serverless')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(`the callback password in the SSM parameter ${PARAMETER} is empty`),
+    });
+  }, 30_000);
+
+  it('turns callback auth off with --callback-auth off: no password created, serverless told so', async () => {
+    const { stdout } = await withEnv({}, '--stage', 'prod', '--callback-auth', 'off');
+    expect(stdout).toContain('callback auth is off');
+    expect(secrets.size + parameters.size).toBe(0);
+    expect(serverlessArgs()).toContain('--param=callbackAuth=off');
+  }, 30_000);
 });
 
 describe('the callback password before a deploy', () => {

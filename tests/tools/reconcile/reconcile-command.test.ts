@@ -122,9 +122,9 @@ describe('npm run reconcile', () => {
     const cases: [string[], Record<string, string>, string][] = [
       [[...range, '--form', 'x'], {}, 'reconcile: unknown option --form (npm run reconcile -- --help)'],
       [
-        ['--from', 'yesterday', '--to', '2026-11-20T11:00:00Z'],
+        ['--from', '2026-11-20T10:00', '--to', '2026-11-20T11:00:00Z'],
         {},
-        'reconcile: --from must be an ISO 8601 time with a zone, e.g. 2026-11-20T00:00:00Z; got yesterday (npm run reconcile -- --help)',
+        'reconcile: --from "2026-11-20T10:00" is not a time: use 2024-05-01, 2024-05-01T13:00:00Z, now, today, yesterday, or an age like 24h or 7d (npm run reconcile -- --help)',
       ],
       [
         [...range, '--time-limit', 'soon'],
@@ -200,6 +200,9 @@ describe('npm run reconcile', () => {
       AWS_CONFIG_FILE: '/nonexistent',
       AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
     });
-    expect([run.status, run.stderr]).toEqual([3, 'reconcile: no AWS region: pass --region or set AWS_REGION\n']);
+    expect([run.status, run.stderr]).toEqual([
+      3,
+      'reconcile: no AWS region: pass --region, set AWS_REGION, or give the profile one (aws configure set region <region>)\n',
+    ]);
   });
 });

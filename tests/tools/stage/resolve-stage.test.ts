@@ -99,8 +99,9 @@ describe('a deployed stage', () => {
     const failure = resolveStage({ stage: 'nope', env: { DISCONNECTS_TABLE: 'elsewhere' }, region: 'eu-west-1' });
     await expect(failure).rejects.toThrow(StageUnavailable);
     await expect(failure).rejects.toThrow(
-      /^cannot read stack bandwidth-disconnect-recorder-nope in eu-west-1: Stack with id bandwidth-disconnect-recorder-nope does not exist .*--region, --profile\)$/,
+      /^cannot read stack bandwidth-disconnect-recorder-nope in eu-west-1: Stack with id bandwidth-disconnect-recorder-nope does not exist: .*--region, --profile\)$/,
     );
+    await expect(failure).rejects.toMatchObject({ exitCode: 3 });
   });
 
   it('are the outputs the stack publishes', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
+  clientSecretOfStage,
   LOCAL_BUCKET,
   LOCAL_TABLE,
   passwordParameterOfStage,
@@ -15,7 +16,12 @@ const config = parse(readFileSync('serverless.yml', 'utf8')) as {
   service: string;
   custom: { tableName: string };
   params: {
-    default: { callbackPasswordParameter: string; callbackPasswordSecret: string; callbackPasswordStore: string };
+    default: {
+      callbackPasswordParameter: string;
+      callbackPasswordSecret: string;
+      callbackPasswordStore: string;
+      bandwidthClientSecretSecret: string;
+    };
     local: { parkedBucket: string };
   };
 };
@@ -33,10 +39,13 @@ describe("the commands' names for a stage", () => {
     // The secret is where a new stage's password lives; `npm run deploy` creates it under this name.
     expect(config.params.default.callbackPasswordStore).toBe('secret');
     expect(passwordSecretOfStage('prod')).toBe(resolved(config.params.default.callbackPasswordSecret, 'prod'));
+    // Reconciliation's client secret: `npm run deploy` creates it under this name.
+    expect(clientSecretOfStage('prod')).toBe(resolved(config.params.default.bandwidthClientSecretSecret, 'prod'));
   });
 
   it('are the names serverless.yml gives the local stage', () => {
     expect(LOCAL_TABLE).toBe(resolved(config.custom.tableName, 'local'));
+    expect(LOCAL_TABLE).toBe(tableOfStage('local'));
     expect(LOCAL_BUCKET).toBe(config.params.local.parkedBucket);
   });
 });

@@ -52,11 +52,16 @@ export const FAKE_ACCESS_TOKEN = 'fake-access-token';
 export interface FakeBandwidth extends FakeServer {
   /** What the account API answers to the PATCH; by default 200 with the application as updated. */
   refuseWith: { status: number; body: string } | undefined;
+  /** The application's CallStatusCallbackUrl: what the last PATCH set, or what a test sets. */
+  statusCallbackUrl: string | undefined;
 }
 
-/** Bandwidth: `POST /api/v1/oauth2/token` and `PATCH /api/accounts/{account}/applications/{application}`. */
+/** Bandwidth: `POST /api/v1/oauth2/token`, and `GET` / `PATCH /api/accounts/{account}/applications/{application}`. */
 export async function fakeBandwidth(): Promise<FakeBandwidth> {
-  const state: Pick<FakeBandwidth, 'refuseWith'> = { refuseWith: undefined };
+  const state: Pick<FakeBandwidth, 'refuseWith' | 'statusCallbackUrl'> = {
+    refuseWith: undefined,
+    statusCallbackUrl: undefined,
+  };
   const server = await serve((request, response) => {
     if (request.method === 'POST' && request.path === '/api/v1/oauth2/token') {
       response.setHeader('Content-Type', 'application/json');
@@ -64,6 +69,16 @@ export async function fakeBandwidth(): Promise<FakeBandwidth> {
       return;
     }
     const application = /^\/api\/accounts\/[^/]+\/applications\/([^/]+)$/.exec(request.path)?.[1];
+    if (request.method === 'GET' && application !== undefined) {
+      response.setHeader('Content-Type', 'application/xml');
+      response.end(
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><ApplicationProvisioningResponse><Application>' +
+          `<ApplicationId>${application}</ApplicationId><ServiceType>Voice-V2</ServiceType>` +
+          `<CallStatusCallbackUrl>${state.statusCallbackUrl ?? ''}</CallStatusCallbackUrl>` +
+          '</Application></ApplicationProvisioningResponse>',
+      );
+      return;
+    }
     if (request.method === 'PATCH' && application !== undefined) {
       response.setHeader('Content-Type', 'application/xml');
       if (state.refuseWith !== undefined) {
@@ -72,6 +87,7 @@ export async function fakeBandwidth(): Promise<FakeBandwidth> {
         return;
       }
       const url = /<CallStatusCallbackUrl>([^<]*)<\/CallStatusCallbackUrl>/.exec(request.body)?.[1] ?? '';
+      state.statusCallbackUrl = url;
       response.end(
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><ApplicationProvisioningResponse><Application>' +
           `<ApplicationId>${application}</ApplicationId><ServiceType>Voice-V2</ServiceType><AppName>Inbound</AppName>` +
@@ -91,16 +107,37 @@ export async function fakeBandwidth(): Promise<FakeBandwidth> {
 export interface FakeAws extends FakeServer {
   stackOutputs: Record<string, string>;
   parameters: Record<string, string>;
+  /** Secrets Manager secret name → its SecretString. */
+  secrets: Record<string, string>;
 }
 
 function xmlText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** CloudFormation (query protocol, `Action=DescribeStacks`) and SSM (JSON, `AmazonSSM.GetParameter`) on one port. */
+/**
+ * CloudFormation (query protocol, `Action=DescribeStacks`), SSM (JSON, `AmazonSSM.GetParameter`) and Secrets Manager
+ * (JSON, `secretsmanager.GetSecretValue`) on one port.
+ */
 export async function fakeAws(): Promise<FakeAws> {
-  const state: Pick<FakeAws, 'stackOutputs' | 'parameters'> = { stackOutputs: {}, parameters: {} };
+  const state: Pick<FakeAws, 'stackOutputs' | 'parameters' | 'secrets'> = {
+    stackOutputs: {},
+    parameters: {},
+    secrets: {},
+  };
   const server = await serve((request, response) => {
+    if (request.headers['x-amz-target'] === 'secretsmanager.GetSecretValue') {
+      const { SecretId } = JSON.parse(request.body) as { SecretId: string };
+      response.setHeader('Content-Type', 'application/x-amz-json-1.1');
+      const value = state.secrets[SecretId];
+      if (value === undefined) {
+        response.statusCode = 400;
+        response.end(JSON.stringify({ __type: 'ResourceNotFoundException', message: `${SecretId} not found` }));
+        return;
+      }
+      response.end(JSON.stringify({ Name: SecretId, SecretString: value, VersionStages: ['AWSCURRENT'] }));
+      return;
+    }
     if (request.headers['x-amz-target'] === 'AmazonSSM.GetParameter') {
       const { Name } = JSON.parse(request.body) as { Name: string };
       response.setHeader('Content-Type', 'application/x-amz-json-1.1');

@@ -388,6 +388,8 @@ describe('npm run wire', () => {
     expect(down.stderr.trim()).toMatch(/^wire: .*(cannot reach|unreachable).*ECONNREFUSED/);
     const noRegion = await wire([...application, '--stage', 'prod'], { AWS_REGION: '' });
     expect(noRegion.code, noRegion.stderr).toBe(3);
-    expect(noRegion.stderr.trim()).toMatch(/^wire: no AWS region.*pass --region or set AWS_REGION$/);
+    expect(noRegion.stderr.trim()).toMatch(
+      /^wire: no AWS region: pass --region, set AWS_REGION, or give the profile one/,
+    );
   });
 });

@@ -75,7 +75,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** Where Bandwidth API credentials go: https, or plain http to this machine only (a test double). */
-function apiUrl(name: string, text: string): string {
+export function apiUrl(name: string, text: string): string {
   let url: URL;
   try {
     url = new URL(text);
@@ -220,7 +220,7 @@ export async function runWire(request: WireRequest, output: WireOutput): Promise
       const source = credentials.passwordSource ?? outputs?.callbackPassword;
       if (source === undefined)
         throw new WireUsageError('no password store: give --password-secret or --password-parameter');
-      password = await readCallbackPassword(source, region);
+      password = await readCallbackPassword(source, outputs?.region ?? region);
     }
     settingsCredentials = { username, password };
   }
