@@ -170,10 +170,14 @@ describe('the prod stage deployed to the emulator', () => {
 });
 
 describe('the operator commands against the emulated stage', () => {
-  it('records get prints the stored record of a call', async () => {
+  it('records get prints the stored record of a call, with its transfer legs (none) from the byParent index', async () => {
     const run = await command('records', ['get', recorded.callId, '--json', ...onStage]);
     expect(run.code, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout)).toMatchObject({ callId: recorded.callId, cause: 'busy' });
+    expect(JSON.parse(run.stdout)).toEqual({
+      record: expect.objectContaining({ callId: recorded.callId, cause: 'busy' }),
+      parent: null,
+      legs: [],
+    });
   });
 
   it('quarantine list shows what waits in the stage bucket: the parked and the quarantined callback', async () => {
