@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ApiGatewayEvent } from '../../../lambda/http/api-gateway.ts';
 import { localDynamoClient, localS3Client } from '../../../tools/local-stage/stores.ts';
 import { type Answer, send } from '../../support/callbacks.ts';
-import { fieldRule, generateCallback } from '../../support/generated-callbacks.ts';
+import { FIELD_RULES, fieldRule, generateCallback } from '../../support/generated-callbacks.ts';
 import {
   type Attribute,
   attributeOf,
@@ -248,6 +248,62 @@ describe(`generated traffic (${RERUN})`, () => {
   it(`sends at least ${ACCEPTED} accepted callbacks and ${PER_MUTATION_CLASS} of each mutation class`, () => {
     expect(sent.length).toBeGreaterThanOrEqual(ACCEPTED + PER_MUTATION_CLASS * Object.keys(MUTATION_CLASSES).length);
     console.info(`generated traffic: ${sent.length} callbacks, ${Math.round(elapsedMs)} ms, ${RERUN}`);
+  });
+
+  it('covers what it claims: every optional field present, absent and null, every time form, every delivery', () => {
+    const seen = new Set<string>();
+    for (const entry of sent) {
+      const { expected, request } = entry.traffic;
+      seen.add(`${entry.delivery.format} ${request.method} ${entry.delivery.auth}`);
+      if (request.bytes !== undefined || (entry.delivery.base64 && request.body !== undefined)) seen.add('base64');
+      if (expected.kind !== 'stored' || expected.deviations.length > 0) continue;
+      for (const rule of FIELD_RULES) {
+        const value = expected.fields[rule.name];
+        seen.add(
+          `${rule.name} ${value === undefined ? 'absent' : value === null ? 'null' : value === '' ? 'empty' : 'present'}`,
+        );
+      }
+      for (const written of Object.values(expected.times)) {
+        const text = written.text;
+        if (/\dt\d/.test(text)) seen.add('time t');
+        if (/\d \d/.test(text)) seen.add('time space');
+        if (/z$/.test(text)) seen.add('time z');
+        if (/[+-]\d\d:\d\d$/.test(text)) seen.add('time offset');
+        if (/:60(\.|[zZ+-])/.test(text)) seen.add('time leap second');
+        if (/^00\d\d-/.test(text)) seen.add('time year 0001-0099');
+        if (/\.\d{4,}/.test(text)) seen.add('time fraction beyond ms');
+      }
+      const numbers = JSON.stringify(Object.values(expected.fields), (_, value: unknown) =>
+        value instanceof JsonNumber
+          ? value.held.replace(/[-.]/g, '').replace(/^0+/, '').length > 15
+            ? 'EXACT'
+            : 'NUMBER'
+          : value,
+      );
+      if (numbers.includes('"EXACT"')) seen.add('a number a double cannot hold');
+    }
+    const wanted = [
+      ...['1.0', '2.0'].flatMap((format) =>
+        ['POST', 'GET'].flatMap((method) =>
+          ['none', 'basic', 'challenge'].map((auth) => `${format} ${method} ${auth}`),
+        ),
+      ),
+      'base64',
+      ...FIELD_RULES.filter((rule) => !rule.required).flatMap((rule) => [
+        `${rule.name} absent`,
+        `${rule.name} present`,
+        ...(rule.types.includes('null') ? [`${rule.name} null`] : []),
+        ...(rule.mayBeEmpty ? [`${rule.name} empty`] : []),
+      ]),
+      ...['t', 'space', 'z', 'offset', 'leap second', 'year 0001-0099', 'fraction beyond ms'].map(
+        (form) => `time ${form}`,
+      ),
+      'a number a double cannot hold',
+    ];
+    expect(
+      wanted.filter((claim) => !seen.has(claim)),
+      RERUN,
+    ).toEqual([]);
   });
 
   it('stores every accepted callback verbatim, with the derived attributes its times give, once', () => {
