@@ -126,11 +126,6 @@ function withField(callback: GeneratedCallback, name: string, value: Json): Gene
   const times = { ...callback.times };
   delete times[name];
   const fields = { ...callback.fields, [name]: value };
-  // A call answered at a time that cannot be read has no ring time to check: startTime goes with it.
-  if (name === 'answerTime' && value !== null && value !== '') {
-    delete fields['startTime'];
-    delete times['startTime'];
-  }
   return { fields, times };
 }
 

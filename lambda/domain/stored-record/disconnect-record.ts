@@ -76,7 +76,8 @@ export function toDisconnectRecord(
   };
   const duration = seconds(answer, end);
   if (duration !== undefined) attributes.durationSeconds = duration;
-  const ring = seconds(start, answer ?? end);
+  // Answered at a time that cannot be read: when ringing stopped is unknown, so no ring time (not ring + talk).
+  const ring = seconds(start, attributes.answered ? answer : end);
   if (ring !== undefined) attributes.ringSeconds = ring;
   if (retentionDays !== undefined) attributes.expiresAt = Math.floor(ended.ms / 1000) + retentionDays * 86_400;
   if (specDeviations.length > 0) attributes.specDeviations = [...specDeviations];
