@@ -3,6 +3,7 @@ import type { DisconnectsTable, PutOutcome } from '../adapters/disconnects-table
 import type { CallbackInput, ParkedCallbacks, PresentedCredentials } from '../adapters/parked-callbacks.ts';
 import type { DisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
 import { logger } from '../log/logger.ts';
+import { reasonOf } from '../log/reason.ts';
 
 export type KeepOutcome = PutOutcome | 'parked' | 'unverified';
 
@@ -18,11 +19,6 @@ export interface KeepOptions {
   table: DisconnectsTable;
   /** The fallback store; without it a failed write cannot be kept. */
   parked: ParkedCallbacks | undefined;
-}
-
-function reasonOf(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 500);
-  return String(error).slice(0, 500);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
-import { storabilityProblems } from '../stored-record/storable.ts';
 import type { DisconnectCallback } from './disconnect-callback.generated.ts';
 import { QUERY_FORM_TYPES } from './query-form-types.generated.ts';
+import { storabilityProblems } from './storable.ts';
 import { validateRecordTier, validateSpecTier } from './validate-tiers.generated.cjs';
 
 export type { DisconnectCallback };
