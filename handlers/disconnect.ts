@@ -1,31 +1,20 @@
-/**
- * Bandwidth Voice Disconnect callback → one record in DynamoDB → 204.
- * The pipeline, top to bottom: request state (its answer budget) → log line → error answers → auth → body (JSON,
- * or the GET form's parameters) → size limit → decode (base64: UTF-8, or by the ISO-8859-1 rule) → keep what is
- * rejected (quarantine) → parse (middy's http-json-body-parser; plain JSON.parse for text that cannot hold a
- * forbidden key) → validate (the record tier refuses, the spec tier names deviations) → record → store (table, else
- * the fallback bucket) → 204. A callback whose password could not be read is kept unverified instead.
- */
+/** Bandwidth Voice Disconnect callback → one record in DynamoDB (else the fallback bucket) → 204. */
 import middy from '@middy/core';
 import { answerCallLimits } from '../lambda/adapters/aws-clients.ts';
 import { callbackCredentials, FORCED_READ_SPACING_MS } from '../lambda/adapters/callback-credentials.ts';
 import { DisconnectsTable } from '../lambda/adapters/disconnects-table.ts';
 import { ParkedCallbacks } from '../lambda/adapters/parked-callbacks.ts';
 import { readConfig } from '../lambda/config.ts';
-import { validateCallback } from '../lambda/domain/callback/validate.ts';
+import { type CallbackVerdict, validateCallback } from '../lambda/domain/callback/validate.ts';
 import { toDisconnectRecord } from '../lambda/domain/stored-record/disconnect-record.ts';
-import { MAX_NESTING } from '../lambda/domain/stored-record/storable.ts';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../lambda/http/api-gateway.ts';
-import { basicAuth } from '../lambda/http/basic-auth.ts';
-import { bodyLimit } from '../lambda/http/body-limit.ts';
-import { bodyText } from '../lambda/http/body-text.ts';
+import { basicAuth, noAuthentication } from '../lambda/http/basic-auth.ts';
+import { readCallbackBody } from '../lambda/http/callback-body.ts';
 import { callbackLog, OUTCOME_HEADER, withRequestIds } from '../lambda/http/callback-log.ts';
-import { callbackRequest, type RecorderContext } from '../lambda/http/callback-request.ts';
-import { callbackRefusals, errorResponses } from '../lambda/http/error-responses.ts';
-import { jsonBody } from '../lambda/http/json-body.ts';
-import { keepRejected } from '../lambda/http/keep-rejected.ts';
-import { queryForm } from '../lambda/http/query-form.ts';
-import { unlessUnverified } from '../lambda/http/unverified.ts';
+import { readCallbackRequest } from '../lambda/http/callback-request.ts';
+import { errorResponses } from '../lambda/http/error-responses.ts';
+import { parseJsonBody } from '../lambda/http/json-body.ts';
+import { refusalKeeper } from '../lambda/http/keep-rejected.ts';
 import { logger } from '../lambda/log/logger.ts';
 import { type KeepOutcome, recordKeeper, unverifiedKeeper } from '../lambda/recording/keep-record.ts';
 
@@ -47,6 +36,13 @@ const parked =
         endpoint: config.s3Endpoint,
         limits: limits.fallback,
       });
+// A failed password read pauses further reads (docs/deploying.md: bounded under attack).
+const credentials =
+  config.auth === undefined
+    ? undefined
+    : callbackCredentials(config.auth, limits.credentials, { pauseAfterFailedReadMs: FORCED_READ_SPACING_MS });
+const authenticate = credentials === undefined ? noAuthentication : basicAuth(credentials);
+const quarantineRefusal = refusalKeeper(parked);
 const keepRecord = recordKeeper({ table, parked });
 const keepUnverified = unverifiedKeeper(parked);
 const answered = (outcome: KeepOutcome): ApiGatewayResult => ({
@@ -54,39 +50,35 @@ const answered = (outcome: KeepOutcome): ApiGatewayResult => ({
   headers: { [OUTCOME_HEADER]: outcome },
 });
 
-// Every line of an invocation carries its request ids. No middy early-timeout timer per request: the answer budget
-// (lambda/adapters/deadline.ts) already bounds the answer.
-const pipeline = middy<ApiGatewayEvent, ApiGatewayResult, Error, RecorderContext>({ timeoutEarlyInMillis: 0 })
-  .use(callbackRequest(config.answerBudgetMs))
+/** One callback, top to bottom; a refusal or failure is thrown, and answered by errorResponses. */
+async function recordDisconnect(event: ApiGatewayEvent): Promise<ApiGatewayResult> {
+  const { form, receivedAt, budget } = readCallbackRequest(event, config.answerBudgetMs);
+  const auth = await authenticate(event, budget); // throws the 401 challenge
+  const { sent, bodyDeviations } = readCallbackBody(event, form, config.maxBodyBytes); // throws 413
+  // An unverified body is kept as sent, unread: only replay, once its credentials check, may refuse it.
+  if (!auth.verified) return answered(await keepUnverified(sent, auth.presented, receivedAt, budget));
+
+  let body: unknown;
+  let verdict: CallbackVerdict;
+  try {
+    body = parseJsonBody(event, sent.body); // middy's parser: 422 for what is not JSON
+    verdict = validateCallback(body, form); // Ajv: the record tier refuses, the spec tier names deviations
+  } catch (error) {
+    const callId = (body as { callId?: unknown } | undefined)?.callId;
+    throw await quarantineRefusal(error, { sent, callId, receivedAt, budget });
+  }
+  const { callback } = verdict;
+  const specDeviations = [...bodyDeviations, ...verdict.specDeviations];
+  // Stored all the same; the line is what an operator counts (the SpecDeviations metric filter).
+  if (specDeviations.length > 0)
+    logger.warn('disconnect callback off spec', { callId: callback.callId, specDeviations });
+  const record = toDisconnectRecord(callback, receivedAt, config.retentionDays, specDeviations);
+  return answered(await keepRecord(record, sent, budget));
+}
+
+// No middy early-timeout timer: the answer budget (lambda/adapters/deadline.ts) already bounds the answer.
+const pipeline = middy<ApiGatewayEvent, ApiGatewayResult>({ timeoutEarlyInMillis: 0 })
   .use(callbackLog())
-  .use(errorResponses({ maxNesting: MAX_NESTING }))
-  .use(
-    config.auth === undefined
-      ? []
-      : basicAuth(
-          callbackCredentials(config.auth, limits.credentials, { pauseAfterFailedReadMs: FORCED_READ_SPACING_MS }),
-        ),
-  )
-  .use(queryForm())
-  .use(bodyLimit(config.maxBodyBytes))
-  .use(bodyText())
-  .use(keepRejected(parked))
-  .use(unlessUnverified(jsonBody()))
-  .use(callbackRefusals())
-  .handler(async (event, context) => {
-    const { callbackRequest: state } = context;
-    // The callback as sent (keepRejected captured it), so replay sees exactly what Bandwidth delivered.
-    const { input } = state;
-    if (input === undefined) throw new Error('keepRejected() must run before the handler');
-    if (state.unverified !== undefined) {
-      return answered(await keepUnverified(input, state.unverified, state.receivedAt, state.budget));
-    }
-    const { callback, specDeviations } = validateCallback(event.body, state.form);
-    specDeviations.unshift(...state.bodyDeviations);
-    // Stored all the same; the line is what an operator counts (the SpecDeviations metric filter).
-    if (specDeviations.length > 0)
-      logger.warn('disconnect callback off spec', { callId: callback.callId, specDeviations });
-    const record = toDisconnectRecord(callback, state.receivedAt, config.retentionDays, specDeviations);
-    return answered(await keepRecord(record, input, state.budget));
-  });
+  .use(errorResponses())
+  .handler(recordDisconnect);
 export const handler = withRequestIds(pipeline);

@@ -1,11 +1,7 @@
 /**
- * The scheduled reconciliation (see lambda/recording/reconcile.ts). Each schedule passes its window as input:
- * `{"lookbackMinutes": 180, "settleMinutes": 15}` every 15 minutes (calls of the last three hours, leaving those that
- * ended in the last 15 minutes to their callback), `{"lookbackMinutes": 10080}` daily (the 7 days Bandwidth keeps).
- * Logs the report as one line (`reconcile`, with `backfilled`: the metric the alarm watches, and `backfilledLegs`:
- * transfer legs filled in, and `missingLegs`: those among them whose callback went missing, on a stage whose legs are
- * wired to the recorder (TRANSFER_LEGS_WIRED), else 0) and answers it.
- * A run that cannot finish throws, so the function's error alarm shows it.
+ * The scheduled reconciliation (lambda/recording/reconcile.ts) over the window its schedule passes (docs/deploying.md);
+ * it logs and answers the report (calls and transfer legs backfilled, counted apart), and throws when it cannot
+ * finish, so the function's error alarm shows it.
  */
 import type { Context } from 'aws-lambda';
 import { CALL_LIMITS } from '../lambda/adapters/aws-clients.ts';

@@ -1,8 +1,6 @@
 /**
- * The scheduled replay: re-drives callbacks parked in the fallback bucket into the table (see lambda/recording/replay-parked.ts).
- * A schedule's input (or a manual invoke) may pass `{"quarantined": true}` to retry quarantined ones too,
- * after a schema fix. Unverified callbacks are checked and stored (or discarded) on every run. Answers the reports,
- * one per kind, and logs them; a run that leaves anything waiting fails, so the alarm on the function's errors fires.
+ * The scheduled replay of the fallback bucket into the table (lambda/recording/replay-parked.ts; inputs in
+ * docs/failures.md); a run that leaves anything waiting fails, so the alarm on the function's errors fires.
  */
 import type { Context } from 'aws-lambda';
 import { CALL_LIMITS } from '../lambda/adapters/aws-clients.ts';

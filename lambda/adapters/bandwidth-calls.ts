@@ -120,34 +120,39 @@ export class BandwidthCallList {
         this.options.tokens.invalidate();
         continue;
       }
-      if (response.status === 401 || response.status === 403) {
-        throw new BandwidthApiError(
-          `Bandwidth refused to list the calls of account ${this.options.accountId} (HTTP ${response.status}); check BW_ACCOUNT_ID and that the API credentials have Voice access`,
-          'credentials',
-          response.status,
-        );
-      }
-      if (!response.ok) {
-        throw new BandwidthApiError(
-          `Bandwidth's Voice API answered ${response.status} to ${url}: ${body.slice(0, 300)}`,
-          'answer',
-          response.status,
-        );
-      }
-      let calls: unknown;
-      try {
-        calls = JSON.parse(body);
-      } catch {
-        calls = undefined;
-      }
-      if (!Array.isArray(calls) || !calls.every(isListedCall)) {
-        throw new BandwidthApiError(
-          "Bandwidth's Voice API answered something other than a list of calls",
-          'answer',
-          response.status,
-        );
-      }
-      return { calls, next: nextLink(response.headers.get('link')), requests };
+      return { calls: this.callsIn(response, body, url), next: nextLink(response.headers.get('link')), requests };
     }
+  }
+
+  /** The calls in one page's answer, or the error that names what is wrong with it. */
+  private callsIn(response: Response, body: string, url: string): ListedCall[] {
+    if (response.status === 401 || response.status === 403) {
+      throw new BandwidthApiError(
+        `Bandwidth refused to list the calls of account ${this.options.accountId} (HTTP ${response.status}); check BW_ACCOUNT_ID and that the API credentials have Voice access`,
+        'credentials',
+        response.status,
+      );
+    }
+    if (!response.ok) {
+      throw new BandwidthApiError(
+        `Bandwidth's Voice API answered ${response.status} to ${url}: ${body.slice(0, 300)}`,
+        'answer',
+        response.status,
+      );
+    }
+    let calls: unknown;
+    try {
+      calls = JSON.parse(body);
+    } catch {
+      calls = undefined;
+    }
+    if (!Array.isArray(calls) || !calls.every(isListedCall)) {
+      throw new BandwidthApiError(
+        "Bandwidth's Voice API answered something other than a list of calls",
+        'answer',
+        response.status,
+      );
+    }
+    return calls;
   }
 }

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, NumberValue, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ExactNumber } from '../domain/callback/exact-number.ts';
 import { type BackfilledRecord, CALL_LIST } from '../domain/stored-record/backfilled-record.ts';
 import type { DisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
-import { ExactNumber } from '../domain/stored-record/exact-number.ts';
 import { awsClientConfig, boundedCalls, CALL_LIMITS, type CallLimits } from './aws-clients.ts';
 
 export type PutOutcome = 'recorded' | 'duplicate';

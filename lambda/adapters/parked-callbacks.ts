@@ -10,7 +10,7 @@ import { awsClientConfig, boundedCalls, CALL_LIMITS, type CallLimits } from './a
  */
 export type ParkedKind = 'parked' | 'quarantined' | 'unverified';
 
-/** How a callback arrived: the JSON body as text (the GET form's parameters are turned into one, see query-form.ts). */
+/** How a callback arrived: the JSON body as text (the GET form's parameters are turned into one, see lambda/http/callback-body.ts). */
 export interface CallbackInput {
   form: 'json' | 'query';
   body: string;

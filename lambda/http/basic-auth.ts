@@ -1,15 +1,14 @@
 import { hash, timingSafeEqual } from 'node:crypto';
-import type { MiddlewareObj } from '@middy/core';
 import {
   type AcceptedCredentials,
   type BasicCredentials,
   type CallbackCredentials,
   CredentialsUnavailable,
 } from '../adapters/callback-credentials.ts';
+import type { AnswerBudget } from '../adapters/deadline.ts';
+import type { PresentedCredentials } from '../adapters/parked-callbacks.ts';
 import { unverifiedCandidate } from '../adapters/presented-credentials.ts';
-import { type ApiGatewayEvent, type ApiGatewayResult, header } from './api-gateway.ts';
-import type { RecorderRequest } from './callback-request.ts';
-import { callbackRequestOf } from './callback-request.ts';
+import { type ApiGatewayEvent, header } from './api-gateway.ts';
 import { RequestRejected } from './request-rejected.ts';
 
 export interface BasicAuthOptions extends CallbackCredentials {
@@ -55,142 +54,160 @@ export function parseBasicAuthorization(value: string | undefined): BasicCredent
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
+/** Verified, or kept unverified (the password unreadable in time) with the credentials presented for replay. */
+export type Authentication =
+  | { readonly verified: true }
+  | { readonly verified: false; readonly presented: PresentedCredentials };
+
+/** Answers with the authentication, or throws the 401 challenge; a value, not a promise, in the usual case. */
+export type Authenticate = (event: ApiGatewayEvent, budget: AnswerBudget) => Authentication | Promise<Authentication>;
+
+const VERIFIED: Authentication = { verified: true };
+
+/** Without configured credentials every request is let in. */
+export const noAuthentication: Authenticate = () => VERIFIED;
+
+/** Digests of each expected credentials object: the header as Bandwidth sends it, and each part for any other spelling. */
+const expectedDigests = new WeakMap<BasicCredentials, { header: Buffer; username: Buffer; password: Buffer }>();
+
+function digestsOf(credentials: BasicCredentials) {
+  let digests = expectedDigests.get(credentials);
+  if (digests === undefined) {
+    digests = {
+      header: digest(canonicalHeader(credentials)),
+      username: digest(credentials.username),
+      password: digest(credentials.password),
+    };
+    expectedDigests.set(credentials, digests);
+  }
+  return digests;
+}
+
+const candidatesOf = (accepted: AcceptedCredentials): readonly BasicCredentials[] =>
+  'username' in accepted ? [accepted] : accepted;
+
+/** The usual case in one digest; a miss says only that the header is spelt otherwise (or wrong), never which part. */
+function isCanonicalFor(headerValue: string, accepted: AcceptedCredentials): boolean {
+  const given = digest(headerValue);
+  let matches = false;
+  for (const candidate of candidatesOf(accepted)) {
+    matches = timingSafeEqual(given, digestsOf(candidate).header) || matches;
+  }
+  return matches;
+}
+
+function matching(given: BasicCredentials, accepted: AcceptedCredentials): boolean {
+  const username = digest(given.username);
+  const password = digest(given.password);
+  let matches = false;
+  // Every comparison always runs, so the answer time does not tell which part (or which pair) was wrong.
+  for (const candidate of candidatesOf(accepted)) {
+    const expected = digestsOf(candidate);
+    const userMatches = timingSafeEqual(username, expected.username);
+    const passwordMatches = timingSafeEqual(password, expected.password);
+    matches = (userMatches && passwordMatches) || matches;
+  }
+  return matches;
+}
+
+/**
+ * Credentials refused against the current password, as digests, with when: sent again within REFUSAL_MEMORY_MS they
+ * are refused without a read; any other mismatch makes the password be read again (a rotation).
+ */
+class RefusalMemory {
+  private current: BasicCredentials | undefined;
+  private readonly refused = new Map<string, number>();
+
+  /** The refusals hold for one current password (the same object while it is unchanged). */
+  holdFor(accepted: AcceptedCredentials): void {
+    const current = candidatesOf(accepted)[0];
+    if (current !== this.current) {
+      this.refused.clear();
+      this.current = current;
+    }
+  }
+
+  recentlyRefused(key: string): boolean {
+    return Date.now() - (this.refused.get(key) ?? Number.NEGATIVE_INFINITY) < REFUSAL_MEMORY_MS;
+  }
+
+  remember(key: string): void {
+    if (this.refused.size >= REMEMBERED_REFUSALS) this.refused.clear();
+    this.refused.set(key, Date.now());
+  }
+}
+
 /**
  * HTTP Basic auth with the challenge flow Bandwidth expects: a request without credentials gets 401 with
- * `WWW-Authenticate: Basic realm="..."`, and Bandwidth resends it with them. Runs before the body is read.
+ * `WWW-Authenticate: Basic realm="..."`, and Bandwidth resends it with them.
  */
-export function basicAuth(options: BasicAuthOptions): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
+export function basicAuth(options: BasicAuthOptions): Authenticate {
   const challenge = {
     'WWW-Authenticate': `Basic realm="${options.realm ?? 'Bandwidth disconnect recorder'}", charset="UTF-8"`,
   };
-  // Digests of the expected credentials, computed once per credentials object: the whole header as Bandwidth
-  // sends it, and each part for any other spelling of it.
-  const expectedDigests = new WeakMap<BasicCredentials, { header: Buffer; username: Buffer; password: Buffer }>();
-  const digestsOf = (credentials: BasicCredentials) => {
-    let digests = expectedDigests.get(credentials);
-    if (digests === undefined) {
-      digests = {
-        header: digest(canonicalHeader(credentials)),
-        username: digest(credentials.username),
-        password: digest(credentials.password),
-      };
-      expectedDigests.set(credentials, digests);
-    }
-    return digests;
-  };
-  const candidatesOf = (accepted: AcceptedCredentials): readonly BasicCredentials[] =>
-    'username' in accepted ? [accepted] : accepted;
-
-  /**
-   * The usual case in one digest: the header exactly as an RFC 7617 client writes it for an accepted pair. A
-   * miss says only that the header is spelt some other way (or wrong), never which part differs.
-   */
-  const isCanonicalFor = (headerValue: string, accepted: AcceptedCredentials): boolean => {
-    const given = digest(headerValue);
-    let matches = false;
-    for (const candidate of candidatesOf(accepted)) {
-      matches = timingSafeEqual(given, digestsOf(candidate).header) || matches;
-    }
-    return matches;
-  };
-
-  const matching = (given: BasicCredentials, accepted: AcceptedCredentials): boolean => {
-    const username = digest(given.username);
-    const password = digest(given.password);
-    let matches = false;
-    // Every comparison always runs, so the answer time does not tell which part (or which pair) was wrong.
-    for (const candidate of candidatesOf(accepted)) {
-      const expected = digestsOf(candidate);
-      const userMatches = timingSafeEqual(username, expected.username);
-      const passwordMatches = timingSafeEqual(password, expected.password);
-      matches = (userMatches && passwordMatches) || matches;
-    }
-    return matches;
-  };
-
+  const required = () =>
+    new RequestRejected(401, 'authentication required', ['send HTTP Basic credentials'], challenge);
+  const invalid = () => new RequestRejected(401, 'invalid credentials', [], challenge);
+  const memory = new RefusalMemory();
   const expectedUser = options.username === undefined ? undefined : digest(options.username);
   const isExpectedUser = (given: BasicCredentials): boolean =>
     expectedUser === undefined || timingSafeEqual(digest(given.username), expectedUser);
 
   /**
-   * Credentials refused against the current password, as digests, with when: sent again within REFUSAL_MEMORY_MS,
-   * they are refused at once, without a read. Any other mismatch makes the password be read again (a rotation).
+   * Nothing to check against in time: the callback is kept unverified (replay checks it). Bounded: another username,
+   * or distinct credentials beyond the container's few candidates, are refused like wrong ones (docs/deploying.md).
    */
-  let refusedFor: BasicCredentials | undefined;
-  const refused = new Map<string, number>();
-  /** The refusals hold for one current password (the same object while it is unchanged). */
-  const refusalsFor = (accepted: AcceptedCredentials) => {
-    const current = candidatesOf(accepted)[0];
-    if (current !== refusedFor) {
-      refused.clear();
-      refusedFor = current;
-    }
+  const unverified = async (given: BasicCredentials | undefined): Promise<Authentication> => {
+    if (given === undefined) throw required();
+    if (!isExpectedUser(given)) throw invalid();
+    const presented = unverifiedCandidate(given);
+    if (presented === undefined) throw invalid();
+    return { verified: false, presented: await presented };
   };
 
   /** Every request that is not the usual one: missing, spelt otherwise, wrong, or sent with a rotated password. */
   const checkParts = async (
-    request: RecorderRequest,
     headerValue: string | undefined,
     known: AcceptedCredentials | undefined,
-  ) => {
+    budget: AnswerBudget,
+  ): Promise<Authentication> => {
     const given = parseBasicAuthorization(headerValue);
-    if (given === undefined) {
-      throw new RequestRejected(401, 'authentication required', ['send HTTP Basic credentials'], challenge);
-    }
-    const state = callbackRequestOf(request);
+    if (given === undefined) throw required();
     try {
-      const accepted = known ?? (await options.credentials(state.budget.credentialsMs()));
-      if (matching(given, accepted)) return;
+      const accepted = known ?? (await options.credentials(budget.credentialsMs()));
+      if (matching(given, accepted)) return VERIFIED;
       const key = digest(`${given.username}:${given.password}`).toString('base64');
-      refusalsFor(accepted);
-      const recentlyRefused = Date.now() - (refused.get(key) ?? Number.NEGATIVE_INFINITY) < REFUSAL_MEMORY_MS;
+      memory.holdFor(accepted);
       // Another username cannot be a rotation: refused without a read.
-      if (!recentlyRefused && options.refreshCredentials !== undefined && isExpectedUser(given)) {
-        const reread = await options.refreshCredentials(state.budget.credentialsMs());
-        if (matching(given, reread)) return;
-        refusalsFor(reread);
+      if (!memory.recentlyRefused(key) && options.refreshCredentials !== undefined && isExpectedUser(given)) {
+        const reread = await options.refreshCredentials(budget.credentialsMs());
+        if (matching(given, reread)) return VERIFIED;
+        memory.holdFor(reread);
       }
-      if (refused.size >= REMEMBERED_REFUSALS) refused.clear();
-      refused.set(key, Date.now());
+      memory.remember(key);
     } catch (error) {
       if (!(error instanceof CredentialsUnavailable)) throw error;
-      return unverified(request, given);
+      return unverified(given);
     }
-    throw new RequestRejected(401, 'invalid credentials', [], challenge);
+    throw invalid();
   };
 
-  /** Nothing to check against in time: the callback is kept unverified (replay checks it), never refused. */
-  const unverified = async (request: RecorderRequest, given: BasicCredentials | undefined) => {
-    if (given === undefined) {
-      throw new RequestRejected(401, 'authentication required', ['send HTTP Basic credentials'], challenge);
+  // The usual callback (cached credentials, the header as Bandwidth writes it) is checked without a promise.
+  return (event, budget) => {
+    const raw: unknown = header(event, 'authorization');
+    // A value that is not text (a number, a list, an object) is malformed credentials: the challenge, as any other.
+    const headerValue = raw === undefined || typeof raw === 'string' ? raw : '';
+    if (headerValue === undefined) return checkParts(headerValue, undefined, budget);
+    const expected = options.credentials(budget.credentialsMs());
+    if (expected instanceof Promise) {
+      return expected.then(
+        (accepted) => (isCanonicalFor(headerValue, accepted) ? VERIFIED : checkParts(headerValue, accepted, budget)),
+        (error: unknown) =>
+          error instanceof CredentialsUnavailable
+            ? unverified(parseBasicAuthorization(headerValue))
+            : Promise.reject(error),
+      );
     }
-    if (!isExpectedUser(given)) throw new RequestRejected(401, 'invalid credentials', [], challenge);
-    // Bounded: distinct credentials beyond the container's few candidates are refused like wrong ones.
-    const presented = unverifiedCandidate(given);
-    if (presented === undefined) throw new RequestRejected(401, 'invalid credentials', [], challenge);
-    callbackRequestOf(request).unverified = await presented;
-  };
-
-  return {
-    // Not async: the usual callback (cached credentials, the header as Bandwidth writes it) is checked without a
-    // promise, so middy goes straight on to the next step.
-    before(request) {
-      const raw: unknown = header(request.event, 'authorization');
-      // A value that is not text (a number, a list, an object) is malformed credentials: the challenge, as any other.
-      const headerValue = raw === undefined || typeof raw === 'string' ? raw : '';
-      if (headerValue === undefined) return checkParts(request, headerValue, undefined);
-      const expected = options.credentials(callbackRequestOf(request).budget.credentialsMs());
-      if (expected instanceof Promise) {
-        return expected.then(
-          (accepted) =>
-            isCanonicalFor(headerValue, accepted) ? undefined : checkParts(request, headerValue, accepted),
-          (error: unknown) =>
-            error instanceof CredentialsUnavailable
-              ? unverified(request, parseBasicAuthorization(headerValue))
-              : Promise.reject(error),
-        );
-      }
-      return isCanonicalFor(headerValue, expected) ? undefined : checkParts(request, headerValue, expected);
-    },
+    return isCanonicalFor(headerValue, expected) ? VERIFIED : checkParts(headerValue, expected, budget);
   };
 }

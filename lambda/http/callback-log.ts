@@ -5,11 +5,10 @@ import { inInvocation, logger, maskPhoneNumber } from '../log/logger.ts';
 import { embeddedMetrics, metricDirective, metricSet } from '../log/metrics.ts';
 import { RecordNotKept } from '../recording/keep-record.ts';
 import type { ApiGatewayEvent, ApiGatewayResult } from './api-gateway.ts';
-import { callbackRequestIfAny } from './callback-request.ts';
 
 /**
- * The handler names what became of the callback in this answer header (`recorded`, `duplicate`, `parked`,
- * `unverified`); the log line reports it as the outcome (else `unauthorized`, `quarantined`, `refused`, `failed`).
+ * What became of the callback, named in this answer header (`recorded`, `duplicate`, `parked`, `unverified`,
+ * `quarantined`); the log line reports it as the outcome, else `unauthorized`, `refused` or `failed`.
  */
 export const OUTCOME_HEADER = 'X-Disconnect-Outcome';
 
@@ -48,18 +47,16 @@ function maskNumber(value: unknown): unknown {
   return typeof value === 'string' ? value : maskPhoneNumber(value);
 }
 
-/** A 4xx after auth is `quarantined` when keepRejected kept it, `refused` when it could not be kept anywhere. */
 function outcomeOf(request: Request<ApiGatewayEvent, ApiGatewayResult>, status: number): string {
   const outcome = request.response?.headers?.[OUTCOME_HEADER];
   if (typeof outcome === 'string') return outcome;
   if (status === 401) return 'unauthorized';
-  if (status >= 500) return 'failed';
-  return callbackRequestIfAny(request)?.quarantined === true ? 'quarantined' : 'refused';
+  return status >= 500 ? 'failed' : 'refused';
 }
 
 /**
- * One JSON line per callback: callId, cause, direction, masked numbers, outcome, status and latency, and the
- * metrics they make. Never the Authorization header, the password or the raw body.
+ * One JSON line per callback: callId, cause, direction, masked numbers (from the parsed body, when it parsed),
+ * outcome, status and latency, and the metrics they make. Never the Authorization header, the password or the raw body.
  */
 export function callbackLog(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
   const log = (request: Request<ApiGatewayEvent, ApiGatewayResult>) => {

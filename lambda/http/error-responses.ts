@@ -1,4 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
+import { MAX_NESTING } from '../domain/callback/storable.ts';
 import { CallbackRefused } from '../domain/callback/validate.ts';
 import { logger } from '../log/logger.ts';
 import { RecordNotKept } from '../recording/keep-record.ts';
@@ -13,6 +14,7 @@ interface ExposedError {
   cause?: unknown;
 }
 
+/** middy's HttpError and ours: a status meant for the answer (`expose`, as middy's http-error-handler reads it). */
 function isExposed(error: unknown): error is ExposedError {
   if (typeof error !== 'object' || error === null) return false;
   const { statusCode, expose } = error as { statusCode?: unknown; expose?: unknown };
@@ -21,11 +23,8 @@ function isExposed(error: unknown): error is ExposedError {
 
 const BODY_PARSER = '@middy/http-json-body-parser';
 
-/**
- * middy's body parser says what it rejected in `cause` (its package, the raw body or the forbidden key, the
- * JSON.parse message). Turned into plain words here; never the raw body or JSON.parse's message, which quotes it.
- */
-function causeDetails(message: string, cause: unknown, maxNesting: number | undefined): string[] {
+/** middy's body parser's `cause` in plain words; never the raw body or JSON.parse's message, which quotes it. */
+function causeDetails(message: string, cause: unknown): string[] {
   if (typeof cause !== 'object' || cause === null) return [];
   const {
     package: from,
@@ -43,59 +42,46 @@ function causeDetails(message: string, cause: unknown, maxNesting: number | unde
     return ['the body is empty'];
   // Valid JSON nested a few thousand levels deep overflows JSON.parse's reviver (middy's prototype guard).
   if (typeof parseError === 'string' && parseError.includes('call stack')) {
-    const limit = maxNesting === undefined ? '' : ` (DynamoDB stores at most ${maxNesting} levels)`;
-    return [`the body is nested too deeply to read${limit}`];
+    return [`the body is nested too deeply to read (DynamoDB stores at most ${MAX_NESTING} levels)`];
   }
   return ['the body is not valid JSON'];
 }
 
 /**
- * A callback the domain refused is a 422 naming its problems. Placed innermost, so every step that answers or keeps
- * a rejected callback (keep-rejected.ts, errorResponses) sees the HTTP answer, not the domain's error.
+ * The answer a refusal gets, when the error is one: ours as it is, the domain's as a 422 naming its problems,
+ * middy's in plain words. Anything else (a failure, not a refusal) gives undefined.
  */
-export function callbackRefusals(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
-  return {
-    onError(request) {
-      const { error } = request;
-      if (error instanceof CallbackRefused) {
-        request.error = new RequestRejected(422, error.message, error.problems);
-      }
-    },
-  };
+export function refusalOf(error: unknown): RequestRejected | undefined {
+  if (error instanceof RequestRejected) return error;
+  if (error instanceof CallbackRefused) return new RequestRejected(422, error.message, error.problems);
+  if (!isExposed(error)) return undefined;
+  const details = error.details ?? causeDetails(error.message, error.cause);
+  return new RequestRejected(error.statusCode, error.message, details, error.headers);
 }
 
 /**
- * Every error becomes the JSON error contract: `{"error": "...", "details": [...]}` with
- * `Content-Type: application/json`. A record kept nowhere (RecordNotKept) is a 503. `maxNesting`, the store's nesting
- * limit, is named when a body is too deep to read (passed in by the entry point, which knows the domain's limit).
- * Unexpected errors are logged and answered 500 without their message or stack.
+ * Every error becomes the JSON error contract, `{"error": "...", "details": [...]}` as `application/json`: a
+ * refusal its own status, a record kept nowhere 503, anything else a logged 500 without its message or stack.
  */
-export function errorResponses({
-  maxNesting,
-}: {
-  maxNesting?: number;
-} = {}): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
+export function errorResponses(): MiddlewareObj<ApiGatewayEvent, ApiGatewayResult> {
   return {
     onError(request) {
       const { error } = request;
-      let statusCode = 500;
-      let body: { error: string; details: readonly string[] } = { error: 'internal error', details: [] };
-      let headers: Readonly<Record<string, string>> = {};
-      if (error instanceof RecordNotKept) {
+      const refusal = refusalOf(error);
+      let answer: { statusCode: number; error: string; details: readonly string[]; headers?: Record<string, string> };
+      if (refusal !== undefined) {
+        answer = { ...refusal, error: refusal.message };
+      } else if (error instanceof RecordNotKept) {
         // Kept nowhere: the one 5xx the recorder gives on purpose (Bandwidth will not retry it).
-        statusCode = 503;
-        body = { error: error.message, details: error.details };
-      } else if (isExposed(error)) {
-        statusCode = error.statusCode;
-        body = { error: error.message, details: error.details ?? causeDetails(error.message, error.cause, maxNesting) };
-        headers = error.headers ?? {};
+        answer = { statusCode: 503, error: error.message, details: error.details };
       } else {
         logger.error('unexpected error', { error: error instanceof Error ? error : String(error) });
+        answer = { statusCode: 500, error: 'internal error', details: [] };
       }
       request.response = {
-        statusCode,
-        headers: { ...headers, 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
+        statusCode: answer.statusCode,
+        headers: { ...answer.headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ error: answer.error, details: answer.details }),
       };
     },
   };

@@ -4,6 +4,7 @@ import type { CallbackInput, ParkedCallbacks, PresentedCredentials } from '../ad
 import type { DisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
 import { logger } from '../log/logger.ts';
 import { embeddedMetrics, metricDirective } from '../log/metrics.ts';
+import { reasonOf } from '../log/reason.ts';
 
 export type KeepOutcome = PutOutcome | 'parked' | 'unverified';
 
@@ -47,11 +48,6 @@ export interface KeepOptions {
   table: DisconnectsTable;
   /** The fallback store; without it a failed write cannot be kept. */
   parked: ParkedCallbacks | undefined;
-}
-
-function reasonOf(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 500);
-  return String(error).slice(0, 500);
 }
 
 /**

@@ -12,9 +12,9 @@ import type { CallbackCredentials } from '../adapters/callback-credentials.ts';
 import type { DisconnectsTable } from '../adapters/disconnects-table.ts';
 import type { ParkedCallback, ParkedCallbacks, ParkedKind } from '../adapters/parked-callbacks.ts';
 import { presentedMatch } from '../adapters/presented-credentials.ts';
+import { mayHoldLongNumber, parseJsonExactly } from '../domain/callback/exact-number.ts';
 import { CallbackRefused, validateCallback } from '../domain/callback/validate.ts';
 import { type DisconnectRecord, toDisconnectRecord } from '../domain/stored-record/disconnect-record.ts';
-import { mayHoldLongNumber, parseJsonExactly } from '../domain/stored-record/exact-number.ts';
 import { logger } from '../log/logger.ts';
 
 export interface ReplayFailure {

@@ -61,7 +61,8 @@ async function callbackMetrics(ns: string): Promise<PublishedMetric[]> {
       headers: { [OUTCOME_HEADER]: outcome },
     })),
     { statusCode: 401 },
-    { statusCode: 422 },
+    // A refused callback kept in quarantine/ is answered with the outcome header saying so; the 413 never is.
+    { statusCode: 422, headers: { [OUTCOME_HEADER]: 'quarantined' } },
     { statusCode: 413 },
     { statusCode: 503 },
   ];
@@ -76,8 +77,7 @@ async function callbackMetrics(ns: string): Promise<PublishedMetric[]> {
           context: {},
           response,
           error: null,
-          // keepRejected marks a 422 it kept in quarantine/; the 413 it never sees.
-          internal: { callbackRequest: { quarantined: response.statusCode === 422 ? true : undefined } },
+          internal: {},
         } as unknown as Request<ApiGatewayEvent, ApiGatewayResult>;
         void middleware.before?.(request);
         void middleware.after?.(request);

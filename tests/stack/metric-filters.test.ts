@@ -69,10 +69,13 @@ beforeAll(async () => {
     const request = {
       event: { body: { callId: 'c-1', cause: 'busy', direction: 'inbound' } } as unknown as ApiGatewayEvent,
       context: {},
-      response: response ?? null,
+      // A refused callback kept in quarantine/ is answered with the outcome header saying so.
+      response:
+        response === undefined || quarantined === undefined
+          ? (response ?? null)
+          : { ...response, headers: { ...response.headers, [outcomeHeader]: 'quarantined' } },
       error: error ?? null,
-      // What keepRejected leaves when it kept a refused callback in quarantine/.
-      internal: { callbackRequest: { quarantined } },
+      internal: {},
     } as unknown as Request<ApiGatewayEvent, ApiGatewayResult>;
     void middleware.before?.(request);
     void (error === undefined ? middleware.after?.(request) : middleware.onError?.(request));

@@ -4,7 +4,7 @@
  */
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import { storedNumber } from '../../lambda/domain/stored-record/exact-number.ts';
+import { storedNumber } from '../../lambda/domain/callback/exact-number.ts';
 import { localDynamoClient, localS3Client } from './stores.ts';
 
 /** An API Gateway event as far as finding its callId goes (a POST body, or the GET form's query string). */

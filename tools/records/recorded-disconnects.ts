@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { awsClientConfig } from '../../lambda/adapters/aws-clients.ts';
-import { storedNumber } from '../../lambda/domain/stored-record/exact-number.ts';
+import { storedNumber } from '../../lambda/domain/callback/exact-number.ts';
 import { storeProblem } from './problems.ts';
 import { daysNewestFirst, endedAtBounds, type TimeRange } from './time-range.ts';
 

@@ -1,8 +1,8 @@
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { ExactNumber, isIntegral, numberFromText } from '../stored-record/exact-number.ts';
-import { storabilityProblems } from '../stored-record/storable.ts';
 import type { DisconnectCallback } from './disconnect-callback.generated.ts';
+import { ExactNumber, isIntegral, numberFromText } from './exact-number.ts';
 import { QUERY_FORM_TYPES } from './query-form-types.generated.ts';
+import { storabilityProblems } from './storable.ts';
 import type { TransferDisconnectCallback } from './transfer-disconnect-callback.generated.ts';
 import {
   validateDisconnectRecordTier,

@@ -6,7 +6,7 @@
 
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NOT_UTF8 } from '../../../lambda/http/body-text.ts';
+import { NOT_UTF8 } from '../../../lambda/http/callback-body.ts';
 import { disconnectCallback, send } from '../../support/callbacks.ts';
 import {
   freshStores,

@@ -69,6 +69,18 @@ describe('authenticated callbacks that are refused are kept in quarantine', () =
     expect(await allItems(stores)).toEqual([]);
   });
 
+  it('says so in its answer: X-Disconnect-Outcome quarantined, only once it is kept', async () => {
+    const { stores, handler } = await authenticatedRecorder();
+    const event = () => httpApiEvent({ body: '{"callId":', headers: authorized });
+    const kept = await send(handler, event());
+    expect([kept.status, kept.headers['x-disconnect-outcome']]).toEqual([422, 'quarantined']);
+    const nowhere = await send(
+      await loadHandler(stores, { ...credentials, PARKED_CALLBACKS_BUCKET: undefined }),
+      event(),
+    );
+    expect([nowhere.status, nowhere.headers['x-disconnect-outcome']]).toEqual([422, undefined]);
+  });
+
   it('one whose callId is too long for the table is kept too, under a key of bounded length', async () => {
     const { stores, handler } = await authenticatedRecorder();
     const callId = `c-${'é'.repeat(1_100)}`; // 2,202 bytes of UTF-8: over DynamoDB's key limit

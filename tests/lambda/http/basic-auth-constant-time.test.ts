@@ -7,6 +7,7 @@
 
 import middy from '@middy/core';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ApiGatewayEvent, ApiGatewayResult } from '../../../lambda/http/api-gateway.ts';
 
 const compared = vi.hoisted(() => [] as { left: number; right: number }[]);
 
@@ -22,16 +23,23 @@ vi.mock('node:crypto', async (importOriginal) => {
 });
 
 const { basicAuth } = await import('../../../lambda/http/basic-auth.ts');
-const { callbackRequest } = await import('../../../lambda/http/callback-request.ts');
+const { AnswerBudget } = await import('../../../lambda/adapters/deadline.ts');
 const { errorResponses } = await import('../../../lambda/http/error-responses.ts');
 const { basicAuthorization, httpApiEvent } = await import('../../support/recorder.ts');
 const { send } = await import('../../support/callbacks.ts');
 
-const handler = middy()
-  .use(callbackRequest(5_000))
-  .use(errorResponses())
-  .use(basicAuth({ credentials: () => ({ username: 'bandwidth', password: 'correct horse battery staple' }) }))
-  .handler(async () => ({ statusCode: 204 }));
+/** The step behind the error answers, as the handler has it. */
+const guarded = (authenticate: ReturnType<typeof basicAuth>) =>
+  middy<ApiGatewayEvent, ApiGatewayResult>()
+    .use(errorResponses())
+    .handler(async (event) => {
+      await authenticate(event, new AnswerBudget(5_000, Date.now()));
+      return { statusCode: 204 };
+    });
+
+const handler = guarded(
+  basicAuth({ credentials: () => ({ username: 'bandwidth', password: 'correct horse battery staple' }) }),
+);
 
 describe('Basic auth comparison (spy on the real timingSafeEqual)', () => {
   beforeEach(() => {
@@ -85,18 +93,14 @@ describe('Basic auth comparison (spy on the real timingSafeEqual)', () => {
   ])(
     'with two accepted pairs (a rotation), compares both pairs whichever matches: %s',
     async (_, password, status, comparisons) => {
-      const rotating = middy()
-        .use(callbackRequest(5_000))
-        .use(errorResponses())
-        .use(
-          basicAuth({
-            credentials: () => [
-              { username: 'bandwidth', password: 'new password' },
-              { username: 'bandwidth', password: 'old password' },
-            ],
-          }),
-        )
-        .handler(async () => ({ statusCode: 204 }));
+      const rotating = guarded(
+        basicAuth({
+          credentials: () => [
+            { username: 'bandwidth', password: 'new password' },
+            { username: 'bandwidth', password: 'old password' },
+          ],
+        }),
+      );
       const answer = await send(
         rotating,
         httpApiEvent({ headers: { authorization: basicAuthorization('bandwidth', password) } }),

@@ -1,14 +1,14 @@
 /**
- * The Basic-auth middleware on its own, in a minimal middy pipeline: the challenge flow Bandwidth relies on, every
- * way credentials can be wrong, and passwords with colons and non-ASCII characters.
+ * The Basic-auth step on its own, behind the error answers in a minimal middy pipeline: the challenge flow Bandwidth
+ * relies on, every way credentials can be wrong, and passwords with colons and non-ASCII characters.
  */
 
 import middy from '@middy/core';
 import { describe, expect, it } from 'vitest';
 import type { BasicCredentials } from '../../../lambda/adapters/callback-credentials.ts';
+import { AnswerBudget } from '../../../lambda/adapters/deadline.ts';
 import type { ApiGatewayEvent, ApiGatewayResult } from '../../../lambda/http/api-gateway.ts';
 import { basicAuth, parseBasicAuthorization } from '../../../lambda/http/basic-auth.ts';
-import { callbackRequest } from '../../../lambda/http/callback-request.ts';
 import { errorResponses } from '../../../lambda/http/error-responses.ts';
 import { errorBody, send } from '../../support/callbacks.ts';
 import { basicAuthorization, httpApiEvent, restApiEvent } from '../../support/recorder.ts';
@@ -18,11 +18,12 @@ const PASSWORD = 'p:ss wörd:ünïcødé 🔒';
 
 function guarded(credentials: () => BasicCredentials | Promise<BasicCredentials>, realm?: string) {
   let handled = 0;
+  const authenticate = basicAuth({ credentials, ...(realm === undefined ? {} : { realm }) });
   const handler = middy<ApiGatewayEvent, ApiGatewayResult>()
-    .use(callbackRequest(5_000))
     .use(errorResponses())
-    .use(basicAuth({ credentials, ...(realm === undefined ? {} : { realm }) }))
-    .handler(async () => {
+    .handler(async (event) => {
+      const auth = await authenticate(event, new AnswerBudget(5_000, Date.now()));
+      if (!auth.verified) throw new Error('the credentials were always readable');
       handled += 1;
       return { statusCode: 204 };
     });

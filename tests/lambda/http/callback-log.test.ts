@@ -5,7 +5,8 @@
 
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type CapturedLogs, captureLogs, disconnectCallback, send } from '../../handlers/disconnect/support/intake.ts';
+import { disconnectCallback, send } from '../../support/callbacks.ts';
+import { type CapturedLogs, captureLogs } from '../../support/captured-logs.ts';
 import {
   basicAuthorization,
   freshStores,

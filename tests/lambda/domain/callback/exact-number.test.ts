@@ -4,7 +4,7 @@ import {
   mayHoldLongNumber,
   numberTextProblem,
   parseJsonExactly,
-} from '../../../../lambda/domain/stored-record/exact-number.ts';
+} from '../../../../lambda/domain/callback/exact-number.ts';
 
 /** A decimal's value as a (BigInt mantissa, power of ten) pair, reduced: an independent reading to compare with. */
 function decimalValue(text: string): string {

@@ -3,7 +3,7 @@
  * Limits as measured on AWS; dynalite checks none of them, so these boundaries are the only guard.
  */
 import { describe, expect, it } from 'vitest';
-import { MAX_NESTING, storabilityProblems } from '../../../../lambda/domain/stored-record/storable.ts';
+import { MAX_NESTING, storabilityProblems } from '../../../../lambda/domain/callback/storable.ts';
 
 /** A number inside `maps` nested maps: as a top-level attribute's value, it sits at level maps + 1. */
 function inMaps(maps: number): unknown {
