@@ -1,5 +1,6 @@
 import type { CallbackAuthConfig } from '../config.ts';
 import { logger } from '../log/logger.ts';
+import { reasonOf } from '../log/reason.ts';
 import type { CallLimits } from './aws-clients.ts';
 import { withinDeadline } from './deadline.ts';
 import { parameterStore, type StoredPassword, secretsManagerStore } from './password-stores.ts';
@@ -56,8 +57,6 @@ export const FORCED_READ_SPACING_MS = 1_000;
  * passwords cannot hold containers a second each; the first callback after a rotation still waits and gets in.
  */
 export const WAIT_SPACING_MS = 10_000;
-
-const reasonOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /**
  * The credentials Bandwidth must present: from the environment, or with the password read at run time from

@@ -1,6 +1,7 @@
 /** AWS SDK, Bandwidth API and network failures in words that name what failed and the likely fix (exit 3), for every command. */
 
 import { BandwidthApiError } from '../../lambda/adapters/bandwidth-token.ts';
+import { reasonOf } from '../../lambda/log/reason.ts';
 import { CommandFailure, EXIT } from './failures.ts';
 
 function codeOf(error: unknown): string | undefined {
@@ -11,12 +12,6 @@ function codeOf(error: unknown): string | undefined {
   if (typeof cause === 'object' && cause !== null && typeof (cause as { code?: unknown }).code === 'string')
     return codeOf(cause);
   return typeof name === 'string' ? name : undefined;
-}
-
-/** An error in words, with its cause when it has one (fetch says only "fetch failed"). */
-export function reasonOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }
 
 const unavailable = (message: string) => new CommandFailure(message, EXIT.unavailable);
@@ -89,3 +84,5 @@ export function awsProblem(error: unknown, what?: string, whenMissing?: string):
     }
   }
 }
+
+export { reasonOf };

@@ -6,6 +6,7 @@
 
 import { LOCAL_STORE_CREDENTIALS } from '../../lambda/adapters/aws-clients.ts';
 import { ParkedCallbacks } from '../../lambda/adapters/parked-callbacks.ts';
+import { reasonOf } from '../../lambda/log/reason.ts';
 import type { LocalStage } from '../local-stage/local-stage.ts';
 import { noBucket, type ResolvedStage, resolveStage, StageUnavailable } from '../stage/resolve-stage.ts';
 import { tableOfStage } from '../stage/stage-names.ts';
@@ -51,8 +52,6 @@ function endpointUrl(text: string, option: string): string {
   }
   return text;
 }
-
-const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 async function resolved(options: StoreOptions, local: LocalStage | undefined): Promise<ResolvedStage> {
   try {
