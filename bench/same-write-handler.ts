@@ -2,7 +2,7 @@
  * The second reference beside the floor: the bare handler writing what the recorder writes — the callback plus
  * the recorder's attributes (so dynalite also maintains the `byDay` index, as the table defines it), with the
  * recorder's condition (first callback wins; an item reconciliation backfilled from the call list is replaced). Between it and the recorder lies only the recorder's own work per answer: auth, the
- * middy pipeline, validation, the answer budget and the log line.
+ * intake's steps, validation, the answer budget and the log line.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
