@@ -1,7 +1,7 @@
 /** AWS SDK, Bandwidth API and network failures in words that name what failed and the likely fix (exit 3), for every command. */
 
 import { BandwidthApiError } from '../../lambda/adapters/bandwidth-token.ts';
-import { reasonOf } from '../../lambda/log/reason.ts';
+import { reasonOf as reasonInLogs } from '../../lambda/log/reason.ts';
 import { CommandFailure, EXIT } from './failures.ts';
 
 function codeOf(error: unknown): string | undefined {
@@ -85,4 +85,5 @@ export function awsProblem(error: unknown, what?: string, whenMissing?: string):
   }
 }
 
-export { reasonOf };
+/** An error in an operator's words: its message and its cause's, without the SDK's exception name. */
+export const reasonOf = (error: unknown): string => reasonInLogs(error, { withName: false });

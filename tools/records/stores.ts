@@ -6,7 +6,7 @@
 
 import { LOCAL_STORE_CREDENTIALS } from '../../lambda/adapters/aws-clients.ts';
 import { ParkedCallbacks } from '../../lambda/adapters/parked-callbacks.ts';
-import { reasonOf } from '../../lambda/log/reason.ts';
+import { reasonOf } from '../cli/aws-problems.ts';
 import type { LocalStage } from '../local-stage/local-stage.ts';
 import { noBucket, type ResolvedStage, resolveStage, StageUnavailable } from '../stage/resolve-stage.ts';
 import { tableOfStage } from '../stage/stage-names.ts';

@@ -45,7 +45,7 @@ function danglingReferences(template: Template): string[] {
 }
 
 const reconciliationIds = (template: Template) =>
-  Object.keys(template.Resources).filter((id) => /^(Reconcile|Backfilled)/.test(id));
+  Object.keys(template.Resources).filter((id) => /^(Reconcile|Backfilled|MissingLegs)/.test(id));
 
 describe('a stage packaged with only the required inputs', () => {
   it('has no reconcile function, schedule, role, metric filter or alarm, and nothing refers to them', () => {
@@ -54,7 +54,7 @@ describe('a stage packaged with only the required inputs', () => {
     expect(plain.artifacts).not.toHaveProperty('reconcile.zip');
     expect(danglingReferences(template)).toEqual([]);
     const body = JSON.stringify(properties(template, 'Dashboard')['DashboardBody']);
-    expect(body).not.toMatch(/Reconcile|Backfilled/);
+    expect(body).not.toMatch(/Reconcile|Backfilled|MissingLegs/);
   });
 
   it('says in one line that reconciliation is off and which command turns it on', () => {
@@ -68,6 +68,9 @@ describe('a stage packaged with only the required inputs', () => {
     expect(reconciliationIds(template).sort()).toEqual([
       'BackfilledCallsAlarm',
       'BackfilledCallsMetric',
+      'BackfilledLegsMetric',
+      'MissingLegsAlarm',
+      'MissingLegsMetric',
       'ReconcileErrorsAlarm',
       'ReconcileEventsRuleSchedule1',
       'ReconcileEventsRuleSchedule2',
