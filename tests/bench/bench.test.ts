@@ -77,7 +77,7 @@ describe('npm run bench -- --quick', () => {
           'replay.aws-sdk-client-secrets-manager.cjs',
           'replay.aws-sdk-client-ssm.cjs',
         ],
-        reconcile: ['reconcile.aws-sdk-client-ssm.cjs'],
+        reconcile: ['reconcile.aws-sdk-client-secrets-manager.cjs'],
       });
       expect(result.ours.shippedBytes).toBeGreaterThan(result.ours.initBytes);
       expect(result.firstUses.map((use) => use.packageName)).toEqual([
