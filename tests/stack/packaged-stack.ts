@@ -142,7 +142,7 @@ export function packagedFunctions(
 }
 
 /** What Lambda sets in every function's environment (besides the function's own variables). */
-function lambdaVariables(fn: PackagedFunction): Record<string, string> {
+export function lambdaVariables(fn: PackagedFunction): Record<string, string> {
   return {
     AWS_REGION: PARTITION.region,
     AWS_DEFAULT_REGION: PARTITION.region,
