@@ -18,7 +18,10 @@ const REGION = 'us-east-1';
 let template: Template;
 
 beforeAll(async () => {
-  template = effectiveTemplate((await packageStage('prod')).template);
+  // With Bandwidth API credentials, so reconciliation's alarms and metrics are on the dashboard too.
+  template = effectiveTemplate(
+    (await packageStage('prod', { bandwidthAccountId: '9900000', bandwidthClientId: 'recorder-client' })).template,
+  );
 }, 180_000);
 
 type WidgetMetric = [string, string, ...(string | Record<string, unknown>)[]];

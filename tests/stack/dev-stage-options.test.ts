@@ -30,6 +30,8 @@ beforeAll(async () => {
     alarmTopicArn: ALARM_TOPIC,
     reservedConcurrency: '20',
     callbackPasswordSecret: SECRET,
+    bandwidthAccountId: '9900000',
+    bandwidthClientId: 'recorder-client',
   });
   template = effectiveTemplate(packaged.template);
 }, 180_000);
@@ -166,8 +168,8 @@ describe('with an existing alarm topic and reserved concurrency', () => {
     expect(idsOfType(template, 'AWS::SNS::Topic')).toEqual([]);
     expect(template.Outputs?.['AlarmTopicArn']?.Value).toBe(ALARM_TOPIC);
     const alarms = idsOfType(template, 'AWS::CloudWatch::Alarm');
-    // Reconciliation's three alarms are not there: this stage has no Bandwidth API credentials.
-    expect(alarms).toHaveLength(10);
+    // Every alarm, reconciliation's three included (this stage has Bandwidth API credentials).
+    expect(alarms).toHaveLength(13);
     for (const id of alarms) {
       expect(properties(template, id)['AlarmActions']).toEqual([ALARM_TOPIC]);
       expect(properties(template, id)['OKActions']).toEqual([ALARM_TOPIC]);

@@ -36,7 +36,12 @@ const TABLE = 'bandwidth-disconnect-recorder-prod-disconnects';
 
 let functions: Record<string, PackagedFunction>;
 let stores: TestStores;
-let proxies: { dynamodb: RecordingProxy; s3: RecordingProxy; secretsmanager: RecordingProxy; ssm: RecordingProxy };
+let proxies: {
+  dynamodb: RecordingProxy;
+  s3: RecordingProxy;
+  secretsmanager: RecordingProxy;
+  clientSecret: RecordingProxy;
+};
 let passwordStore: FakeSecretStore;
 let clientSecretStore: FakeSecretStore;
 let bandwidth: FakeBandwidthVoice;
@@ -71,7 +76,7 @@ beforeAll(async () => {
     dynamodb: await recordingProxy(stores.dynamoEndpoint),
     s3: await recordingProxy(stores.s3Endpoint, S3RVER_KEY),
     secretsmanager: await recordingProxy(passwordStore.endpoint),
-    ssm: await recordingProxy(clientSecretStore.endpoint),
+    clientSecret: await recordingProxy(clientSecretStore.endpoint),
   };
   functions = packagedFunctions(packaged, {
     DisconnectsTable: { ref: TABLE, arn: `arn:aws:dynamodb:${PARTITION.region}:${PARTITION.account}:table/${TABLE}` },
@@ -97,13 +102,15 @@ afterAll(async () => {
   ]);
 });
 
-/** The network the functions reach: the AWS endpoints through the recording proxies, Bandwidth's API on loopback. */
-function network(): Record<string, string> {
+/**
+ * The network the functions reach: the AWS endpoints through the recording proxies, Bandwidth's API on loopback.
+ * Reconcile's Secrets Manager is the store holding the Bandwidth client secret (one fake store answers one secret).
+ */
+function network({ clientSecret = false } = {}): Record<string, string> {
   return {
     AWS_ENDPOINT_URL_DYNAMODB: proxies.dynamodb.endpoint,
     AWS_ENDPOINT_URL_S3: proxies.s3.endpoint,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: proxies.secretsmanager.endpoint,
-    AWS_ENDPOINT_URL_SSM: proxies.ssm.endpoint,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: (clientSecret ? proxies.clientSecret : proxies.secretsmanager).endpoint,
     BANDWIDTH_VOICE_API_URL: bandwidth.voiceApiUrl,
     BANDWIDTH_TOKEN_URL: bandwidth.tokenUrl,
   };
@@ -220,14 +227,14 @@ describe('the packaged scheduled functions, run from their zips', () => {
     expect(await parkedObjects(stores, 'unverified/')).toEqual([]);
   }, 30_000);
 
-  it('reconcile backfills a call Bandwidth ended whose callback never came, with its client secret from SSM', async () => {
+  it('reconcile backfills a call Bandwidth ended whose callback never came, with its client secret from Secrets Manager', async () => {
     const reconcile = functions['reconcile'];
     if (reconcile === undefined) throw new Error('no reconcile function packaged');
     const [trailing] = reconcile.scheduleInputs;
     expect(trailing).toMatchObject({ lookbackMinutes: 180, settleMinutes: 15 });
     const callId = `c-${randomUUID()}`;
     bandwidth.calls.push(listedCall(callId, new Date(Date.now() - 60 * 60_000).toISOString()));
-    const { results, output } = await invoke(reconcile, [trailing as Json], network());
+    const { results, output } = await invoke(reconcile, [trailing as Json], network({ clientSecret: true }));
     expect(results[0], output).not.toHaveProperty('error');
     expect(await storedItem(stores, callId)).toMatchObject({ callId, recordedFrom: 'call-list' });
   }, 30_000);

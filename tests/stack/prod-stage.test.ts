@@ -46,7 +46,7 @@ describe('packaging the prod stage', () => {
       ]);
     expect(packaged.artifacts).toEqual({
       'disconnect.zip': files('disconnect', ['s3', 'secrets-manager', 'ssm']).sort(),
-      'reconcile.zip': files('reconcile', ['ssm']).sort(),
+      'reconcile.zip': files('reconcile', ['secrets-manager']).sort(),
       'replay.zip': files('replay', ['s3', 'secrets-manager', 'ssm']).sort(),
     });
   });
