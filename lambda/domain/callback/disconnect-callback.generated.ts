@@ -23,8 +23,7 @@ const schema = {
       "maxUtf8Bytes": 2048
     },
     "parentCallId": {
-      "description": "Not a field of Bandwidth's disconnect callback (a transfer leg's link to its call, reported by transferDisconnect). The byParent index's key: when present, it must be a string DynamoDB can index (null, empty or another type is refused by the table).",
-      "$ref": "#/definitions/indexKey"
+      "description": "Not a field of Bandwidth's disconnect callback (a transfer leg's link to its call is reported by transferDisconnect): any value is an unknown field, stored as sent and never refused or named as a deviation. When it is a string a DynamoDB key can hold, the recorder's legOf attribute copies it (the byParent index's key)."
     },
     "eventTime": {},
     "accountId": {},
@@ -67,6 +66,9 @@ const schema = {
     "recordedFrom": {
       "$ref": "#/definitions/reserved"
     },
+    "legOf": {
+      "$ref": "#/definitions/reserved"
+    },
     "specDeviations": {
       "$ref": "#/definitions/reserved"
     }
@@ -75,12 +77,6 @@ const schema = {
     "id": {
       "type": "string",
       "maxLength": 256
-    },
-    "indexKey": {
-      "description": "A value a DynamoDB key holds: a non-empty string of at most 2,048 bytes of UTF-8.",
-      "type": "string",
-      "minLength": 1,
-      "maxUtf8Bytes": 2048
     },
     "party": {
       "description": "E.164 usually, but also Anonymous, Private, Restricted, Unavailable or a SIP URI.",
