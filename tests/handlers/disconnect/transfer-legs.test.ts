@@ -170,6 +170,8 @@ describe("a disconnect carrying parentCallId (no field of Bandwidth's disconnect
   it.each([
     ['null', null],
     ['empty', ''],
+    ['a number', 42],
+    ['longer than a key can hold', 'c'.repeat(2049)],
   ])('with parentCallId %s is recorded as sent (204), no deviation, linked to no call', async (_, parentCallId) => {
     const call = disconnectCallback({ parentCallId });
     expect((await send(handler, httpApiEvent({ body: JSON.stringify(call) }))).status).toBe(204);
