@@ -135,3 +135,41 @@ describe('records report counts calls and legs apart', () => {
     expect(lines.some((line) => /^TRANSFER LEG CAUSE\s+COUNT/.test(line))).toBe(true);
   });
 });
+
+describe('parentCallId null or empty links to no call (legOf, the index key, is left out)', () => {
+  let own: TestStores;
+  const parent = disconnectCallback({ cause: 'hangup' });
+  const nullParent = disconnectCallback({ parentCallId: null });
+  const emptyParent = transferDisconnectCallback('', { cause: 'busy' });
+  const realLeg = transferDisconnectCallback(parent.callId);
+
+  beforeAll(async () => {
+    own = await freshStores();
+    const handler = await loadHandler(own);
+    for (const callback of [parent, nullParent, emptyParent, realLeg]) {
+      expect((await send(handler, httpApiEvent({ body: JSON.stringify(callback) }))).status).toBe(204);
+    }
+  });
+
+  it('get: the call has only its real leg; the others are stored as sent and belong to no call', async () => {
+    const tree = await recordsJson<Tree>(own, ['get', parent.callId]);
+    expect(tree.legs.map((leg) => leg['callId'])).toEqual([realLeg.callId]);
+    expect(tree.legs[0]).toMatchObject({ parentCallId: parent.callId, legOf: parent.callId });
+    for (const callback of [nullParent, emptyParent]) {
+      const alone = await recordsJson<Tree>(own, ['get', callback.callId]);
+      expect(alone.record).toMatchObject(callback);
+      expect(alone.record).not.toHaveProperty('legOf');
+      expect(alone).toMatchObject({ parent: null, legs: [] });
+    }
+    const leg = await recordsJson<Tree>(own, ['get', emptyParent.callId]);
+    expect(leg.record['specDeviations']).toEqual(['parentCallId must not be empty']);
+  });
+
+  it('list: the LEG OF CALL column names the call of the real leg only', async () => {
+    const run = await records(['list', ...range, ...storeArguments(own)]);
+    const row = (callId: string) => (run.stdout.split('\n').find((line) => line.includes(callId)) ?? '').trimEnd();
+    expect(row(realLeg.callId)).toMatch(new RegExp(`${realLeg.callId}\\s+${parent.callId}$`));
+    expect(row(emptyParent.callId)).toMatch(new RegExp(`\\s${emptyParent.callId}$`));
+    expect(row(nullParent.callId)).toMatch(new RegExp(`\\s${nullParent.callId}$`));
+  });
+});
