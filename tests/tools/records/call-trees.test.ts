@@ -3,7 +3,9 @@
  * shows a call with its legs and a leg with its call (the byParent index), `list` and the CSV say which records are
  * legs, `report` counts calls and legs apart, each by cause.
  */
+import { CreateTableCommand, type CreateTableCommandInput, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { localDynamoClient, tableDefinition } from '../../../tools/local-stage/stores.ts';
 import { disconnectCallback, send, transferDisconnectCallback } from '../../support/callbacks.ts';
 import { freshStores, httpApiEvent, loadHandler, type TestStores } from '../../support/recorder.ts';
 import { records, recordsJson, storeArguments } from './run-records.ts';
@@ -171,5 +173,29 @@ describe('parentCallId null or empty links to no call (legOf, the index key, is 
     expect(row(realLeg.callId)).toMatch(new RegExp(`${realLeg.callId}\\s+${parent.callId}$`));
     expect(row(emptyParent.callId)).toMatch(new RegExp(`\\s${emptyParent.callId}$`));
     expect(row(nullParent.callId)).toMatch(new RegExp(`\\s${nullParent.callId}$`));
+  });
+});
+
+describe('a table whose byParent index is keyed as before legOf (on parentCallId)', () => {
+  it('get exits 3 naming the index it lacks and the fix, instead of DynamoDB words alone', async () => {
+    const old = { ...(await freshStores()), tableName: `disconnects-old-${call.callId.slice(2, 10)}` };
+    const definition = JSON.parse(
+      JSON.stringify(tableDefinition(old.tableName)).replaceAll('"legOf"', '"parentCallId"'),
+    );
+    const client = localDynamoClient(old.dynamoEndpoint);
+    await client.send(new CreateTableCommand(definition as CreateTableCommandInput));
+    await client.send(
+      new PutItemCommand({
+        TableName: old.tableName,
+        Item: { callId: { S: 'c-old' }, eventType: { S: 'disconnect' } },
+      }),
+    );
+    client.destroy();
+    const run = await records(['get', 'c-old', ...storeArguments(old)]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(
+      'lacks an index the records commands read (byDay on endedDay and endedAt, byParent on legOf)',
+    );
+    expect(run.stderr).toContain('deploy the current serverless.yml');
   });
 });
