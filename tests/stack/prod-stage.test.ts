@@ -69,7 +69,8 @@ describe('the disconnects table', () => {
       },
       {
         IndexName: 'byParent',
-        KeySchema: [{ AttributeName: 'parentCallId', KeyType: 'HASH' }],
+        // The recorder's legOf, not Bandwidth's parentCallId (which may be null: no index key can be).
+        KeySchema: [{ AttributeName: 'legOf', KeyType: 'HASH' }],
         Projection: { ProjectionType: 'ALL' },
       },
     ]);

@@ -270,6 +270,10 @@ export function generateCallback(random: Random, scalarsOnly = false): Generated
     }
     fields[rule.name] = fieldValue(random, rule, fields);
   }
+  if (random.chance(0.1)) {
+    // No field of a disconnect, but a transfer leg's link and nullable in the call list: null, empty or a call id.
+    fields['parentCallId'] = random.pick<Json>([null, '', newCallId(random)]);
+  }
   const unknowns = random.int(0, 4);
   for (let index = 0; index < unknowns; index++) {
     fields[unknownName(random, fields)] = scalarsOnly ? text(random, random.int(0, 30)) : unknownValue(random, 31);

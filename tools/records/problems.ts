@@ -33,9 +33,10 @@ export class StoreUnavailable extends CommandFailure {
 /** An AWS SDK failure reading the table or bucket, in words that name the store and the likely fix (always exit 3). */
 export function storeProblem(error: unknown, what: string, whenMissing?: string): StoreUnavailable {
   const reason = error instanceof Error ? error.message : String(error);
-  if (/specified index/i.test(reason)) {
+  // An index missing, or one keyed as an older serverless.yml had it (byParent on parentCallId, before legOf).
+  if (/specified index|missed key schema element/i.test(reason)) {
     return new StoreUnavailable(
-      `${what} lacks an index the records commands read (byDay, byParent): deploy the current serverless.yml (${reason})`,
+      `${what} lacks an index the records commands read (byDay on endedDay and endedAt, byParent on legOf): deploy the current serverless.yml (${reason})`,
     );
   }
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;

@@ -10,8 +10,10 @@ export type StoredRecord = Record<string, unknown>;
 
 /** The byDay index: one partition per UTC day of the call's end, sorted by its end time (serverless.yml). */
 export const BY_DAY_INDEX = 'byDay';
-/** The byParent index: a call's transfer legs, keyed by their parentCallId (only legs carry one). */
+/** The byParent index: a call's transfer legs, keyed by their legOf (the recorder's copy of parentCallId). */
 export const BY_PARENT_INDEX = 'byParent';
+/** The byParent index's key: only a leg whose parentCallId a key can hold has it (disconnect-record.ts). */
+export const LEG_OF = 'legOf';
 
 /** A record and the records it is linked with: its transfer legs, and the call it is a leg of (when it is one). */
 export interface CallTree {
@@ -93,14 +95,15 @@ export class RecordedDisconnects {
   async tree(callId: string): Promise<CallTree | undefined> {
     const record = await this.get(callId);
     if (record === undefined) return undefined;
-    const parentCallId = record['parentCallId'];
+    // legOf, not parentCallId: that is stored as sent, and may be null, empty or no string at all.
+    const parentId = record[LEG_OF];
     const [legs, parent] = await Promise.all([
       this.legsOf(callId),
-      typeof parentCallId === 'string' ? this.get(parentCallId) : Promise.resolve(undefined),
+      typeof parentId === 'string' ? this.get(parentId) : Promise.resolve(undefined),
     ]);
     return {
       record,
-      parent: typeof parentCallId === 'string' ? { callId: parentCallId, record: parent } : undefined,
+      parent: typeof parentId === 'string' ? { callId: parentId, record: parent } : undefined,
       legs,
     };
   }
@@ -116,7 +119,7 @@ export class RecordedDisconnects {
             TableName: this.tableName,
             IndexName: BY_PARENT_INDEX,
             KeyConditionExpression: '#parent = :parent',
-            ExpressionAttributeNames: { '#parent': 'parentCallId' },
+            ExpressionAttributeNames: { '#parent': LEG_OF },
             ExpressionAttributeValues: { ':parent': callId },
             ExclusiveStartKey,
           }),

@@ -1,4 +1,5 @@
 /** What the records commands print by default: aligned text for people (`--json` is for scripts). */
+import { isTransferLeg } from '../../lambda/domain/callback/validate.ts';
 import { RECORDER_ATTRIBUTES } from '../../lambda/domain/stored-record/disconnect-record.ts';
 import type { Listing } from './listing.ts';
 import type { CallTree, StoredRecord } from './recorded-disconnects.ts';
@@ -123,7 +124,7 @@ function describeRange(range: TimeRange): string {
 export function viewListing(listing: Listing, range: TimeRange): string {
   if (listing.records.length === 0) return `No records ended from ${describeRange(range)}.\n`;
   // Transfer legs say whose: a column only when the page has any.
-  const withLegs = listing.records.some((record) => record['parentCallId'] !== undefined);
+  const withLegs = listing.records.some((record) => record['legOf'] !== undefined || isTransferLeg(record));
   const rows = listing.records.map((record) => [
     cell(record['endedAt']),
     cell(record['direction']) || NONE,
@@ -132,7 +133,8 @@ export function viewListing(listing: Listing, range: TimeRange): string {
     truncate(cell(record['from']), 32),
     truncate(cell(record['to']), 32),
     cell(record['callId']),
-    ...(withLegs ? [cell(record['parentCallId'])] : []),
+    // legOf: the call the table links it to (a leg whose parentCallId is null or empty links to none).
+    ...(withLegs ? [cell(record['legOf'])] : []),
   ]);
   const lines = renderTable(
     [

@@ -5,7 +5,7 @@ const schema = {
   "$schema": "http://json-schema.org/draft-07/schema#",
   "$id": "https://schemas.bandwidth-disconnect-recorder/disconnect.schema.json",
   "title": "DisconnectCallback",
-  "description": "A Bandwidth Voice Disconnect callback, as Bandwidth really sends it. Two tiers: the record tier (eventType, callId, the recorder's reserved names) is what a record cannot do without: a callback failing it is refused and quarantined. Every property marked \"specTier\": true is what Bandwidth's spec describes: a callback deviating there is stored verbatim, the deviations named in its specDeviations attribute. Unknown fields are kept.",
+  "description": "A Bandwidth Voice Disconnect callback, as Bandwidth really sends it. Two tiers: the record tier (eventType, callId, the recorder's reserved names) is what a record cannot do without: a callback failing it is refused and quarantined. Every property marked \"specTier\": true is what Bandwidth's spec describes: a callback deviating there is stored verbatim, the deviations named in its specDeviations attribute. Unknown fields are kept: parentCallId among them, which is no field of Bandwidth's disconnect (a transfer leg's link to its call, reported by transferDisconnect), so it is stored as sent whatever its value, never refused nor named as a deviation; when it is a string a DynamoDB key can hold, the recorder's legOf attribute copies it (the byParent index's key).",
   "type": "object",
   "required": [
     "eventType",
@@ -21,10 +21,6 @@ const schema = {
       "type": "string",
       "minLength": 1,
       "maxUtf8Bytes": 2048
-    },
-    "parentCallId": {
-      "description": "Not a field of Bandwidth's disconnect callback (a transfer leg's link to its call, reported by transferDisconnect). The byParent index's key: when present, it must be a string DynamoDB can index (null, empty or another type is refused by the table).",
-      "$ref": "#/definitions/indexKey"
     },
     "eventTime": {},
     "accountId": {},
@@ -67,6 +63,9 @@ const schema = {
     "recordedFrom": {
       "$ref": "#/definitions/reserved"
     },
+    "legOf": {
+      "$ref": "#/definitions/reserved"
+    },
     "specDeviations": {
       "$ref": "#/definitions/reserved"
     }
@@ -75,12 +74,6 @@ const schema = {
     "id": {
       "type": "string",
       "maxLength": 256
-    },
-    "indexKey": {
-      "description": "A value a DynamoDB key holds: a non-empty string of at most 2,048 bytes of UTF-8.",
-      "type": "string",
-      "minLength": 1,
-      "maxUtf8Bytes": 2048
     },
     "party": {
       "description": "E.164 usually, but also Anonymous, Private, Restricted, Unavailable or a SIP URI.",

@@ -5,7 +5,7 @@ const schema = {
   "$schema": "http://json-schema.org/draft-07/schema#",
   "$id": "https://schemas.bandwidth-disconnect-recorder/transfer-disconnect.schema.json",
   "title": "TransferDisconnectCallback",
-  "description": "A Bandwidth Voice transferDisconnect callback: the end of a transfer leg (the B-leg a <Transfer> created), sent to the transferDisconnectUrl of its <PhoneNumber> or <SipUri>. Derived from transferDisconnectCallback in Bandwidth's bandwidth.yml; the same two tiers as the disconnect schema: the record tier (eventType, callId, parentCallId as an index key, the recorder's reserved names) refuses, every property marked \"specTier\": true only names its deviations. Unknown fields are kept.",
+  "description": "A Bandwidth Voice transferDisconnect callback: the end of a transfer leg (the B-leg a <Transfer> created), sent to the transferDisconnectUrl of its <PhoneNumber> or <SipUri>. Derived from transferDisconnectCallback in Bandwidth's bandwidth.yml; the same two tiers as the disconnect schema: the record tier (eventType, callId, the recorder's reserved names) refuses, every property marked \"specTier\": true only names its deviations. Unknown fields are kept.",
   "type": "object",
   "required": [
     "eventType",
@@ -22,10 +22,7 @@ const schema = {
       "minLength": 1,
       "maxUtf8Bytes": 2048
     },
-    "parentCallId": {
-      "description": "The call that held the <Transfer>: the key of the byParent index, so a string DynamoDB can index when present.",
-      "$ref": "#/definitions/indexKey"
-    },
+    "parentCallId": {},
     "eventTime": {},
     "accountId": {},
     "applicationId": {},
@@ -67,6 +64,9 @@ const schema = {
     "recordedFrom": {
       "$ref": "#/definitions/reserved"
     },
+    "legOf": {
+      "$ref": "#/definitions/reserved"
+    },
     "specDeviations": {
       "$ref": "#/definitions/reserved"
     }
@@ -76,8 +76,8 @@ const schema = {
       "type": "string",
       "maxLength": 256
     },
-    "indexKey": {
-      "description": "A value a DynamoDB key holds: a non-empty string of at most 2,048 bytes of UTF-8.",
+    "callReference": {
+      "description": "Another call's id, as a DynamoDB key can hold it: a non-empty string of at most 2,048 bytes of UTF-8.",
       "type": "string",
       "minLength": 1,
       "maxUtf8Bytes": 2048

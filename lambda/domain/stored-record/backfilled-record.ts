@@ -3,7 +3,7 @@
  * fields from Bandwidth's call list under the callback's names, with the recorder's derived attributes computed
  * exactly as for a callback (toDisconnectRecord), and `recordedFrom: "call-list"` so that the real callback, when
  * it comes, replaces it. A listed call with a `parentCallId` is a transfer leg: its item is the `transferDisconnect`
- * Bandwidth would have sent.
+ * Bandwidth would have sent, its `legOf` derived from `parentCallId` as for the callback.
  */
 import type { RecordedCallback } from '../callback/validate.ts';
 import { type DisconnectRecord, toDisconnectRecord } from './disconnect-record.ts';
@@ -33,8 +33,9 @@ const SAME_NAME = [
 ] as const;
 
 /**
- * The call a leg belongs to: a non-empty `parentCallId`. The list types it as a nullable string, and an ordinary
- * call may carry `null`; the byParent index cannot hold null (DynamoDB refuses the write), so only legs have one.
+ * The call a leg belongs to: a non-empty `parentCallId` ("set only if this call is the B-leg of a <Transfer>"). The
+ * list types it as a nullable string and an ordinary call may carry `null`: such a call is no leg, and its item, a
+ * disconnect's, has neither `parentCallId` (a disconnect callback carries none) nor `legOf`.
  */
 export function parentOf(call: ListedCall): string | undefined {
   const parent = call['parentCallId'];

@@ -22,11 +22,17 @@ export interface RecorderAttributes {
   expiresAt?: number;
   /** Only on an item written by reconciliation from Bandwidth's call list: `call-list`. A callback's item has none. */
   recordedFrom?: 'call-list';
+  /**
+   * The call this one is a transfer leg of: `parentCallId`, copied only when it is a call id a DynamoDB key can hold.
+   * Partition key of the byParent index, which cannot hold null, empty or another type: so the recorder's own
+   * attribute, absent on calls that are not legs, while `parentCallId` stays exactly as Bandwidth sent it.
+   */
+  legOf?: string;
   /** How the callback deviates from Bandwidth's spec (stored as sent all the same); only when it does. */
   specDeviations?: string[];
 }
 
-/** A call's record (`disconnect`) or a transfer leg's (`transferDisconnect`, with its `parentCallId`). */
+/** A call's record (`disconnect`) or a transfer leg's (`transferDisconnect`, with its `parentCallId` and `legOf`). */
 export type DisconnectRecord = RecordedCallback & RecorderAttributes;
 
 /** The recorder's own attribute names; the schema forbids them in a callback, so nothing Bandwidth sent is overwritten. */
@@ -39,8 +45,19 @@ export const RECORDER_ATTRIBUTES = [
   'endedDay',
   'expiresAt',
   'recordedFrom',
+  'legOf',
   'specDeviations',
 ] as const satisfies readonly (keyof RecorderAttributes)[];
+
+/** DynamoDB's limit on a partition key, in bytes of UTF-8 (the schema's maxUtf8Bytes says the same). */
+const KEY_BYTES = 2048;
+
+/** The call a record is a leg of: its `parentCallId` when a DynamoDB key can hold it (a non-empty string, short enough). */
+export function legOf(parentCallId: unknown): string | undefined {
+  return typeof parentCallId === 'string' && parentCallId !== '' && Buffer.byteLength(parentCallId, 'utf8') <= KEY_BYTES
+    ? parentCallId
+    : undefined;
+}
 
 /** Seconds between two instants, to the millisecond; undefined when either is unknown or they are out of order. */
 function seconds(from: CallTime | undefined, to: CallTime | undefined): number | undefined {
@@ -79,6 +96,8 @@ export function toDisconnectRecord(
   // Answered at a time that cannot be read: when ringing stopped is unknown, so no ring time (not ring + talk).
   const ring = seconds(start, attributes.answered ? answer : end);
   if (ring !== undefined) attributes.ringSeconds = ring;
+  const parent = legOf(callback['parentCallId']);
+  if (parent !== undefined) attributes.legOf = parent;
   if (retentionDays !== undefined) attributes.expiresAt = Math.floor(ended.ms / 1000) + retentionDays * 86_400;
   if (specDeviations.length > 0) attributes.specDeviations = [...specDeviations];
   // The schema forbids the recorder's names in a callback, so the spread overwrites nothing Bandwidth sent.

@@ -75,6 +75,16 @@ function getForm(fields: JsonObject): { query: Record<string, string>; stored: J
   return { query, stored };
 }
 
+/**
+ * The recorder's legOf: a parentCallId (an unknown field of a disconnect, sent with any value) copied only when it is
+ * a string a DynamoDB key can hold, non-empty and at most 2,048 bytes of UTF-8.
+ */
+function linkedCall(parentCallId: unknown): { legOf?: Attribute } {
+  const indexable =
+    typeof parentCallId === 'string' && parentCallId !== '' && Buffer.byteLength(parentCallId, 'utf8') <= 2048;
+  return indexable ? { legOf: { S: parentCallId } } : {};
+}
+
 function acceptedCase(random: Random, delivery: Delivery): TrafficCase {
   const get = random.chance(0.15);
   const callback = generateCallback(random, get);
@@ -250,7 +260,7 @@ describe(`generated traffic (${RERUN})`, () => {
     console.info(`generated traffic: ${sent.length} callbacks, ${Math.round(elapsedMs)} ms, ${RERUN}`);
   });
 
-  it('covers what it claims: every optional field present, absent and null, every time form, every delivery', () => {
+  it('covers what it claims: every optional field present, absent and null, parentCallId null, empty and a call id, every time form, every delivery', () => {
     const seen = new Set<string>();
     for (const entry of sent) {
       const { expected, request } = entry.traffic;
@@ -263,6 +273,11 @@ describe(`generated traffic (${RERUN})`, () => {
           `${rule.name} ${value === undefined ? 'absent' : value === null ? 'null' : value === '' ? 'empty' : 'present'}`,
         );
       }
+      const parent = expected.fields['parentCallId'];
+      if (parent !== undefined)
+        seen.add(
+          `parentCallId ${parent === null ? 'null' : parent === '' ? 'empty' : linkedCall(parent).legOf === undefined ? 'unlinked' : 'linked'}`,
+        );
       for (const written of Object.values(expected.times)) {
         const text = written.text;
         if (/\dt\d/.test(text)) seen.add('time t');
@@ -299,6 +314,8 @@ describe(`generated traffic (${RERUN})`, () => {
         (form) => `time ${form}`,
       ),
       'a number a double cannot hold',
+      // A disconnect's unknown parentCallId: null and empty stored as sent, a call id also linked (legOf).
+      ...['null', 'empty', 'linked'].map((kind) => `parentCallId ${kind}`),
     ];
     expect(
       wanted.filter((claim) => !seen.has(claim)),
@@ -337,6 +354,7 @@ describe(`generated traffic (${RERUN})`, () => {
         ...Object.fromEntries(Object.entries(expected.fields).map(([name, value]) => [name, attributeOf(value)])),
         receivedAt: { S: new Date(entry.received).toISOString() },
         ...derivedAttributes(expected.times, answered, entry.received),
+        ...linkedCall(expected.fields['parentCallId']),
       };
       const { specDeviations, ...got } = item;
       try {

@@ -54,6 +54,7 @@ describe("Bandwidth's published transferDisconnect examples", () => {
       const item = await storedItem(stores, String(sent['callId']));
       expect(item).toMatchObject(sent);
       expect(item).not.toHaveProperty('specDeviations');
+      expect(item?.['legOf']).toBe(sent['parentCallId']);
       expect(item?.['endedAt']).toBe(new Date(String(sent['endTime'])).toISOString());
 
       const client = documentClient(stores);
@@ -61,7 +62,7 @@ describe("Bandwidth's published transferDisconnect examples", () => {
         new QueryCommand({
           TableName: stores.tableName,
           IndexName: 'byParent',
-          KeyConditionExpression: 'parentCallId = :parent',
+          KeyConditionExpression: 'legOf = :parent',
           ExpressionAttributeValues: { ':parent': sent['parentCallId'] },
         }),
       );

@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DOCUMENTED_CAUSES } from '../../../lambda/domain/callback/validate.ts';
 import {
+  disconnectCallback,
   errorBody,
   postedCallback,
   queryParameters,
@@ -95,22 +96,39 @@ describe('a transferDisconnect callback', () => {
     });
   });
 
+  it('links to its call through legOf, the byParent index key, parentCallId kept as sent', async () => {
+    const leg = transferDisconnectCallback(PARENT);
+    expect((await send(handler, httpApiEvent({ body: JSON.stringify(leg), headers: AUTH }))).status).toBe(204);
+    expect(await storedItem(stores, leg.callId)).toMatchObject({ parentCallId: PARENT, legOf: PARENT });
+  });
+
   it.each([
     ['null', null, 'parentCallId must be a string'],
     ['empty', '', 'parentCallId must not be empty'],
+    ['a number', 42, 'parentCallId must be a string'],
+    ['longer than a key can hold', 'c'.repeat(2049), 'parentCallId must be at most 2048 bytes of UTF-8'],
   ])(
-    'with a parentCallId the byParent index cannot hold (%s) is refused and quarantined as sent',
-    async (_, parentCallId, detail) => {
+    'with a parentCallId off the spec (%s) is stored as sent, the deviation named, linked to no call',
+    async (_, parentCallId, deviation) => {
       const leg = transferDisconnectCallback(PARENT, { parentCallId });
-      const body = JSON.stringify(leg);
-      const answer = await send(handler, httpApiEvent({ body, headers: AUTH }));
-      expect(answer.status).toBe(422);
-      expect(errorBody(answer).details).toEqual([detail]);
-      expect(await storedItem(stores, leg.callId)).toBeUndefined();
-      const kept = (await parkedObjects(stores, 'quarantine/')).filter((parked) => parked.callId === leg.callId);
-      expect(kept).toEqual([expect.objectContaining({ input: { form: 'json', body } })]);
+      const answer = await send(handler, httpApiEvent({ body: JSON.stringify(leg), headers: AUTH }));
+      expect(answer.status).toBe(204);
+      const item = await storedItem(stores, leg.callId);
+      expect(item).toMatchObject({ ...leg, specDeviations: [deviation] });
+      expect(item?.['parentCallId']).toStrictEqual(parentCallId);
+      expect(item).not.toHaveProperty('legOf');
+      const quarantined = await parkedObjects(stores, 'quarantine/');
+      expect(quarantined.filter((parked) => parked.callId === leg.callId)).toEqual([]);
     },
   );
+
+  it('may not carry legOf itself: the recorder owns that name', async () => {
+    const leg = transferDisconnectCallback(PARENT, { legOf: 'c-someone-else' });
+    const answer = await send(handler, httpApiEvent({ body: JSON.stringify(leg), headers: AUTH }));
+    expect(answer.status).toBe(422);
+    expect(errorBody(answer).details).toEqual(['legOf is reserved for the recorder and cannot be sent']);
+    expect(await storedItem(stores, leg.callId)).toBeUndefined();
+  });
 
   it('logs its own numbers masked like from and to, with its parentCallId and the cause metric', async () => {
     const logged = await loadHandler(stores, {
@@ -138,6 +156,38 @@ describe('a transferDisconnect callback', () => {
       logs.restore();
       process.env['POWERTOOLS_LOG_LEVEL'] = 'SILENT';
     }
+  });
+});
+
+describe("a disconnect carrying parentCallId (no field of Bandwidth's disconnect: an unknown field)", () => {
+  let stores: TestStores;
+  let handler: Handler;
+  beforeAll(async () => {
+    stores = await freshStores();
+    handler = await loadHandler(stores);
+  });
+
+  it.each([
+    ['null', null],
+    ['empty', ''],
+    ['a number', 42],
+    ['longer than a key can hold', 'c'.repeat(2049)],
+  ])('with parentCallId %s is recorded as sent (204), no deviation, linked to no call', async (_, parentCallId) => {
+    const call = disconnectCallback({ parentCallId });
+    expect((await send(handler, httpApiEvent({ body: JSON.stringify(call) }))).status).toBe(204);
+    const item = await storedItem(stores, call.callId);
+    expect(item).toMatchObject(call);
+    expect(item?.['parentCallId']).toStrictEqual(parentCallId);
+    expect(item).not.toHaveProperty('legOf');
+    expect(item).not.toHaveProperty('specDeviations');
+  });
+
+  it('sent as the GET form with an empty parentCallId is recorded with it as sent', async () => {
+    const call = queryParameters(disconnectCallback({ parentCallId: '' }));
+    expect((await send(handler, httpApiEvent({ method: 'GET', query: call }))).status).toBe(204);
+    const item = await storedItem(stores, String(call['callId']));
+    expect(item?.['parentCallId']).toBe('');
+    expect(item).not.toHaveProperty('legOf');
   });
 });
 

@@ -39,7 +39,7 @@ const now = () => writtenAt;
 describe('reconciliation', () => {
   it('writes an ended call the table lacks, under the callback names, marked recordedFrom call-list', async () => {
     bandwidth.calls = [
-      // Bandwidth lists an ordinary call with parentCallId null: the item leaves it out (the byParent index cannot hold null).
+      // Bandwidth lists an ordinary call with parentCallId null: no leg, so neither parentCallId nor legOf (toStrictEqual).
       listedCall('c-answered', '2026-11-20T10:00:00.000Z'),
       listedCall('c-busy', '2026-11-20T10:05:00.000Z', {
         answerTime: null,
@@ -263,6 +263,7 @@ describe('transfer legs', () => {
     expect(await storedItem(stores, 'c-missing-leg')).toMatchObject({
       eventType: 'transferDisconnect',
       parentCallId: parent,
+      legOf: parent,
       transferCallerId: '+19195550100',
       transferTo: '+19195550199',
       recordedFrom: 'call-list',

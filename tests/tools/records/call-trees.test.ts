@@ -3,7 +3,9 @@
  * shows a call with its legs and a leg with its call (the byParent index), `list` and the CSV say which records are
  * legs, `report` counts calls and legs apart, each by cause.
  */
+import { CreateTableCommand, type CreateTableCommandInput, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { localDynamoClient, tableDefinition } from '../../../tools/local-stage/stores.ts';
 import { disconnectCallback, send, transferDisconnectCallback } from '../../support/callbacks.ts';
 import { freshStores, httpApiEvent, loadHandler, type TestStores } from '../../support/recorder.ts';
 import { records, recordsJson, storeArguments } from './run-records.ts';
@@ -133,5 +135,67 @@ describe('records report counts calls and legs apart', () => {
     expect(lines[0]).toMatch(/^Disconnects that ended from .*: 1$/);
     expect(lines[1]).toBe('Transfer legs (counted apart, below): 3');
     expect(lines.some((line) => /^TRANSFER LEG CAUSE\s+COUNT/.test(line))).toBe(true);
+  });
+});
+
+describe('parentCallId null or empty links to no call (legOf, the index key, is left out)', () => {
+  let own: TestStores;
+  const parent = disconnectCallback({ cause: 'hangup' });
+  const nullParent = disconnectCallback({ parentCallId: null });
+  const emptyParent = transferDisconnectCallback('', { cause: 'busy' });
+  const realLeg = transferDisconnectCallback(parent.callId);
+
+  beforeAll(async () => {
+    own = await freshStores();
+    const handler = await loadHandler(own);
+    for (const callback of [parent, nullParent, emptyParent, realLeg]) {
+      expect((await send(handler, httpApiEvent({ body: JSON.stringify(callback) }))).status).toBe(204);
+    }
+  });
+
+  it('get: the call has only its real leg; the others are stored as sent and belong to no call', async () => {
+    const tree = await recordsJson<Tree>(own, ['get', parent.callId]);
+    expect(tree.legs.map((leg) => leg['callId'])).toEqual([realLeg.callId]);
+    expect(tree.legs[0]).toMatchObject({ parentCallId: parent.callId, legOf: parent.callId });
+    for (const callback of [nullParent, emptyParent]) {
+      const alone = await recordsJson<Tree>(own, ['get', callback.callId]);
+      expect(alone.record).toMatchObject(callback);
+      expect(alone.record).not.toHaveProperty('legOf');
+      expect(alone).toMatchObject({ parent: null, legs: [] });
+    }
+    const leg = await recordsJson<Tree>(own, ['get', emptyParent.callId]);
+    expect(leg.record['specDeviations']).toEqual(['parentCallId must not be empty']);
+  });
+
+  it('list: the LEG OF CALL column names the call of the real leg only', async () => {
+    const run = await records(['list', ...range, ...storeArguments(own)]);
+    const row = (callId: string) => (run.stdout.split('\n').find((line) => line.includes(callId)) ?? '').trimEnd();
+    expect(row(realLeg.callId)).toMatch(new RegExp(`${realLeg.callId}\\s+${parent.callId}$`));
+    expect(row(emptyParent.callId)).toMatch(new RegExp(`\\s${emptyParent.callId}$`));
+    expect(row(nullParent.callId)).toMatch(new RegExp(`\\s${nullParent.callId}$`));
+  });
+});
+
+describe('a table whose byParent index is keyed as before legOf (on parentCallId)', () => {
+  it('get exits 3 naming the index it lacks and the fix, instead of DynamoDB words alone', async () => {
+    const old = { ...(await freshStores()), tableName: `disconnects-old-${call.callId.slice(2, 10)}` };
+    const definition = JSON.parse(
+      JSON.stringify(tableDefinition(old.tableName)).replaceAll('"legOf"', '"parentCallId"'),
+    );
+    const client = localDynamoClient(old.dynamoEndpoint);
+    await client.send(new CreateTableCommand(definition as CreateTableCommandInput));
+    await client.send(
+      new PutItemCommand({
+        TableName: old.tableName,
+        Item: { callId: { S: 'c-old' }, eventType: { S: 'disconnect' } },
+      }),
+    );
+    client.destroy();
+    const run = await records(['get', 'c-old', ...storeArguments(old)]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain(
+      'lacks an index the records commands read (byDay on endedDay and endedAt, byParent on legOf)',
+    );
+    expect(run.stderr).toContain('deploy the current serverless.yml');
   });
 });

@@ -55,9 +55,11 @@ describe('a backfilled record', () => {
     });
   });
 
-  it('leaves out a null parentCallId: the byParent index cannot hold null, and the call is no leg', () => {
+  it('leaves out a null or empty parentCallId: the call is no leg, linked to no call (no legOf)', () => {
     expect(callbackOfCall(call)).not.toHaveProperty('parentCallId');
     expect(callbackOfCall({ ...call, parentCallId: '' })).not.toHaveProperty('parentCallId');
+    expect(toBackfilledRecord(call, writtenAt)).not.toHaveProperty('legOf');
+    expect(toBackfilledRecord({ ...call, parentCallId: '' }, writtenAt)).not.toHaveProperty('legOf');
   });
 
   it('is the transferDisconnect Bandwidth would have sent for a listed leg, linked to its call', () => {
@@ -79,6 +81,7 @@ describe('a backfilled record', () => {
       transferTo: '+19195550199',
       cause: 'timeout',
       recordedFrom: 'call-list',
+      legOf: call.callId,
     });
   });
 
